@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+using GpuRnn.Training;
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Model;
+
+namespace GpuRnn.Cli.Commands;
+
+/// <summary><c>gpurnn predict</c>: a saved model's one-step predictions over a series, in original units.</summary>
+static class PredictCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var modelPath = new Option<string>("--model") { Description = "a model written by 'gpurnn train --save'", Required = true, HelpName = "FILE" };
+        var data = new DataOptions();
+        var stride = new Option<int?>("--stride") { Description = "distance between consecutive targets (default: the model's time steps)" };
+        var command = new Command("predict", "Print a saved model's predictions for every window of a series, in the series' original units") { modelPath, stride };
+        data.AddTo(command);
+        command.SetAction(result =>
+        {
+            var saved = ModelFile.Load(result.GetValue(modelPath)!);
+            var series = data.Load(result, saved.Column);
+            var scaler = saved.Scaler ?? MinMaxScaler.Fit(series.Values);
+            int steps = saved.Spec.TimeSteps;
+            var windows = Windowing.Make(scaler.Transform(series.Values), steps, result.GetValue(stride) ?? steps);
+            if (windows.Count == 0) throw new GpuRnnInputException($"the series is too short: {series.Length} values make no window of {steps} steps");
+            using var engine = new ScalarEngine<float>(saved.Spec);
+            engine.SetParameters(saved.Parameters);
+            var predictions = engine.Predict(windows);
+            int stepBetween = result.GetValue(stride) ?? steps;
+            stdout.WriteLine("index,actual,predicted");
+            for (int i = 0; i < windows.Count; i++)
+            {
+                int target = steps + i * stepBetween;
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{target},{series.Values[target]:G6},{scaler.Inverse(predictions[i]):G6}"));
+            }
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Globalization;
+using GpuRnn.Cli.Plotting;
+using GpuRnn.Training;
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Model;
+
+namespace GpuRnn.Cli.Commands;
+
+/// <summary><c>gpurnn train</c>: the tutorial's forecast, with its defaults, on any series.</summary>
+static class TrainCommand
+{
+    public const string DefaultPlot = "forecast.png";
+
+    public static Command Create(TextWriter stdout)
+    {
+        var data = new DataOptions();
+        var model = new ModelOptions(defaultUnits: 3, defaultActivation: "tanh");
+        var timeSteps = new Option<int>("--time-steps") { Description = "window length (the tutorial's time_steps)", DefaultValueFactory = _ => 12 };
+        var stride = new Option<int?>("--stride") { Description = "distance between consecutive targets (default: the window length, i.e. non-overlapping windows as the tutorial)" };
+        var split = new Option<double>("--split") { Description = "fraction of the series used for training: split = floor(n · fraction)", DefaultValueFactory = _ => 0.8 };
+        var scaleOn = new Option<ScaleFit>("--scale-on") { Description = "fit the MinMax scaler on 'all' of the series (the tutorial) or on the 'train' part only", DefaultValueFactory = _ => ScaleFit.All };
+        var epochs = new Option<int>("--epochs") { Description = "passes over the training windows", DefaultValueFactory = _ => 20 };
+        var batchSize = new Option<int>("--batch-size") { Description = "windows per gradient step", DefaultValueFactory = _ => 1 };
+        var learningRate = new Option<float>("--learning-rate", "--lr") { Description = "Adam's learning rate", DefaultValueFactory = _ => 1e-3f };
+        var seed = new Option<int>("--seed") { Description = "seed of the initial weights and of the shuffling", DefaultValueFactory = _ => 1 };
+        var noShuffle = new Option<bool>("--no-shuffle") { Description = "visit the windows in order every epoch" };
+        var save = new Option<string?>("--save") { Description = "write the trained model (spec, weights in Keras order, scaler) as JSON", HelpName = "FILE" };
+        var initWeights = new Option<string?>("--init-weights") { Description = "start from these weights (a gpurnn model or a Keras get_weights() JSON list); with --epochs 0 only evaluates", HelpName = "FILE" };
+        var plot = new Option<string>("--plot") { Description = "PNG of actual vs predicted with the split marked", DefaultValueFactory = _ => DefaultPlot, HelpName = "FILE" };
+        var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
+
+        var command = new Command("train", "Train SimpleRNN + Dense on a series and report train/test RMSE (defaults: the tutorial's sunspots model)");
+        data.AddTo(command);
+        model.AddTo(command);
+        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, noPlot })
+            command.Options.Add(o);
+
+        command.SetAction(result =>
+        {
+            var windowing = new WindowingOptions(result.GetValue(timeSteps), result.GetValue(stride), result.GetValue(split), result.GetValue(scaleOn));
+            var spec = model.Spec(result, windowing.TimeSteps);
+            var training = new TrainingOptions
+            {
+                Epochs = result.GetValue(epochs),
+                BatchSize = result.GetValue(batchSize),
+                Shuffle = !result.GetValue(noShuffle),
+                Seed = result.GetValue(seed),
+                Adam = new AdamOptions(result.GetValue(learningRate)),
+            }.Validated();
+            var series = data.Load(result);
+            string? savePath = result.GetValue(save);
+            string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
+            var job = new ForecastJob(series, spec, windowing, training);
+            if (result.GetValue(initWeights) is { } init) job = job with { InitialWeights = WeightsFile.Load(init, new ParameterLayout(spec)) };
+
+            var prepared = ForecastData.Prepare(series, windowing); // fails fast on a short series, before any output
+            stdout.WriteLine($"Data:  {series.Source}, column '{series.Name}': {series.Length} values, split {prepared.Split}/{series.Length - prepared.Split}, "
+                + $"{prepared.Train.Count} train / {prepared.Test.Count} test windows of {windowing.TimeSteps} (stride {windowing.EffectiveStride})");
+            stdout.WriteLine($"Model: {spec}, {new ParameterLayout(spec).Count} parameters");
+            stdout.WriteLine($"Train: Adam lr {training.Adam.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {training.BatchSize}, {training.Epochs} epochs, "
+                + $"{(training.Shuffle ? "shuffled" : "in order")}, seed {training.Seed}");
+
+            var forecast = job.Run(e => stdout.WriteLine(
+                $"Epoch {e.Epoch.ToString().PadLeft(e.Epochs.ToString().Length)}/{e.Epochs}  loss {e.Loss:F6}  {Ms(e.Elapsed)}"));
+            stdout.WriteLine($"Train RMSE: {forecast.TrainRmse:F4} (scaled)  {forecast.TrainRmseOriginal:F3} ({series.Name}, original units)");
+            stdout.WriteLine($"Test RMSE:  {forecast.TestRmse:F4} (scaled)  {forecast.TestRmseOriginal:F3} ({series.Name}, original units)");
+            stdout.WriteLine($"Training time: {Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
+            if (savePath is not null)
+            {
+                ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name));
+                stdout.WriteLine($"Model: {savePath}");
+            }
+            if (plotPath is not null)
+            {
+                ForecastPlot.Save(plotPath, forecast);
+                stdout.WriteLine($"Plot:  {plotPath}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    static string Ms(TimeSpan t) => $"{t.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms";
+}

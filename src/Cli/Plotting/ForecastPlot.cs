@@ -1,0 +1,47 @@
+using GpuRnn.Training;
+using ScottPlot;
+
+namespace GpuRnn.Cli.Plotting;
+
+/// <summary>Where the plot put things, so a test can check the picture against the data.</summary>
+public sealed record PlotGeometry(int Width, int Height, float SplitPixelX, float DataTop, float DataBottom);
+
+/// <summary>
+/// The tutorial's figure: actual and predicted values over the windows (train then test), with a red vertical line
+/// where the test part begins.
+/// </summary>
+public static class ForecastPlot
+{
+    public static readonly Color ActualColor = Color.FromHex("#1f77b4");
+    public static readonly Color PredictedColor = Color.FromHex("#ff7f0e");
+    public static readonly Color SplitColor = Color.FromHex("#ff0000");
+
+    public static PlotGeometry Save(string path, ForecastResult result, int width = 1200, int height = 600)
+    {
+        EmbeddedFonts.Register();
+        var actual = result.Data.Train.Y.Concat(result.Data.Test.Y).Select(v => (double)v).ToArray();
+        var predicted = result.TrainPredictions.Concat(result.TestPredictions).Select(v => (double)v).ToArray();
+        var xs = Enumerable.Range(0, actual.Length).Select(i => (double)i).ToArray();
+        int split = result.Data.Train.Count;
+
+        var plot = new Plot();
+        var actualLine = plot.Add.ScatterLine(xs, actual, ActualColor);
+        actualLine.LegendText = "Actual";
+        actualLine.LineWidth = 2;
+        var predictedLine = plot.Add.ScatterLine(xs, predicted, PredictedColor);
+        predictedLine.LegendText = "Predicted";
+        predictedLine.LineWidth = 2;
+        var splitLine = plot.Add.VerticalLine(split, 2, SplitColor);
+        splitLine.LegendText = "Train / test split";
+        plot.Title($"{result.Data.Series.Name}: actual vs predicted, SimpleRNN({string.Join(",", result.Spec.Units)}) + Dense({result.Spec.Outputs}), {result.Spec.TimeSteps} time steps");
+        plot.XLabel($"Window (each {result.Data.Options.EffectiveStride} observations apart)");
+        plot.YLabel($"{result.Data.Series.Name} (scaled to [0, 1])");
+        plot.ShowLegend(Alignment.UpperLeft);
+
+        var png = plot.GetImageBytes(width, height, ImageFormat.Png);
+        var pixel = plot.GetPixel(new Coordinates(split, 0));
+        var area = plot.LastRender.DataRect;
+        AtomicFile.Write(path, s => s.Write(png));
+        return new PlotGeometry(width, height, pixel.X, area.Top, area.Bottom);
+    }
+}

@@ -1,0 +1,1 @@
+namespace GpuRnn.Kernels; internal static class AssemblyMarker {}

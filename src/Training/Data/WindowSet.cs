@@ -1,0 +1,26 @@
+namespace GpuRnn.Training.Data;
+
+/// <summary>
+/// Windows ready for an engine: <see cref="X"/> is [count × timeSteps × features] and <see cref="Y"/> is
+/// [count × outputs], both row-major float32, as a Keras model receives them.
+/// </summary>
+public sealed class WindowSet
+{
+    public WindowSet(float[] x, float[] y, int count, int timeSteps, int features, int outputs)
+    {
+        if (x.Length != count * timeSteps * features) throw new ArgumentException("X has the wrong length", nameof(x));
+        if (y.Length != count * outputs) throw new ArgumentException("Y has the wrong length", nameof(y));
+        X = x; Y = y; Count = count; TimeSteps = timeSteps; Features = features; Outputs = outputs;
+    }
+
+    public float[] X { get; }
+    public float[] Y { get; }
+    public int Count { get; }
+    public int TimeSteps { get; }
+    public int Features { get; }
+    public int Outputs { get; }
+
+    public ReadOnlySpan<float> Window(int i) => X.AsSpan(i * TimeSteps * Features, TimeSteps * Features);
+
+    public ReadOnlySpan<float> Target(int i) => Y.AsSpan(i * Outputs, Outputs);
+}

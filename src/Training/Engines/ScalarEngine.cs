@@ -1,0 +1,303 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Model;
+
+namespace GpuRnn.Training.Engines;
+
+/// <summary>
+/// The reference engine: single-threaded plain loops written from the formulas, generic over the number type so
+/// that the same code runs in float32 (the baseline every other engine is compared with) and in float64 (checked
+/// against finite differences). Nothing here is shared with the kernels.
+/// </summary>
+public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingPointIeee754<T>
+{
+    readonly T[] w, grad, m, v;
+    T[] x = [], y = [];
+    int[] order = [];
+    int windowCount, batchStart, batchCount;
+    T lossSum = T.Zero;
+
+    // Per window of the current batch: hidden states h[layer][(t + 1) · units + j] (row 0 is h_0 = 0) and outputs.
+    T[][][] states = [];
+    T[][] outputs = [];
+
+    public ScalarEngine(ModelSpec spec)
+    {
+        Spec = spec.Validated();
+        Layout = new ParameterLayout(spec);
+        w = new T[Layout.Count];
+        grad = new T[Layout.Count];
+        m = new T[Layout.Count];
+        v = new T[Layout.Count];
+    }
+
+    public string Name => typeof(T) == typeof(float) ? "scalar" : $"scalar-{typeof(T).Name.ToLowerInvariant()}";
+    public ModelSpec Spec { get; }
+    public ParameterLayout Layout { get; }
+
+    public void SetTrainingData(WindowSet windows)
+    {
+        CheckShape(windows);
+        x = Convert(windows.X);
+        y = Convert(windows.Y);
+        windowCount = windows.Count;
+        order = [.. Enumerable.Range(0, windowCount)];
+    }
+
+    public void SetParameters(ReadOnlySpan<float> parameters)
+    {
+        if (parameters.Length != Layout.Count) throw new ArgumentException($"expected {Layout.Count} parameters, got {parameters.Length}");
+        for (int i = 0; i < w.Length; i++) w[i] = T.CreateChecked(parameters[i]);
+        Array.Clear(m); Array.Clear(v); Array.Clear(grad);
+    }
+
+    /// <summary>Float64 access for gradient checks: sets the weights without rounding them to float32.</summary>
+    public void SetParametersExact(ReadOnlySpan<T> parameters) { parameters.CopyTo(w); Array.Clear(m); Array.Clear(v); }
+
+    public T[] GetParametersExact() => (T[])w.Clone();
+
+    public T[] GetGradientsExact() => (T[])grad.Clone();
+
+    public float[] GetParameters() => ToFloat(w);
+
+    public float[] GetGradients() => ToFloat(grad);
+
+    public void SetOrder(ReadOnlySpan<int> newOrder)
+    {
+        if (newOrder.Length != windowCount) throw new ArgumentException("the order must cover every training window");
+        order = newOrder.ToArray();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Forward(int start, int count)
+    {
+        if (start < 0 || count < 1 || start + count > windowCount) throw new ArgumentOutOfRangeException(nameof(count));
+        EnsureBatchBuffers(count);
+        batchStart = start; batchCount = count;
+        int windowLength = Spec.TimeSteps * Spec.Features;
+        for (int b = 0; b < count; b++)
+        {
+            int window = order[start + b];
+            ForwardWindow(x.AsSpan(window * windowLength, windowLength), states[b], outputs[b]);
+            T squared = T.Zero;
+            for (int k = 0; k < Spec.Outputs; k++)
+            {
+                T e = outputs[b][k] - y[window * Spec.Outputs + k];
+                squared += e * e;
+            }
+            lossSum += squared / T.CreateChecked(Spec.Outputs);
+        }
+    }
+
+    public double TakeLossSum()
+    {
+        double sum = double.CreateChecked(lossSum);
+        lossSum = T.Zero;
+        return sum;
+    }
+
+    /// <summary>
+    /// BPTT for L = mean over the batch and outputs of (o − y)². With z the Dense pre-activation and a_t the
+    /// SimpleRNN pre-activation: dL/do = 2(o − y)/(B·outputs); dz = dL/do · g′; the last hidden state receives
+    /// dz·Wyᵀ; then backwards in time da_t = dh_t · f′, dh_{t−1} += da_t·Whᵀ, and the layer below's h_t receives
+    /// da_t·Wxᵀ.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Backward()
+    {
+        Array.Clear(grad);
+        int steps = Spec.TimeSteps, outs = Spec.Outputs, top = Spec.Layers - 1;
+        int windowLength = steps * Spec.Features;
+        T scale = T.CreateChecked(2) / T.CreateChecked(batchCount * outs);
+        var dense = Layout.DenseKernel;
+        var denseBias = Layout.DenseBias;
+        for (int b = 0; b < batchCount; b++)
+        {
+            int window = order[batchStart + b];
+            var h = states[b];
+            // Gradient arriving at each time step's output of the current layer, [steps × units].
+            var dOut = new T[steps * Spec.LastUnits];
+            for (int k = 0; k < outs; k++)
+            {
+                T o = outputs[b][k];
+                T dz = scale * (o - y[window * outs + k]) * Derivative(o, Spec.OutputActivation);
+                grad[denseBias.At(0, k)] += dz;
+                for (int j = 0; j < Spec.LastUnits; j++)
+                {
+                    grad[dense.At(j, k)] += h[top][steps * Spec.LastUnits + j] * dz;
+                    dOut[(steps - 1) * Spec.LastUnits + j] += dz * w[dense.At(j, k)];
+                }
+            }
+            for (int l = top; l >= 0; l--)
+            {
+                int units = Spec.Units[l], inputs = Spec.InputsOf(l);
+                var kernel = Layout.Kernel[l];
+                var recurrent = Layout.RecurrentKernel[l];
+                var bias = Layout.Bias[l];
+                var dBelow = l > 0 ? new T[steps * inputs] : null;
+                var dhNext = new T[units];
+                var da = new T[units];
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    for (int j = 0; j < units; j++)
+                        da[j] = (dOut[t * units + j] + dhNext[j]) * Derivative(h[l][(t + 1) * units + j], Spec.HiddenActivation);
+                    for (int j = 0; j < units; j++)
+                    {
+                        grad[bias.At(0, j)] += da[j];
+                        for (int i = 0; i < inputs; i++)
+                            grad[kernel.At(i, j)] += Input(l, window, windowLength, h, t, i) * da[j];
+                        for (int i = 0; i < units; i++)
+                            grad[recurrent.At(i, j)] += h[l][t * units + i] * da[j];
+                    }
+                    for (int i = 0; i < units; i++)
+                    {
+                        T sum = T.Zero;
+                        for (int j = 0; j < units; j++) sum += w[recurrent.At(i, j)] * da[j];
+                        dhNext[i] = sum;
+                    }
+                    if (dBelow is not null)
+                        for (int i = 0; i < inputs; i++)
+                        {
+                            T sum = T.Zero;
+                            for (int j = 0; j < units; j++) sum += w[kernel.At(i, j)] * da[j];
+                            dBelow[t * inputs + i] = sum;
+                        }
+                }
+                if (dBelow is not null) dOut = dBelow;
+            }
+        }
+    }
+
+    public void ApplyAdam(AdamStep step)
+    {
+        T alpha = T.CreateChecked(step.Alpha), beta1 = T.CreateChecked(step.Beta1), beta2 = T.CreateChecked(step.Beta2);
+        T epsilon = T.CreateChecked(step.Epsilon);
+        for (int i = 0; i < w.Length; i++)
+        {
+            T g = grad[i];
+            m[i] += (g - m[i]) * (T.One - beta1);
+            v[i] += (g * g - v[i]) * (T.One - beta2);
+            w[i] -= alpha * m[i] / (T.Sqrt(v[i]) + epsilon);
+        }
+    }
+
+    public float[] Predict(WindowSet windows)
+    {
+        CheckShape(windows);
+        var result = new float[windows.Count * Spec.Outputs];
+        var h = NewStates();
+        var o = new T[Spec.Outputs];
+        var input = new T[Spec.TimeSteps * Spec.Features];
+        for (int n = 0; n < windows.Count; n++)
+        {
+            var src = windows.Window(n);
+            for (int i = 0; i < input.Length; i++) input[i] = T.CreateChecked(src[i]);
+            ForwardWindow(input, h, o);
+            for (int k = 0; k < Spec.Outputs; k++) result[n * Spec.Outputs + k] = float.CreateChecked(o[k]);
+        }
+        return result;
+    }
+
+    /// <summary>Forward in full precision for one window (tests and <c>explain</c>): states per layer and output.</summary>
+    public (T[][] States, T[] Output) ForwardExact(ReadOnlySpan<T> window)
+    {
+        var h = NewStates();
+        var o = new T[Spec.Outputs];
+        ForwardWindow(window, h, o);
+        return (h, o);
+    }
+
+    /// <summary>h_t = f(x_t·Wx + h_{t−1}·Wh + b) for each layer in turn; o = g(h_T·Wy + by).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void ForwardWindow(ReadOnlySpan<T> window, T[][] h, T[] o)
+    {
+        int steps = Spec.TimeSteps;
+        for (int l = 0; l < Spec.Layers; l++)
+        {
+            int units = Spec.Units[l], inputs = Spec.InputsOf(l);
+            var kernel = Layout.Kernel[l];
+            var recurrent = Layout.RecurrentKernel[l];
+            var bias = Layout.Bias[l];
+            for (int t = 0; t < steps; t++)
+                for (int j = 0; j < units; j++)
+                {
+                    T a = w[bias.At(0, j)];
+                    for (int i = 0; i < inputs; i++)
+                    {
+                        T input = l == 0 ? window[t * inputs + i] : h[l - 1][(t + 1) * inputs + i];
+                        a += input * w[kernel.At(i, j)];
+                    }
+                    for (int i = 0; i < units; i++) a += h[l][t * units + i] * w[recurrent.At(i, j)];
+                    h[l][(t + 1) * units + j] = Activate(a, Spec.HiddenActivation);
+                }
+        }
+        int last = Spec.LastUnits, top = Spec.Layers - 1;
+        for (int k = 0; k < Spec.Outputs; k++)
+        {
+            T z = w[Layout.DenseBias.At(0, k)];
+            for (int j = 0; j < last; j++) z += h[top][steps * last + j] * w[Layout.DenseKernel.At(j, k)];
+            o[k] = Activate(z, Spec.OutputActivation);
+        }
+    }
+
+    T Input(int layer, int window, int windowLength, T[][] h, int t, int i) =>
+        layer == 0 ? x[window * windowLength + t * Spec.Features + i] : h[layer - 1][(t + 1) * Spec.InputsOf(layer) + i];
+
+    public static T Activate(T a, Activation f) => f switch
+    {
+        Activation.Linear => a,
+        Activation.Tanh => T.Tanh(a),
+        Activation.Relu => a > T.Zero ? a : T.Zero,
+        Activation.Sigmoid => T.One / (T.One + T.Exp(-a)),
+        _ => throw new ArgumentOutOfRangeException(nameof(f)),
+    };
+
+    /// <summary>f′ written in terms of the activation's output y = f(a), which is what BPTT keeps.</summary>
+    public static T Derivative(T y, Activation f) => f switch
+    {
+        Activation.Linear => T.One,
+        Activation.Tanh => T.One - y * y,
+        Activation.Relu => y > T.Zero ? T.One : T.Zero,
+        Activation.Sigmoid => y * (T.One - y),
+        _ => throw new ArgumentOutOfRangeException(nameof(f)),
+    };
+
+    T[][] NewStates()
+    {
+        var h = new T[Spec.Layers][];
+        for (int l = 0; l < Spec.Layers; l++) h[l] = new T[(Spec.TimeSteps + 1) * Spec.Units[l]];
+        return h;
+    }
+
+    void EnsureBatchBuffers(int count)
+    {
+        if (states.Length >= count) return;
+        states = new T[count][][];
+        outputs = new T[count][];
+        for (int b = 0; b < count; b++) { states[b] = NewStates(); outputs[b] = new T[Spec.Outputs]; }
+    }
+
+    void CheckShape(WindowSet windows)
+    {
+        if (windows.TimeSteps != Spec.TimeSteps || windows.Features != Spec.Features || windows.Outputs != Spec.Outputs)
+            throw new GpuRnnInputException(
+                $"the windows ({windows.TimeSteps} steps × {windows.Features} features → {windows.Outputs}) do not fit the model ({Spec})");
+    }
+
+    static T[] Convert(float[] source)
+    {
+        var result = new T[source.Length];
+        for (int i = 0; i < source.Length; i++) result[i] = T.CreateChecked(source[i]);
+        return result;
+    }
+
+    static float[] ToFloat(T[] source)
+    {
+        var result = new float[source.Length];
+        for (int i = 0; i < source.Length; i++) result[i] = float.CreateChecked(source[i]);
+        return result;
+    }
+
+    public void Dispose() { }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Model;
+
+namespace GpuRnn.Training;
+
+/// <summary>Everything a forecasting run produced: predictions, errors in both units, history, weights.</summary>
+public sealed record ForecastResult(
+    ForecastData Data,
+    ModelSpec Spec,
+    float[] Parameters,
+    float[] TrainPredictions,
+    float[] TestPredictions,
+    TrainingHistory History,
+    string EngineName,
+    TimeSpan EngineSetup)
+{
+    public double TrainRmse => Metrics.Rmse(TrainPredictions, Data.Train.Y);
+    public double TestRmse => Metrics.Rmse(TestPredictions, Data.Test.Y);
+    public double TrainRmseOriginal => RmseOriginal(TrainPredictions, Data.Train.Y);
+    public double TestRmseOriginal => RmseOriginal(TestPredictions, Data.Test.Y);
+
+    /// <summary>Predictions back in the series' own units.</summary>
+    public double[] Original(ReadOnlySpan<float> scaled)
+    {
+        var result = new double[scaled.Length];
+        for (int i = 0; i < scaled.Length; i++) result[i] = Data.Scaler.Inverse(scaled[i]);
+        return result;
+    }
+
+    double RmseOriginal(float[] predicted, float[] actual)
+    {
+        if (predicted.Length == 0) return double.NaN;
+        double sum = 0;
+        for (int i = 0; i < predicted.Length; i++)
+        {
+            double e = Data.Scaler.Inverse(predicted[i]) - Data.Scaler.Inverse(actual[i]);
+            sum += e * e;
+        }
+        return Math.Sqrt(sum / predicted.Length);
+    }
+}
+
+/// <summary>
+/// The tutorial as one call: series → scaled windows → engine → trained weights → predictions and RMSE.
+/// </summary>
+public sealed record ForecastJob(Series Series, ModelSpec Spec, WindowingOptions Windowing, TrainingOptions Training, EngineKind Engine = EngineKind.Auto)
+{
+    /// <summary>Starting weights (flat, Keras order); Keras's initialisers from the seed when null.</summary>
+    public float[]? InitialWeights { get; init; }
+
+    public ForecastResult Run(Action<EpochReport>? onEpoch = null)
+    {
+        var data = ForecastData.Prepare(Series, Windowing);
+        var layout = new ParameterLayout(Spec.Validated());
+        var initial = InitialWeights ?? Initializers.KerasDefaults(layout, Training.Seed);
+        var setup = Stopwatch.StartNew();
+        using var engine = EngineFactory.Create(Engine, Spec);
+        engine.SetParameters(initial);
+        setup.Stop();
+        var history = Trainer.Fit(engine, data.Train, Training, onEpoch);
+        return new ForecastResult(data, Spec, engine.GetParameters(), engine.Predict(data.Train), engine.Predict(data.Test),
+            history, engine.Name, setup.Elapsed);
+    }
+}

@@ -1,0 +1,19 @@
+namespace GpuRnn.Training.Model;
+
+/// <summary>The activations a SimpleRNN or Dense layer may use, named as Keras names them.</summary>
+public enum Activation
+{
+    Linear,
+    Tanh,
+    Relu,
+    Sigmoid,
+}
+
+/// <summary>Parses and prints activation names the way Keras spells them.</summary>
+public static class ActivationNames
+{
+    public static string ToKeras(this Activation a) => a.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string text, out Activation activation) =>
+        Enum.TryParse(text.Trim(), ignoreCase: true, out activation) && Enum.IsDefined(activation);
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GpuRnn.Training.Data;
+
+namespace GpuRnn.Training.Model;
+
+/// <summary>A trained model as saved on disk: its spec, its weights and the scaler fitted on its data.</summary>
+public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler? Scaler, string? Column = null);
+
+/// <summary>
+/// Reads and writes models as JSON. The weights are a list of nested lists in Keras's <c>get_weights()</c> order
+/// and shapes, so that <c>json.dumps([w.tolist() for w in model.get_weights()])</c> is the same thing.
+/// </summary>
+public static class ModelFile
+{
+    public const string Format = "gpurnn-model/1";
+
+    public static void Save(string path, SavedModel model)
+    {
+        var layout = new ParameterLayout(model.Spec);
+        var root = new JsonObject
+        {
+            ["format"] = Format,
+            ["spec"] = new JsonObject
+            {
+                ["features"] = model.Spec.Features,
+                ["units"] = new JsonArray([.. model.Spec.Units.Select(u => (JsonNode)u)]),
+                ["outputs"] = model.Spec.Outputs,
+                ["hidden_activation"] = model.Spec.HiddenActivation.ToKeras(),
+                ["output_activation"] = model.Spec.OutputActivation.ToKeras(),
+                ["time_steps"] = model.Spec.TimeSteps,
+            },
+            ["weights"] = WeightsToJson(layout, model.Parameters),
+        };
+        if (model.Scaler is { } s) root["scaler"] = new JsonObject { ["min"] = s.Min, ["max"] = s.Max };
+        if (model.Column is { } c) root["column"] = c;
+        AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    public static SavedModel Load(string path)
+    {
+        if (!File.Exists(path)) throw new GpuRnnInputException($"model file not found: {path}");
+        JsonNode? root;
+        try { root = JsonNode.Parse(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new GpuRnnInputException($"{path}: not valid JSON ({e.Message})", e); }
+        try
+        {
+            if (root is not JsonObject obj || (string?)obj["format"] != Format)
+                throw new GpuRnnInputException($"{path}: not a gpurnn model file (expected \"format\": \"{Format}\")");
+            var specNode = obj["spec"] ?? throw new GpuRnnInputException($"{path}: no \"spec\"");
+            var spec = new ModelSpec(
+                (int)specNode["features"]!,
+                [.. specNode["units"]!.AsArray().Select(u => (int)u!)],
+                (int)specNode["outputs"]!,
+                ParseActivation((string)specNode["hidden_activation"]!, path),
+                ParseActivation((string)specNode["output_activation"]!, path),
+                (int)specNode["time_steps"]!).Validated();
+            var parameters = WeightsFromJson(new ParameterLayout(spec), obj["weights"], path);
+            MinMaxScaler? scaler = obj["scaler"] is JsonObject sc ? new MinMaxScaler((double)sc["min"]!, (double)sc["max"]!) : null;
+            return new SavedModel(spec, parameters, scaler, (string?)obj["column"]);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException or ArgumentException)
+        {
+            throw new GpuRnnInputException($"{path}: malformed model file ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Keras's nested lists: 2-D kernels as rows of columns, biases as flat lists.</summary>
+    public static JsonArray WeightsToJson(ParameterLayout layout, float[] parameters)
+    {
+        var list = new JsonArray();
+        foreach (var slot in layout.Slots)
+        {
+            bool isBias = slot.Name.EndsWith("bias", StringComparison.Ordinal);
+            if (isBias)
+                list.Add(new JsonArray([.. Enumerable.Range(0, slot.Columns).Select(c => (JsonNode)parameters[slot.At(0, c)])]));
+            else
+                list.Add(new JsonArray([.. Enumerable.Range(0, slot.Rows).Select(r =>
+                    (JsonNode)new JsonArray([.. Enumerable.Range(0, slot.Columns).Select(c => (JsonNode)parameters[slot.At(r, c)])]))]));
+        }
+        return list;
+    }
+
+    public static float[] WeightsFromJson(ParameterLayout layout, JsonNode? weights, string source)
+    {
+        if (weights is not JsonArray tensors || tensors.Count != layout.Slots.Count)
+            throw new GpuRnnInputException($"{source}: expected {layout.Slots.Count} weight tensors in Keras order ({string.Join(", ", layout.Slots.Select(s => s.Name))})");
+        var p = new float[layout.Count];
+        for (int s = 0; s < layout.Slots.Count; s++)
+        {
+            var slot = layout.Slots[s];
+            var values = Flatten(tensors[s]).ToArray();
+            if (values.Length != slot.Length)
+                throw new GpuRnnInputException($"{source}: {slot.Name} should be {slot.Rows}×{slot.Columns} ({slot.Length} values), got {values.Length}");
+            values.CopyTo(p, slot.Offset);
+        }
+        return p;
+    }
+
+    static IEnumerable<float> Flatten(JsonNode? node) => node switch
+    {
+        JsonArray a => a.SelectMany(Flatten),
+        JsonValue v => [(float)v.GetValue<double>()],
+        _ => throw new FormatException("a weight is null"),
+    };
+
+    static Activation ParseActivation(string text, string path) =>
+        ActivationNames.TryParse(text, out var a) ? a : throw new GpuRnnInputException($"{path}: unknown activation '{text}'");
+}
+
+/// <summary>Weights from either a gpurnn model file or a bare Keras <c>get_weights()</c> list.</summary>
+public static class WeightsFile
+{
+    public static float[] Load(string path, ParameterLayout layout)
+    {
+        if (!File.Exists(path)) throw new GpuRnnInputException($"weights file not found: {path}");
+        JsonNode? root;
+        try { root = JsonNode.Parse(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new GpuRnnInputException($"{path}: not valid JSON ({e.Message})", e); }
+        if (root is JsonArray)
+        {
+            try { return ModelFile.WeightsFromJson(layout, root, path); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                throw new GpuRnnInputException($"{path}: malformed weight list ({e.Message})", e);
+            }
+        }
+        var saved = ModelFile.Load(path);
+        if (!saved.Spec.Equals(layout.Spec) && !SameWeights(saved.Spec, layout.Spec))
+            throw new GpuRnnInputException($"{path}: its model ({saved.Spec}) does not match the one asked for ({layout.Spec})");
+        return saved.Parameters;
+    }
+
+    /// <summary>Weights do not depend on the window length, so a model trained on other time steps still fits.</summary>
+    static bool SameWeights(ModelSpec a, ModelSpec b) => a with { TimeSteps = b.TimeSteps } == b;
+}

@@ -1,0 +1,51 @@
+namespace GpuRnn.Training.Model;
+
+/// <summary>
+/// The shape of an Elman network as Keras builds it: one or more stacked SimpleRNN layers (every layer but the
+/// last returns its whole sequence) followed by one Dense layer applied to the last hidden state.
+/// </summary>
+/// <param name="Features">Inputs per time step.</param>
+/// <param name="Units">Hidden units of each SimpleRNN layer, bottom first.</param>
+/// <param name="Outputs">Units of the Dense head.</param>
+/// <param name="HiddenActivation">Activation of every SimpleRNN layer.</param>
+/// <param name="OutputActivation">Activation of the Dense head.</param>
+/// <param name="TimeSteps">Window length the model was built for (the data pipeline windows with it).</param>
+public sealed record ModelSpec(
+    int Features,
+    IReadOnlyList<int> Units,
+    int Outputs,
+    Activation HiddenActivation,
+    Activation OutputActivation,
+    int TimeSteps)
+{
+    /// <summary>The tutorial's network: SimpleRNN(3, tanh) + Dense(1, tanh) over windows of 12 months.</summary>
+    public static ModelSpec Tutorial { get; } = new(1, [3], 1, Activation.Tanh, Activation.Tanh, 12);
+
+    public int Layers => Units.Count;
+
+    public int LastUnits => Units[^1];
+
+    /// <summary>Inputs per step of layer <paramref name="layer"/>: the features, or the layer below's units.</summary>
+    public int InputsOf(int layer) => layer == 0 ? Features : Units[layer - 1];
+
+    /// <summary>Throws <see cref="GpuRnnInputException"/> when a size is not a positive count.</summary>
+    public ModelSpec Validated()
+    {
+        if (Features < 1) throw new GpuRnnInputException($"features must be at least 1 (got {Features})");
+        if (Units.Count == 0) throw new GpuRnnInputException("the model needs at least one SimpleRNN layer");
+        foreach (var u in Units)
+            if (u < 1 || u > 4096) throw new GpuRnnInputException($"hidden units must be between 1 and 4096 (got {u})");
+        if (Outputs < 1) throw new GpuRnnInputException($"outputs must be at least 1 (got {Outputs})");
+        if (TimeSteps < 1 || TimeSteps > 100_000) throw new GpuRnnInputException($"time steps must be between 1 and 100000 (got {TimeSteps})");
+        return this;
+    }
+
+    public bool Equals(ModelSpec? other) =>
+        other is not null && Features == other.Features && Units.SequenceEqual(other.Units) && Outputs == other.Outputs
+        && HiddenActivation == other.HiddenActivation && OutputActivation == other.OutputActivation && TimeSteps == other.TimeSteps;
+
+    public override int GetHashCode() => HashCode.Combine(Features, string.Join(",", Units), Outputs, HiddenActivation, OutputActivation, TimeSteps);
+
+    public override string ToString() =>
+        $"SimpleRNN({string.Join(",", Units)}, {HiddenActivation.ToKeras()}) + Dense({Outputs}, {OutputActivation.ToKeras()}), {TimeSteps} steps × {Features} feature(s)";
+}
