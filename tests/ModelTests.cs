@@ -1,0 +1,102 @@
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Explain;
+using GpuRnn.Training.Model;
+
+namespace GpuRnn.Tests;
+
+public class ModelTests
+{
+    [Fact]
+    public void Layout_follows_keras_get_weights_order()
+    {
+        var layout = new ParameterLayout(ModelSpec.Tutorial);
+        Assert.Equal(["simple_rnn/kernel", "simple_rnn/recurrent_kernel", "simple_rnn/bias", "dense/kernel", "dense/bias"],
+            layout.Slots.Select(s => s.Name));
+        Assert.Equal([(1, 3), (3, 3), (1, 3), (3, 1), (1, 1)], layout.Slots.Select(s => (s.Rows, s.Columns)));
+        Assert.Equal(19, layout.Count);
+        var stacked = new ParameterLayout(ModelSpec.Tutorial with { Units = [8, 4] });
+        Assert.Equal((8, 4), (stacked.Kernel[1].Rows, stacked.Kernel[1].Columns));
+        Assert.Equal(8 + 64 + 8 + 32 + 16 + 4 + 4 + 1, stacked.Count);
+    }
+
+    [Fact]
+    public void Keras_initialisers_give_orthogonal_recurrent_kernels_bounded_glorot_kernels_and_zero_biases()
+    {
+        var spec = new ModelSpec(3, [7, 5], 2, Activation.Tanh, Activation.Tanh, 4);
+        var layout = new ParameterLayout(spec);
+        var p = Initializers.KerasDefaults(layout, seed: 42);
+        foreach (var slot in layout.RecurrentKernel)
+            for (int a = 0; a < slot.Columns; a++)
+                for (int b = 0; b < slot.Columns; b++)
+                {
+                    double dot = 0;
+                    for (int r = 0; r < slot.Rows; r++) dot += p[slot.At(r, a)] * p[slot.At(r, b)];
+                    Assert.Equal(a == b ? 1.0 : 0.0, dot, 1e-5);
+                }
+        foreach (var slot in layout.Kernel.Append(layout.DenseKernel))
+        {
+            double limit = Math.Sqrt(6.0 / (slot.Rows + slot.Columns));
+            var values = p.AsSpan(slot.Offset, slot.Length).ToArray();
+            Assert.All(values, v => Assert.InRange(v, -limit, limit));
+            Assert.Contains(values, v => v != 0);
+        }
+        foreach (var slot in layout.Bias.Append(layout.DenseBias))
+            Assert.All(p.AsSpan(slot.Offset, slot.Length).ToArray(), v => Assert.Equal(0f, v));
+        Assert.Equal(p, Initializers.KerasDefaults(layout, seed: 42));
+        Assert.NotEqual(p, Initializers.KerasDefaults(layout, seed: 43));
+    }
+
+    /// <summary>
+    /// One Keras Adam step by hand. A linear 1-1-1 network with every weight 0 but the dense bias b = 1, input 1 and
+    /// target 0 has L = b², so g = 2; then m = 0.2, v = 0.004, α = 1e-3·√(1 − 0.999)/(1 − 0.9) and
+    /// b = 1 − α·0.2/(√0.004 + 1e-7).
+    /// </summary>
+    [Fact]
+    public void Adam_step_is_kerass_form()
+    {
+        var step = new AdamOptions().StepFor(1);
+        Assert.Equal(1e-3 * Math.Sqrt(1 - 0.999) / (1 - 0.9), step.Alpha, 1e-8); // float32, as Keras computes it
+
+        var spec = new ModelSpec(1, [1], 1, Activation.Linear, Activation.Linear, 1);
+        using var engine = new ScalarEngine<double>(spec);
+        engine.SetTrainingData(new GpuRnn.Training.Data.WindowSet([1f], [0f], 1, 1, 1, 1));
+        engine.SetParametersExact([0, 0, 0, 0, 1.0]);
+        engine.Forward(0, 1);
+        engine.Backward();
+        Assert.Equal(2.0, engine.GetGradientsExact()[4], 12);
+        engine.ApplyAdam(step);
+        // The engine takes β and ε as float32 (as Keras stores them), so the hand arithmetic uses those same values.
+        double m = 2 * (1 - (double)0.9f), v = 4 * (1 - (double)0.999f);
+        double expected = 1 - (double)step.Alpha * m / (Math.Sqrt(v) + (double)1e-7f);
+        Assert.Equal(expected, engine.GetParametersExact()[4], 12);
+        Assert.Equal(new double[4], engine.GetParametersExact()[..4]); // zero gradient: Adam leaves them alone
+    }
+
+    /// <summary>The tutorial's part 1 with its printed weights: the output is −3.8698118 in float32.</summary>
+    [Fact]
+    public void Explain_hand_computation_equals_the_forward_pass()
+    {
+        var spec = new ModelSpec(1, [2], 1, Activation.Linear, Activation.Linear, 3);
+        var layout = new ParameterLayout(spec);
+        float[] p = [0.18662322f, -1.2369459f, 0.86981213f, -0.49338293f, 0.49338293f, 0.8698122f, 0, 0, -0.4635998f, 0.6538409f, 0];
+        var byHand = StepByStep.Compute(layout, p, [[1], [2], [3]]);
+
+        using var engine = new ScalarEngine<float>(spec);
+        engine.SetParameters(p);
+        var predicted = engine.Predict(new GpuRnn.Training.Data.WindowSet([1f, 2f, 3f], [0f], 1, 3, 1, 1));
+        Assert.Equal(-3.8698118f, predicted[0]);
+        Assert.Equal(predicted[0], byHand.Output[0], 1e-5);
+
+        // h1 = x1·wx by hand; h2 = x2·wx + h1·wh.
+        Assert.Equal(0.18662322, byHand.Steps[0].Hidden[0], 6);
+        Assert.Equal(-1.2369459, byHand.Steps[0].Hidden[1], 6);
+        double h2a = 2 * 0.18662322 + 0.18662322 * 0.86981213 + -1.2369459 * 0.49338293;
+        Assert.Equal(h2a, byHand.Steps[1].Hidden[0], 6);
+
+        var exact = new ScalarEngine<double>(spec);
+        exact.SetParameters(p);
+        var (states, _) = exact.ForwardExact([1.0, 2.0, 3.0]);
+        for (int t = 0; t < 3; t++)
+            for (int j = 0; j < 2; j++) Assert.Equal(byHand.Steps[t].Hidden[j], states[0][(t + 1) * 2 + j], 12);
+    }
+}

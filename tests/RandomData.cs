@@ -1,0 +1,25 @@
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Model;
+
+namespace GpuRnn.Tests;
+
+/// <summary>Fresh random inputs for property tests, always from an explicit seed so a failure can be replayed.</summary>
+public static class RandomData
+{
+    public static WindowSet Windows(Random rng, ModelSpec spec, int count)
+    {
+        var x = new float[count * spec.TimeSteps * spec.Features];
+        var y = new float[count * spec.Outputs];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+        for (int i = 0; i < y.Length; i++) y[i] = (float)rng.NextDouble();
+        return new WindowSet(x, y, count, spec.TimeSteps, spec.Features, spec.Outputs);
+    }
+
+    /// <summary>Uniform in ±scale, away from relu's kink often enough that finite differences stay smooth.</summary>
+    public static float[] Parameters(Random rng, ParameterLayout layout, double scale)
+    {
+        var p = new float[layout.Count];
+        for (int i = 0; i < p.Length; i++) p[i] = (float)((rng.NextDouble() * 2 - 1) * scale);
+        return p;
+    }
+}
