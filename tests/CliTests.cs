@@ -1,0 +1,150 @@
+using GpuRnn.Cli;
+
+namespace GpuRnn.Tests;
+
+/// <summary>Runs the CLI in-process, capturing both streams.</summary>
+public sealed class CliRun
+{
+    public int ExitCode { get; private init; }
+    public string Out { get; private init; } = "";
+    public string Err { get; private init; } = "";
+
+    public static CliRun Of(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return new CliRun { ExitCode = code, Out = stdout.ToString(), Err = stderr.ToString() };
+    }
+}
+
+/// <summary>A scratch folder per test, removed afterwards.</summary>
+public sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("gpurnn-test-").FullName;
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
+
+public class CliTests
+{
+    [Fact]
+    public void Train_prints_epochs_rmse_in_both_units_and_time_then_saves_and_predicts()
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("train", "--no-plot", "--save", dir.File("m.json"), "--epochs", "3");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("187 train / 46 test windows of 12", run.Out);
+        Assert.Contains("Epoch 3/3", run.Out);
+        Assert.Matches(@"Train RMSE: 0\.\d{4} \(scaled\)\s+\d+\.\d{3} \(Sunspots, original units\)", run.Out);
+        Assert.Matches(@"Test RMSE:\s+0\.\d{4} \(scaled\)", run.Out);
+        Assert.Contains("Training time:", run.Out);
+        Assert.True(File.Exists(dir.File("m.json")));
+
+        // --init-weights with --epochs 0 evaluates the saved weights: the same RMSE as the run that trained them.
+        var again = CliRun.Of("train", "--no-plot", "--init-weights", dir.File("m.json"), "--epochs", "0");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(Line(run.Out, "Test RMSE"), Line(again.Out, "Test RMSE"));
+
+        var predict = CliRun.Of("predict", "--model", dir.File("m.json"));
+        Assert.Equal(0, predict.ExitCode);
+        var lines = predict.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("index,actual,predicted", lines[0]);
+        Assert.Equal(1 + 234, lines.Length); // floor(2819 / 12) windows over the whole series
+        Assert.StartsWith("12,", lines[1]);
+        var cells = lines[1].Split(',');
+        Assert.Equal(SunspotsValue(12), double.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture), 1e-6);
+        Assert.InRange(double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture), -10, 300);
+    }
+
+    [Fact]
+    public void Explain_reproduces_the_tutorials_part_one()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("w.json"), "[[[0.18662322,-1.2369459]], [[0.86981213,-0.49338293],[0.49338293,0.8698122]], [0,0], [[-0.4635998],[0.6538409]], [0]]");
+        var run = CliRun.Of("explain", "--weights", dir.File("w.json"));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("h1 = linear(x1·wx + h0·wh + bh) = [0.18662322, -1.2369459]", run.Out);
+        Assert.Contains("o3 = linear(h3·wy + by) = [-3.869812", run.Out);
+        Assert.Contains("model prediction = [-3.8698118]", run.Out);
+        Assert.Contains("agree: yes", run.Out);
+    }
+
+    [Fact]
+    public void Every_command_has_help()
+    {
+        foreach (var command in new[] { "train", "predict", "explain" })
+        {
+            var run = CliRun.Of(command, "--help");
+            Assert.Equal(0, run.ExitCode);
+            Assert.Contains("Usage:", run.Out);
+        }
+    }
+
+    public static TheoryData<string, string[], string> BadInputs()
+    {
+        var data = new TheoryData<string, string[], string>
+        {
+            { "missing file", ["--data", "{dir}/nope.csv"], "data file not found" },
+            { "unknown column", ["--data", "{dir}/ok.csv", "--column", "Moons"], "unknown column 'Moons'" },
+            { "column index out of range", ["--data", "{dir}/ok.csv", "--column", "7"], "out of range" },
+            { "non-numeric cell", ["--data", "{dir}/bad.csv"], "'lots' is not a number" },
+            { "too-short series", ["--data", "{dir}/short.csv"], "too short" },
+            { "zero hidden units", ["--hidden", "0"], "--hidden" },
+            { "zero time steps", ["--time-steps", "0"], "time steps" },
+            { "zero batch size", ["--batch-size", "0"], "batch size" },
+            { "negative epochs", ["--epochs", "-3"], "epochs" },
+            { "split above one", ["--split", "1.5"], "split" },
+            { "zero stride", ["--stride", "0"], "stride" },
+            { "unknown activation", ["--activation", "swish"], "unknown activation 'swish'" },
+            { "not a number", ["--epochs", "many"], "many" },
+            { "unknown option", ["--warp-speed"], "--warp-speed" },
+            { "missing init weights", ["--init-weights", "{dir}/none.json"], "not found" },
+            { "init weights of another shape", ["--init-weights", "{dir}/w2.json"], "simple_rnn/kernel should be 1×3" },
+        };
+        return data;
+    }
+
+    /// <summary>Bad input: one clear line on stderr, exit code 2, and neither the model nor the plot written.</summary>
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void Bad_input_is_one_line_exit_two_and_no_output_file(string what, string[] args, string message)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("ok.csv"), "t,v\n" + string.Join("\n", Enumerable.Range(0, 60).Select(i => $"{i},{i % 7}")));
+        File.WriteAllText(dir.File("bad.csv"), "t,v\n1,2\n2,lots\n3,4\n");
+        File.WriteAllText(dir.File("short.csv"), "t,v\n1,2\n2,3\n3,4\n");
+        File.WriteAllText(dir.File("w2.json"), "[[[0.1, 0.2]], [[1,0],[0,1]], [0,0], [[1],[1]], [0]]");
+        string[] full = ["train", .. args.Select(a => a.Replace("{dir}", dir.Path)), "--save", dir.File("model.json"), "--plot", dir.File("plot.png")];
+
+        var run = CliRun.Of(full);
+
+        Assert.True(run.ExitCode == 2, $"{what}: exit code {run.ExitCode}, stderr: {run.Err}");
+        var lines = run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("gpurnn: ", lines[0]);
+        Assert.Contains(message, lines[0]);
+        Assert.DoesNotContain("   at ", run.Err);
+        Assert.False(File.Exists(dir.File("model.json")), $"{what}: a model file was written");
+        Assert.False(File.Exists(dir.File("plot.png")), $"{what}: a plot was written");
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public void Predict_and_explain_refuse_bad_input_too()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("junk.json"), "{ not json");
+        foreach (var args in new[] { new[] { "predict", "--model", dir.File("none.json") }, ["predict", "--model", dir.File("junk.json")],
+                     ["predict"], ["explain", "--input", "1,x"], ["explain", "--units", "-2"] })
+        {
+            var run = CliRun.Of(args);
+            Assert.Equal(2, run.ExitCode);
+            Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    static string Line(string text, string prefix) => text.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal));
+
+    static double SunspotsValue(int index) => GpuRnn.Training.Data.SunspotsDataset.Load().Values[index];
+}

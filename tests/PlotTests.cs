@@ -1,0 +1,54 @@
+using GpuRnn.Cli.Plotting;
+using GpuRnn.Training;
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Model;
+using SkiaSharp;
+
+namespace GpuRnn.Tests;
+
+/// <summary>Opens the PNG and checks what a reader would: the size, the red split line, both series' colours, text.</summary>
+public class PlotTests
+{
+    [Fact]
+    public void Forecast_plot_shows_both_series_and_a_red_line_at_the_split()
+    {
+        using var dir = new TempDir();
+        var result = new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 2 }, EngineKind.Scalar).Run();
+        string path = dir.File("plot.png");
+
+        var geometry = ForecastPlot.Save(path, result, 1000, 500);
+
+        using var bitmap = SKBitmap.Decode(path);
+        Assert.Equal(1000, bitmap.Width);
+        Assert.Equal(500, bitmap.Height);
+
+        // The split line: red pixels down most of the data area at the split's x (187 of 233 windows in).
+        int x = (int)Math.Round(geometry.SplitPixelX);
+        int top = (int)geometry.DataTop + 5, bottom = (int)geometry.DataBottom - 5;
+        int red = Enumerable.Range(top, bottom - top).Count(y => Enumerable.Range(x - 1, 3).Any(dx => IsNear(bitmap.GetPixel(dx, y), ForecastPlot.SplitColor)));
+        Assert.True(red > 0.8 * (bottom - top), $"only {red} of {bottom - top} rows are red at x = {x}");
+        double fraction = (geometry.SplitPixelX - 0) / bitmap.Width;
+        Assert.InRange(fraction, 0.6, 0.95);
+        // Left of the line, away from it, no column is red all the way down.
+        int left = x - 40;
+        Assert.True(Enumerable.Range(top, bottom - top).Count(y => IsNear(bitmap.GetPixel(left, y), ForecastPlot.SplitColor)) < 0.2 * (bottom - top));
+
+        int actual = 0, predicted = 0, title = 0;
+        for (int py = 0; py < bitmap.Height; py++)
+            for (int px = 0; px < bitmap.Width; px++)
+            {
+                var c = bitmap.GetPixel(px, py);
+                if (IsNear(c, ForecastPlot.ActualColor)) actual++;
+                if (IsNear(c, ForecastPlot.PredictedColor)) predicted++;
+                if (py < geometry.DataTop - 5 && c.Red < 60 && c.Green < 60 && c.Blue < 60) title++;
+            }
+        Assert.True(actual > 2000, $"actual-series pixels: {actual}");
+        Assert.True(predicted > 2000, $"predicted-series pixels: {predicted}");
+        // Above the data area there is nothing but the title: no dark pixels there means the text did not render.
+        Assert.True(title > 300, $"dark pixels in the title band: {title}; the title should render with the embedded font");
+    }
+
+    static bool IsNear(SKColor c, ScottPlot.Color want) =>
+        Math.Abs(c.Red - want.R) < 30 && Math.Abs(c.Green - want.G) < 30 && Math.Abs(c.Blue - want.B) < 30;
+}
