@@ -22,6 +22,10 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     T[][][] states = [];
     T[][] outputs = [];
 
+    // BPTT scratch, allocated once: gradient arriving at each step's output of a layer, [steps × units], per layer.
+    readonly T[][] dSequence;
+    readonly T[] dhNext, da;
+
     public ScalarEngine(ModelSpec spec)
     {
         Spec = spec.Validated();
@@ -30,6 +34,10 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         grad = new T[Layout.Count];
         m = new T[Layout.Count];
         v = new T[Layout.Count];
+        int widest = Math.Max(spec.Features, spec.Units.Max());
+        dSequence = [.. Enumerable.Range(0, spec.Layers).Select(l => new T[spec.TimeSteps * spec.Units[l]])];
+        dhNext = new T[widest];
+        da = new T[widest];
     }
 
     public string Name => typeof(T) == typeof(float) ? "scalar" : $"scalar-{typeof(T).Name.ToLowerInvariant()}";
@@ -116,8 +124,8 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         {
             int window = order[batchStart + b];
             var h = states[b];
-            // Gradient arriving at each time step's output of the current layer, [steps × units].
-            var dOut = new T[steps * Spec.LastUnits];
+            var dOut = dSequence[top];
+            Array.Clear(dOut);
             for (int k = 0; k < outs; k++)
             {
                 T o = outputs[b][k];
@@ -135,9 +143,8 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
                 var kernel = Layout.Kernel[l];
                 var recurrent = Layout.RecurrentKernel[l];
                 var bias = Layout.Bias[l];
-                var dBelow = l > 0 ? new T[steps * inputs] : null;
-                var dhNext = new T[units];
-                var da = new T[units];
+                var dBelow = l > 0 ? dSequence[l - 1] : null;
+                Array.Clear(dhNext);
                 for (int t = steps - 1; t >= 0; t--)
                 {
                     for (int j = 0; j < units; j++)
@@ -164,7 +171,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
                             dBelow[t * inputs + i] = sum;
                         }
                 }
-                if (dBelow is not null) dOut = dBelow;
+                if (dBelow is not null) dOut = dBelow; // every step of it is written above, so no clearing is needed
             }
         }
     }
