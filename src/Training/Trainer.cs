@@ -13,20 +13,42 @@ public sealed record TrainingOptions
     public int Seed { get; init; } = 1;
     public AdamOptions Adam { get; init; } = new();
 
+    /// <summary>Fraction of the training windows held out for validation: the last ones, taken before shuffling, as Keras's <c>validation_split</c>.</summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary>
+    /// Keras's <c>EarlyStopping(patience, restore_best_weights=True)</c> on the validation loss (the training loss
+    /// without validation): stop after this many epochs without improvement and keep the best epoch's weights.
+    /// </summary>
+    public int? EarlyStoppingPatience { get; init; }
+
     public TrainingOptions Validated()
     {
         if (Epochs < 0) throw new GpuRnnInputException($"epochs must be 0 or more (got {Epochs})");
         if (BatchSize < 1) throw new GpuRnnInputException($"batch size must be at least 1 (got {BatchSize})");
         if (!(Adam.LearningRate > 0) || !float.IsFinite(Adam.LearningRate))
             throw new GpuRnnInputException($"learning rate must be a positive number (got {Adam.LearningRate})");
+        if (!(ValidationSplit >= 0 && ValidationSplit < 1))
+            throw new GpuRnnInputException($"validation split must be in [0, 1) (got {ValidationSplit})");
+        if (EarlyStoppingPatience is < 1) throw new GpuRnnInputException($"early-stopping patience must be at least 1 (got {EarlyStoppingPatience})");
         return this;
     }
 }
 
-/// <summary>What one epoch did: Keras's epoch loss (mean squared error over the epoch's windows) and its time.</summary>
-public sealed record EpochReport(int Epoch, int Epochs, double Loss, TimeSpan Elapsed);
+/// <summary>
+/// What one epoch did: Keras's epoch loss (mean squared error over the epoch's windows), the validation loss when
+/// windows are held out, and the epoch's time.
+/// </summary>
+public sealed record EpochReport(int Epoch, int Epochs, double Loss, double? ValidationLoss, TimeSpan Elapsed);
 
-public sealed record TrainingHistory(IReadOnlyList<EpochReport> Epochs, TimeSpan Elapsed, int Steps);
+/// <summary>The epochs run, the total time and steps, and where early stopping ended (when it did).</summary>
+public sealed record TrainingHistory(IReadOnlyList<EpochReport> Epochs, TimeSpan Elapsed, int Steps)
+{
+    /// <summary>The epoch whose weights the engine holds at the end (the best one when early stopping restored it).</summary>
+    public int? RestoredEpoch { get; init; }
+
+    public bool StoppedEarly { get; init; }
+}
 
 /// <summary>
 /// The training host: epochs, shuffling and batching, and Adam's per-iteration step size. It knows nothing of the
@@ -34,15 +56,17 @@ public sealed record TrainingHistory(IReadOnlyList<EpochReport> Epochs, TimeSpan
 /// </summary>
 public static class Trainer
 {
-    public static TrainingHistory Fit(IRnnEngine engine, WindowSet train, TrainingOptions options, Action<EpochReport>? onEpoch = null)
+    public static TrainingHistory Fit(IRnnEngine engine, WindowSet windows, TrainingOptions options, Action<EpochReport>? onEpoch = null)
     {
         options.Validated();
+        var (train, validation) = HoldOut(windows, options.ValidationSplit);
         if (train.Count == 0) throw new GpuRnnInputException("there are no training windows");
         engine.SetTrainingData(train);
         engine.TakeLossSum();
         var rng = new Random(ShuffleSeed(options.Seed));
         var order = Enumerable.Range(0, train.Count).ToArray();
         var epochs = new List<EpochReport>();
+        var stopping = options.EarlyStoppingPatience is { } patience ? new EarlyStopping(patience) : null;
         int iteration = 0;
         var total = Stopwatch.StartNew();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -58,13 +82,31 @@ public static class Trainer
                 engine.ApplyAdam(options.Adam.StepFor(++iteration));
             }
             double loss = engine.TakeLossSum() / train.Count;
-            var report = new EpochReport(epoch, options.Epochs, loss, clock.Elapsed);
+            double? validationLoss = validation is null ? null : Math.Pow(Metrics.Rmse(engine.Predict(validation), validation.Y), 2);
+            var report = new EpochReport(epoch, options.Epochs, loss, validationLoss, clock.Elapsed);
             epochs.Add(report);
             onEpoch?.Invoke(report);
-            if (!double.IsFinite(loss))
-                throw new TrainingDivergedException(epoch, loss);
+            if (!double.IsFinite(loss) || validationLoss is { } v && !double.IsFinite(v))
+                throw new TrainingDivergedException(epoch, double.IsFinite(loss) ? validationLoss!.Value : loss);
+            if (stopping is not null && stopping.ShouldStop(epoch, validationLoss ?? loss, engine)) break;
         }
-        return new TrainingHistory(epochs, total.Elapsed, iteration);
+        var history = new TrainingHistory(epochs, total.Elapsed, iteration);
+        if (stopping?.Best is { } best)
+        {
+            engine.SetParameters(best.Parameters);
+            history = history with { RestoredEpoch = best.Epoch, StoppedEarly = epochs.Count < options.Epochs };
+        }
+        return history;
+    }
+
+    /// <summary>Keras's <c>validation_split</c>: the last <c>n − floor(n·(1 − fraction))</c> windows, before any shuffling.</summary>
+    public static (WindowSet Train, WindowSet? Validation) HoldOut(WindowSet windows, double fraction)
+    {
+        if (fraction <= 0) return (windows, null);
+        int keep = (int)Math.Floor(windows.Count * (1 - fraction));
+        if (keep < 1 || keep == windows.Count)
+            throw new GpuRnnInputException($"a validation split of {fraction} leaves {keep} of {windows.Count} windows for training and {windows.Count - keep} for validation; both need at least one");
+        return (windows.Slice(0, keep), windows.Slice(keep, windows.Count - keep));
     }
 
     /// <summary>Shuffling draws from its own stream so that changing the initialiser never changes the batches.</summary>
@@ -76,4 +118,23 @@ public sealed class TrainingDivergedException(int epoch, double loss)
     : Exception($"training diverged at epoch {epoch}: the loss is {loss} (try a smaller learning rate)")
 {
     public int Epoch { get; } = epoch;
+}
+
+/// <summary>Keras's EarlyStopping with <c>restore_best_weights=True</c> and <c>min_delta=0</c>.</summary>
+sealed class EarlyStopping(int patience)
+{
+    int wait;
+
+    public (int Epoch, double Loss, float[] Parameters)? Best { get; private set; }
+
+    public bool ShouldStop(int epoch, double loss, IRnnEngine engine)
+    {
+        if (Best is null || loss < Best.Value.Loss)
+        {
+            Best = (epoch, loss, engine.GetParameters());
+            wait = 0;
+            return false;
+        }
+        return ++wait >= patience;
+    }
 }

@@ -12,14 +12,15 @@ static class PredictCommand
 {
     public static Command Create(TextWriter stdout)
     {
-        var modelPath = new Option<string>("--model") { Description = "a model written by 'gpurnn train --save'", Required = true, HelpName = "FILE" };
+        var model = new SavedModelOptions();
         var data = new DataOptions();
         var stride = new Option<int?>("--stride") { Description = "distance between consecutive targets (default: the model's time steps)" };
-        var command = new Command("predict", "Print a saved model's predictions for every window of a series, in the series' original units") { modelPath, stride };
+        var command = new Command("predict", "Print a saved model's predictions for every window of a series, in the series' original units") { stride };
+        model.AddTo(command);
         data.AddTo(command);
         command.SetAction(result =>
         {
-            var saved = ModelFile.Load(result.GetValue(modelPath)!);
+            var saved = model.Load(result);
             var series = data.Load(result, saved.Column);
             var scaler = saved.Scaler ?? MinMaxScaler.Fit(series.Values);
             int steps = saved.Spec.TimeSteps;

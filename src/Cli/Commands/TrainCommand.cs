@@ -30,11 +30,14 @@ static class TrainCommand
         var initWeights = new Option<string?>("--init-weights") { Description = "start from these weights (a gpurnn model or a Keras get_weights() JSON list); with --epochs 0 only evaluates", HelpName = "FILE" };
         var plot = new Option<string>("--plot") { Description = "PNG of actual vs predicted with the split marked", DefaultValueFactory = _ => DefaultPlot, HelpName = "FILE" };
         var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
+        var lossPlot = new Option<string?>("--loss-plot") { Description = "PNG of the loss per epoch (default: beside the plot, FILE.loss.png)", HelpName = "FILE" };
+        var validationSplit = new Option<double>("--validation-split") { Description = "hold out this fraction of the training windows (the last ones, before shuffling) to validate each epoch, as Keras's validation_split" };
+        var earlyStopping = new Option<int?>("--early-stopping") { Description = "stop after this many epochs without a better validation (else training) loss, and keep the best epoch's weights", HelpName = "PATIENCE" };
 
         var command = new Command("train", "Train SimpleRNN + Dense on a series and report train/test RMSE (defaults: the tutorial's sunspots model)");
         data.AddTo(command);
         model.AddTo(command);
-        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, noPlot })
+        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, noPlot, lossPlot, validationSplit, earlyStopping })
             command.Options.Add(o);
 
         command.SetAction(result =>
@@ -48,22 +51,31 @@ static class TrainCommand
                 Shuffle = !result.GetValue(noShuffle),
                 Seed = result.GetValue(seed),
                 Adam = new AdamOptions(result.GetValue(learningRate)),
+                ValidationSplit = result.GetValue(validationSplit),
+                EarlyStoppingPatience = result.GetValue(earlyStopping),
             }.Validated();
             var series = data.Load(result);
             string? savePath = result.GetValue(save);
             string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
+            string? lossPlotPath = result.GetValue(lossPlot) ?? (plotPath is null ? null : LossPlot.PathBeside(plotPath));
             var job = new ForecastJob(series, spec, windowing, training);
             if (result.GetValue(initWeights) is { } init) job = job with { InitialWeights = WeightsFile.Load(init, new ParameterLayout(spec)) };
 
             var prepared = ForecastData.Prepare(series, windowing); // fails fast on a short series, before any output
+            Trainer.HoldOut(prepared.Train, training.ValidationSplit); // and on a validation split that leaves nothing
             stdout.WriteLine($"Data:  {series.Source}, column '{series.Name}': {series.Length} values, split {prepared.Split}/{series.Length - prepared.Split}, "
                 + $"{prepared.Train.Count} train / {prepared.Test.Count} test windows of {windowing.TimeSteps} (stride {windowing.EffectiveStride})");
             stdout.WriteLine($"Model: {spec}, {new ParameterLayout(spec).Count} parameters");
             stdout.WriteLine($"Train: Adam lr {training.Adam.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {training.BatchSize}, {training.Epochs} epochs, "
                 + $"{(training.Shuffle ? "shuffled" : "in order")}, seed {training.Seed}");
 
-            var forecast = job.Run(e => stdout.WriteLine(
-                $"Epoch {e.Epoch.ToString().PadLeft(e.Epochs.ToString().Length)}/{e.Epochs}  loss {e.Loss:F6}  {Ms(e.Elapsed)}"));
+            ForecastResult forecast;
+            using (var progress = EpochProgress.For(stdout))
+                forecast = job.Run(progress.Report);
+            if (forecast.History.RestoredEpoch is { } best)
+                stdout.WriteLine(forecast.History.StoppedEarly
+                    ? $"Early stopping after epoch {forecast.History.Epochs.Count}: restored the weights of epoch {best}"
+                    : $"Restored the weights of the best epoch, {best}");
             stdout.WriteLine($"Train RMSE: {forecast.TrainRmse:F4} (scaled)  {forecast.TrainRmseOriginal:F3} ({series.Name}, original units)");
             stdout.WriteLine($"Test RMSE:  {forecast.TestRmse:F4} (scaled)  {forecast.TestRmseOriginal:F3} ({series.Name}, original units)");
             stdout.WriteLine($"Training time: {Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
@@ -77,10 +89,15 @@ static class TrainCommand
                 ForecastPlot.Save(plotPath, forecast);
                 stdout.WriteLine($"Plot:  {plotPath}");
             }
+            if (lossPlotPath is not null && forecast.History.Epochs.Count > 0)
+            {
+                LossPlot.Save(lossPlotPath, forecast.History);
+                stdout.WriteLine($"Loss:  {lossPlotPath}");
+            }
             return 0;
         });
         return command;
     }
 
-    static string Ms(TimeSpan t) => $"{t.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms";
+    internal static string Ms(TimeSpan t) => $"{t.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms";
 }

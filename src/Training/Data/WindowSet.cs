@@ -23,4 +23,12 @@ public sealed class WindowSet
     public ReadOnlySpan<float> Window(int i) => X.AsSpan(i * TimeSteps * Features, TimeSteps * Features);
 
     public ReadOnlySpan<float> Target(int i) => Y.AsSpan(i * Outputs, Outputs);
+
+    /// <summary>Windows <c>[start, start + count)</c> as a set of their own (copied).</summary>
+    public WindowSet Slice(int start, int count)
+    {
+        int window = TimeSteps * Features;
+        return new WindowSet(X.AsSpan(start * window, count * window).ToArray(), Y.AsSpan(start * Outputs, count * Outputs).ToArray(),
+            count, TimeSteps, Features, Outputs);
+    }
 }

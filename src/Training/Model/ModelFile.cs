@@ -37,12 +37,24 @@ public static class ModelFile
         AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    public static SavedModel Load(string path)
+    /// <summary>What a bare Keras weight list cannot say: the activations and the window length.</summary>
+    public sealed record KerasDefaults(Activation Hidden = Activation.Tanh, Activation Output = Activation.Tanh, int TimeSteps = 12);
+
+    public static SavedModel Load(string path) => Load(path, null);
+
+    /// <summary>
+    /// A gpurnn model file, or — when <paramref name="keras"/> is given — also a bare Keras <c>get_weights()</c> list,
+    /// whose shapes give the layers and sizes (the activations and time steps come from <paramref name="keras"/>;
+    /// no scaler is saved with it).
+    /// </summary>
+    public static SavedModel Load(string path, KerasDefaults? keras)
     {
-        if (!File.Exists(path)) throw new GpuRnnInputException($"model file not found: {path}");
-        JsonNode? root;
-        try { root = JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new GpuRnnInputException($"{path}: not valid JSON ({e.Message})", e); }
+        var root = ReadJson(path);
+        if (root is JsonArray list && keras is not null)
+        {
+            var spec = InferSpec(list, keras, path);
+            return new SavedModel(spec, WeightsFromJson(new ParameterLayout(spec), list, path), null);
+        }
         try
         {
             if (root is not JsonObject obj || (string?)obj["format"] != Format)
@@ -63,6 +75,30 @@ public static class ModelFile
         {
             throw new GpuRnnInputException($"{path}: malformed model file ({e.Message})", e);
         }
+    }
+
+    internal static JsonNode? ReadJson(string path)
+    {
+        if (!File.Exists(path)) throw new GpuRnnInputException($"model file not found: {path}");
+        try { return JsonNode.Parse(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new GpuRnnInputException($"{path}: not valid JSON ({e.Message})", e); }
+    }
+
+    /// <summary>
+    /// Reads the layers off the shapes: per SimpleRNN layer kernel [inputs×units], recurrent [units×units], bias
+    /// [units]; then the Dense kernel [units×outputs] and bias [outputs].
+    /// </summary>
+    static ModelSpec InferSpec(JsonArray list, KerasDefaults keras, string path)
+    {
+        static (int Rows, int Columns) Shape(JsonNode? n) =>
+            n is JsonArray rows && rows.Count > 0 && rows[0] is JsonArray first ? (rows.Count, first.Count) : (1, (n as JsonArray)?.Count ?? 0);
+        if (list.Count < 5 || (list.Count - 2) % 3 != 0)
+            throw new GpuRnnInputException($"{path}: a Keras SimpleRNN + Dense weight list has 3 tensors per SimpleRNN layer and 2 for Dense (got {list.Count})");
+        int layers = (list.Count - 2) / 3;
+        int features = Shape(list[0]).Rows;
+        var units = Enumerable.Range(0, layers).Select(l => Shape(list[3 * l]).Columns).ToArray();
+        int outputs = Shape(list[^2]).Columns;
+        return new ModelSpec(features, units, outputs, keras.Hidden, keras.Output, keras.TimeSteps).Validated();
     }
 
     /// <summary>Keras's nested lists: 2-D kernels as rows of columns, biases as flat lists.</summary>
@@ -113,10 +149,7 @@ public static class WeightsFile
 {
     public static float[] Load(string path, ParameterLayout layout)
     {
-        if (!File.Exists(path)) throw new GpuRnnInputException($"weights file not found: {path}");
-        JsonNode? root;
-        try { root = JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new GpuRnnInputException($"{path}: not valid JSON ({e.Message})", e); }
+        var root = ModelFile.ReadJson(path);
         if (root is JsonArray)
         {
             try { return ModelFile.WeightsFromJson(layout, root, path); }

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Globalization;
+using GpuRnn.Cli.Plotting;
+using GpuRnn.Training;
+using GpuRnn.Training.Data;
+
+namespace GpuRnn.Cli.Commands;
+
+/// <summary><c>gpurnn forecast</c>: a recursive multi-step forecast past the end of the series.</summary>
+static class ForecastCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var model = new SavedModelOptions();
+        var data = new DataOptions();
+        var horizon = new Option<int>("--horizon") { Description = "how many steps past the end of the series to forecast", Required = true, HelpName = "N" };
+        var plot = new Option<string>("--plot") { Description = "PNG of the history followed by the forecast", DefaultValueFactory = _ => "forecast-ahead.png", HelpName = "FILE" };
+        var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
+        var command = new Command("forecast", "Forecast N steps past the end of a series, feeding each prediction back in (original units)") { horizon, plot, noPlot };
+        model.AddTo(command);
+        data.AddTo(command);
+        command.SetAction(result =>
+        {
+            var saved = model.Load(result);
+            var series = data.Load(result, saved.Column);
+            var scaler = saved.Scaler ?? MinMaxScaler.Fit(series.Values);
+            var forecast = Forecasting.Recursive(saved, scaler, series.Values, result.GetValue(horizon));
+            stdout.WriteLine($"Forecast of {series.Name} for {forecast.Length} step(s) after the {series.Length} values of {series.Source}");
+            stdout.WriteLine("step,index,forecast");
+            for (int k = 0; k < forecast.Length; k++)
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k + 1},{series.Length + k},{forecast[k]:G6}"));
+            if (!result.GetValue(noPlot))
+            {
+                string path = result.GetValue(plot)!;
+                ForecastAheadPlot.Save(path, series, forecast);
+                stdout.WriteLine($"Plot: {path}");
+            }
+            return 0;
+        });
+        return command;
+    }
+}

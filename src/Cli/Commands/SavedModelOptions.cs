@@ -1,0 +1,30 @@
+using System.CommandLine;
+using GpuRnn.Training;
+using GpuRnn.Training.Model;
+
+namespace GpuRnn.Cli.Commands;
+
+/// <summary>
+/// <c>--model FILE</c>: a gpurnn model, or a Keras <c>get_weights()</c> JSON list, for which the activations and the
+/// window length (which a weight list cannot carry) come from the options here.
+/// </summary>
+sealed class SavedModelOptions
+{
+    public Option<string> Model { get; } = new("--model") { Description = "a model from 'gpurnn train --save', or a Keras get_weights() JSON list", Required = true, HelpName = "FILE" };
+    public Option<string> Activation { get; } = new("--activation") { Description = "for a Keras weight list: the SimpleRNN activation", DefaultValueFactory = _ => "tanh" };
+    public Option<string> OutputActivation { get; } = new("--output-activation") { Description = "for a Keras weight list: the Dense activation", DefaultValueFactory = _ => "tanh" };
+    public Option<int> TimeSteps { get; } = new("--time-steps") { Description = "for a Keras weight list: the window length", DefaultValueFactory = _ => 12 };
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { Model, Activation, OutputActivation, TimeSteps }) command.Options.Add(o);
+    }
+
+    public SavedModel Load(ParseResult result) =>
+        ModelFile.Load(result.GetValue(Model)!, new ModelFile.KerasDefaults(
+            ParseActivation(result.GetValue(Activation)!), ParseActivation(result.GetValue(OutputActivation)!), result.GetValue(TimeSteps)));
+
+    static Activation ParseActivation(string text) =>
+        ActivationNames.TryParse(text, out var a) ? a
+        : throw new GpuRnnInputException($"unknown activation '{text}' (use linear, tanh, relu or sigmoid)");
+}

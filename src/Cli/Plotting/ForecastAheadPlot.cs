@@ -1,0 +1,34 @@
+using GpuRnn.Training;
+using GpuRnn.Training.Data;
+using ScottPlot;
+
+namespace GpuRnn.Cli.Plotting;
+
+/// <summary>The end of the history, then the forecast after it, in the series' original units.</summary>
+public static class ForecastAheadPlot
+{
+    public static void Save(string path, Series series, double[] forecast, int width = 1200, int height = 600)
+    {
+        EmbeddedFonts.Register();
+        int shown = Math.Min(series.Length, Math.Max(240, 4 * forecast.Length));
+        int first = series.Length - shown;
+        var plot = new Plot();
+        var history = plot.Add.ScatterLine(
+            Enumerable.Range(first, shown).Select(i => (double)i).ToArray(), series.Values[first..], ForecastPlot.ActualColor);
+        history.LegendText = "History";
+        history.LineWidth = 2;
+        // The forecast line starts at the last known value so the two read as one curve.
+        var xs = Enumerable.Range(series.Length - 1, forecast.Length + 1).Select(i => (double)i).ToArray();
+        var ahead = plot.Add.ScatterLine(xs, [series.Values[^1], .. forecast], ForecastPlot.PredictedColor);
+        ahead.LegendText = $"Forecast ({forecast.Length} steps)";
+        ahead.LineWidth = 2;
+        var end = plot.Add.VerticalLine(series.Length - 1, 1, ForecastPlot.SplitColor);
+        end.LegendText = "End of data";
+        plot.Title($"{series.Name}: recursive forecast past the end of the series");
+        plot.XLabel("Index");
+        plot.YLabel($"{series.Name} (original units)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        var png = plot.GetImageBytes(width, height, ImageFormat.Png);
+        AtomicFile.Write(path, s => s.Write(png));
+    }
+}

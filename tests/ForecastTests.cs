@@ -1,0 +1,71 @@
+using System.Globalization;
+using GpuRnn.Training;
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Model;
+
+namespace GpuRnn.Tests;
+
+public class ForecastTests
+{
+    /// <summary>Recomputes the recursion by hand: each step is the model on the last T values, earlier forecasts included.</summary>
+    [Fact]
+    public void Recursive_forecast_feeds_each_prediction_back()
+    {
+        var spec = new ModelSpec(1, [3], 1, Activation.Tanh, Activation.Tanh, 4);
+        var p = RandomData.Parameters(new Random(5), new ParameterLayout(spec), 0.8);
+        var model = new SavedModel(spec, p, null);
+        double[] history = [3, 9, 4, 7, 1, 8, 5];
+        var scaler = MinMaxScaler.Fit(history);
+
+        var forecast = Forecasting.Recursive(model, scaler, history, 3);
+
+        using var engine = new ScalarEngine<float>(spec);
+        engine.SetParameters(p);
+        var values = history.ToList();
+        for (int k = 0; k < 3; k++)
+        {
+            var window = values.TakeLast(4).Select(v => (float)scaler.Transform(v)).ToArray();
+            double next = scaler.Inverse(engine.Predict(new WindowSet(window, [0f], 1, 4, 1, 1))[0]);
+            Assert.Equal(next, forecast[k], 1e-4);
+            values.Add(next);
+        }
+    }
+
+    [Fact]
+    public void Forecast_command_prints_the_horizon_in_original_units_and_plots_it()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRun.Of("train", "--no-plot", "--epochs", "2", "--save", dir.File("m.json")).ExitCode);
+        var run = CliRun.Of("forecast", "--model", dir.File("m.json"), "--horizon", "5", "--plot", dir.File("ahead.png"));
+        Assert.Equal(0, run.ExitCode);
+        var rows = run.Out.Split('\n').Where(l => l.Length > 0 && char.IsDigit(l[0])).ToArray();
+        Assert.Equal(5, rows.Length);
+        Assert.StartsWith("1,2820,", rows[0]);
+        Assert.All(rows, r => Assert.InRange(double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture), -50, 400));
+        Assert.True(File.Exists(dir.File("ahead.png")));
+
+        var bad = CliRun.Of("forecast", "--model", dir.File("m.json"), "--horizon", "0", "--plot", dir.File("no.png"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.False(File.Exists(dir.File("no.png")));
+    }
+
+    /// <summary>A Keras get_weights() list predicts exactly as the same weights saved by gpurnn (same scaler: the whole series).</summary>
+    [Fact]
+    public void Keras_weight_lists_predict_like_the_saved_model()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRun.Of("train", "--no-plot", "--epochs", "2", "--save", dir.File("m.json")).ExitCode);
+        var saved = ModelFile.Load(dir.File("m.json"));
+        File.WriteAllText(dir.File("keras.json"), ModelFile.WeightsToJson(new ParameterLayout(saved.Spec), saved.Parameters).ToJsonString());
+
+        var ours = CliRun.Of("predict", "--model", dir.File("m.json"));
+        var keras = CliRun.Of("predict", "--model", dir.File("keras.json"));
+        Assert.Equal(0, keras.ExitCode);
+        Assert.Equal(ours.Out, keras.Out);
+
+        var init = CliRun.Of("train", "--no-plot", "--epochs", "0", "--init-weights", dir.File("keras.json"));
+        var again = CliRun.Of("train", "--no-plot", "--epochs", "0", "--init-weights", dir.File("m.json"));
+        Assert.Equal(again.Out, init.Out);
+    }
+}
