@@ -99,4 +99,24 @@ public class ModelTests
         for (int t = 0; t < 3; t++)
             for (int j = 0; j < 2; j++) Assert.Equal(byHand.Steps[t].Hidden[j], states[0][(t + 1) * 2 + j], 12);
     }
+
+    [Theory]
+    [InlineData(new[] { 3, 2 }, Activation.Tanh)]
+    [InlineData(new[] { 4, 1, 5 }, Activation.Sigmoid)]
+    public void Explain_handles_stacked_layers(int[] units, Activation activation)
+    {
+        var spec = new ModelSpec(1, units, 1, activation, Activation.Linear, 4);
+        var layout = new ParameterLayout(spec);
+        var p = RandomData.Parameters(new Random(units.Sum()), layout, 0.7);
+        var byHand = StepByStep.Compute(layout, p, [[0.5], [-1], [2], [0.25]]);
+        var exact = new ScalarEngine<double>(spec);
+        exact.SetParameters(p);
+        var (states, output) = exact.ForwardExact([0.5, -1, 2, 0.25]);
+        Assert.Equal(units.Length, byHand.Layers.Count);
+        for (int l = 0; l < units.Length; l++)
+            for (int t = 0; t < 4; t++)
+                for (int j = 0; j < units[l]; j++) Assert.Equal(states[l][(t + 1) * units[l] + j], byHand.Layers[l][t].Hidden[j], 12);
+        Assert.Equal(output[0], byHand.Output[0], 12);
+        Assert.Contains("agree: yes", CliRun.Of("explain", "--units", string.Join(",", units), "--activation", activation.ToKeras()).Out);
+    }
 }

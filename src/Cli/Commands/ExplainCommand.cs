@@ -38,18 +38,27 @@ static class ExplainCommand
     {
         var spec = layout.Spec;
         o.WriteLine($"Model: {spec}");
-        string[] symbol = ["wx", "wh", "bh", "wy", "by"];
+        bool stacked = spec.Layers > 1;
+        string Layer(int l) => stacked ? (l + 1).ToString(CultureInfo.InvariantCulture) : "";
+        string[] symbols = [.. Enumerable.Range(0, spec.Layers).SelectMany(l => new[] { $"wx{Layer(l)}", $"wh{Layer(l)}", $"bh{Layer(l)}" }), "wy", "by"];
         for (int s = 0; s < layout.Slots.Count; s++)
         {
             var slot = layout.Slots[s];
-            o.WriteLine($"{symbol[s]} = {slot.Name} [{slot.Rows}×{slot.Columns}] = {Format(slot, p)}");
+            o.WriteLine($"{symbols[s]} = {slot.Name} [{slot.Rows}×{slot.Columns}] = {Format(slot, p)}");
         }
         var byHand = StepByStep.Compute(layout, p, [.. xs.Select(x => new[] { x })]);
-        o.WriteLine($"x = {Vector(xs)}, h0 = {Vector(new double[spec.Units[0]])}");
-        foreach (var step in byHand.Steps)
-            o.WriteLine($"h{step.T} = {spec.HiddenActivation.ToKeras()}(x{step.T}·wx + h{step.T - 1}·wh + bh) = {Vector(step.Hidden)}");
+        o.WriteLine($"x = {Vector(xs)}");
+        for (int l = 0; l < spec.Layers; l++)
+        {
+            string h = stacked ? $"h{Layer(l)}_" : "h", below = l == 0 ? "x" : $"h{Layer(l - 1)}_";
+            if (stacked) o.WriteLine($"layer {l + 1} (SimpleRNN {spec.Units[l]}), input: {(l == 0 ? "x" : $"the sequence of layer {l}")}");
+            o.WriteLine($"{h}0 = {Vector(new double[spec.Units[l]])}");
+            foreach (var step in byHand.Layers[l])
+                o.WriteLine($"{h}{step.T} = {spec.HiddenActivation.ToKeras()}({below}{step.T}·wx{Layer(l)} + {h}{step.T - 1}·wh{Layer(l)} + bh{Layer(l)}) = {Vector(step.Hidden)}");
+        }
         int last = byHand.Steps.Count;
-        o.WriteLine($"o{last} = {spec.OutputActivation.ToKeras()}(h{last}·wy + by) = {Vector(byHand.Output)}");
+        string top = stacked ? $"h{Layer(spec.Layers - 1)}_{last}" : $"h{last}";
+        o.WriteLine($"o{last} = {spec.OutputActivation.ToKeras()}({top}·wy + by) = {Vector(byHand.Output)}");
 
         using var engine = new ScalarEngine<float>(spec);
         engine.SetParameters(p);

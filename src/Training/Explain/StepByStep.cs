@@ -5,36 +5,45 @@ namespace GpuRnn.Training.Explain;
 /// <summary>One time step of the tutorial's hand calculation: h_t = f(x_t·wx + h_{t−1}·wh + bh).</summary>
 public sealed record HiddenStep(int T, double[] Input, double[] PreActivation, double[] Hidden);
 
-/// <summary>The tutorial's part 1 done by hand, in float64, for a single-layer network.</summary>
-public sealed record StepByStepResult(IReadOnlyList<HiddenStep> Steps, double[] Output);
+/// <summary>The tutorial's part 1 done by hand, in float64: each layer's steps (bottom first) and the output.</summary>
+public sealed record StepByStepResult(IReadOnlyList<IReadOnlyList<HiddenStep>> Layers, double[] Output)
+{
+    /// <summary>The top layer's steps: the ones the Dense head reads.</summary>
+    public IReadOnlyList<HiddenStep> Steps => Layers[^1];
+}
 
 /// <summary>
-/// Recomputes a single-layer Elman network the way the tutorial does it with NumPy, one dot product at a time,
-/// straight from the weight matrices (not through any engine), so that it can be set beside the model's output.
+/// Recomputes an Elman network the way the tutorial does it with NumPy, one dot product at a time, straight from
+/// the weight matrices (not through any engine), so that it can be set beside the model's output. A stacked layer
+/// takes the whole hidden sequence of the layer below as its input.
 /// </summary>
 public static class StepByStep
 {
     public static StepByStepResult Compute(ParameterLayout layout, ReadOnlySpan<float> p, double[][] input)
     {
         var spec = layout.Spec;
-        if (spec.Layers != 1) throw new GpuRnnInputException("explain shows one SimpleRNN layer; give a single --units value");
-        int units = spec.Units[0];
-        var wx = Matrix(layout.Kernel[0], p);
-        var wh = Matrix(layout.RecurrentKernel[0], p);
-        var bh = Matrix(layout.Bias[0], p)[0];
+        var layers = new List<IReadOnlyList<HiddenStep>>();
+        var sequence = input;
+        for (int l = 0; l < spec.Layers; l++)
+        {
+            var wx = Matrix(layout.Kernel[l], p);
+            var wh = Matrix(layout.RecurrentKernel[l], p);
+            var bh = Matrix(layout.Bias[l], p)[0];
+            var steps = new List<HiddenStep>();
+            var h = new double[spec.Units[l]]; // h_0 = 0
+            foreach (var x in sequence)
+            {
+                var a = Add(Add(Dot(x, wx), Dot(h, wh)), bh);
+                h = Apply(a, spec.HiddenActivation);
+                steps.Add(new HiddenStep(steps.Count + 1, x, a, h));
+            }
+            layers.Add(steps);
+            sequence = [.. steps.Select(s => s.Hidden)];
+        }
         var wy = Matrix(layout.DenseKernel, p);
         var by = Matrix(layout.DenseBias, p)[0];
-
-        var steps = new List<HiddenStep>();
-        var h = new double[units]; // h_0 = 0
-        for (int t = 0; t < input.Length; t++)
-        {
-            var a = Add(Add(Dot(input[t], wx), Dot(h, wh)), bh);
-            h = Apply(a, spec.HiddenActivation);
-            steps.Add(new HiddenStep(t + 1, input[t], a, h));
-        }
-        var o = Apply(Add(Dot(h, wy), by), spec.OutputActivation);
-        return new StepByStepResult(steps, o);
+        var o = Apply(Add(Dot(sequence[^1], wy), by), spec.OutputActivation);
+        return new StepByStepResult(layers, o);
     }
 
     static double[][] Matrix(TensorSlot slot, ReadOnlySpan<float> p)
