@@ -1,5 +1,6 @@
 namespace GpuRnn.Training;
 
+/// <summary>Error measures between predictions and targets.</summary>
 public static class Metrics
 {
     /// <summary>√(mean((p − a)²)), accumulated in float64.</summary>
