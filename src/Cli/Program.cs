@@ -20,6 +20,7 @@ public static class Program
             PredictCommand.Create(stdout),
             ExplainCommand.Create(stdout),
             ForecastCommand.Create(stdout),
+            SweepCommand.Create(stdout),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

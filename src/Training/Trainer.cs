@@ -63,8 +63,7 @@ public static class Trainer
         if (train.Count == 0) throw new GpuRnnInputException("there are no training windows");
         engine.SetTrainingData(train);
         engine.TakeLossSum();
-        var rng = new Random(ShuffleSeed(options.Seed));
-        var order = Enumerable.Range(0, train.Count).ToArray();
+        var schedule = new ShuffleSchedule(options.Seed, train.Count, options.Shuffle);
         var epochs = new List<EpochReport>();
         var stopping = options.EarlyStoppingPatience is { } patience ? new EarlyStopping(patience) : null;
         int iteration = 0;
@@ -72,8 +71,7 @@ public static class Trainer
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            if (options.Shuffle) rng.Shuffle(order);
-            engine.SetOrder(order);
+            engine.SetOrder(schedule.Next());
             for (int start = 0; start < train.Count; start += options.BatchSize)
             {
                 int count = Math.Min(options.BatchSize, train.Count - start);
@@ -109,8 +107,6 @@ public static class Trainer
         return (windows.Slice(0, keep), windows.Slice(keep, windows.Count - keep));
     }
 
-    /// <summary>Shuffling draws from its own stream so that changing the initialiser never changes the batches.</summary>
-    static int ShuffleSeed(int seed) => unchecked(seed * 7919 + 17);
 }
 
 /// <summary>The loss became NaN or infinite: training stops with a clear message rather than printing garbage.</summary>
@@ -136,5 +132,23 @@ sealed class EarlyStopping(int patience)
             return false;
         }
         return ++wait >= patience;
+    }
+}
+
+/// <summary>
+/// The order in which each epoch visits the windows: a fresh seeded shuffle per epoch (Keras's <c>shuffle=True</c>),
+/// or the plain order. Every trainer that must reproduce <see cref="Trainer.Fit"/> draws from this.
+/// </summary>
+public sealed class ShuffleSchedule(int seed, int count, bool shuffle)
+{
+    // Shuffling draws from its own stream so that changing the initialiser never changes the batches.
+    readonly Random rng = new(unchecked(seed * 7919 + 17));
+    readonly int[] order = [.. Enumerable.Range(0, count)];
+
+    /// <summary>The next epoch's order (the same array, reshuffled in place).</summary>
+    public int[] Next()
+    {
+        if (shuffle) rng.Shuffle(order);
+        return order;
     }
 }

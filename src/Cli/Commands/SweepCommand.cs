@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using GpuRnn.Training;
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Model;
+using GpuRnn.Training.Sweep;
+
+namespace GpuRnn.Cli.Commands;
+
+/// <summary><c>gpurnn sweep</c>: a grid of configurations trained together, ranked by validation RMSE.</summary>
+static class SweepCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var data = new DataOptions();
+        var hidden = new Option<string>("--hidden") { Description = "hidden sizes to try", DefaultValueFactory = _ => "2,3,8", HelpName = "N,N,…" };
+        var steps = new Option<string>("--time-steps") { Description = "window lengths to try", DefaultValueFactory = _ => "6,12,24", HelpName = "N,N,…" };
+        var seeds = new Option<string>("--seeds") { Description = "seeds to try", DefaultValueFactory = _ => "1,2,3", HelpName = "N,N,…" };
+        var rates = new Option<string>("--learning-rates", "--lrs") { Description = "Adam learning rates to try", DefaultValueFactory = _ => "0.001,0.01", HelpName = "R,R,…" };
+        var activation = new Option<string>("--activation") { Description = "SimpleRNN activation", DefaultValueFactory = _ => "tanh" };
+        var outputActivation = new Option<string>("--output-activation") { Description = "Dense activation", DefaultValueFactory = _ => "tanh" };
+        var epochs = new Option<int>("--epochs") { Description = "epochs per model", DefaultValueFactory = _ => 20 };
+        var batchSize = new Option<int>("--batch-size") { Description = "windows per step", DefaultValueFactory = _ => 1 };
+        var split = new Option<double>("--split") { Description = "training fraction of the series", DefaultValueFactory = _ => 0.8 };
+        var validationSplit = new Option<double>("--validation-split") { Description = "fraction of the training windows held out to rank the models", DefaultValueFactory = _ => 0.2 };
+        var csv = new Option<string>("--csv") { Description = "write every configuration's results as CSV", DefaultValueFactory = _ => "sweep.csv", HelpName = "FILE" };
+        var saveBest = new Option<string?>("--save-best") { Description = "save the best model (as 'train --save' does)", HelpName = "FILE" };
+        var top = new Option<int>("--top") { Description = "rows of the table to print", DefaultValueFactory = _ => 10 };
+        var noBaseline = new Option<bool>("--no-baseline") { Description = "skip timing the same grid one model at a time" };
+        var command = new Command("sweep", "Train a grid of configurations (hidden sizes × time steps × seeds × learning rates) at once and rank them by validation RMSE");
+        data.AddTo(command);
+        foreach (var o in new Option[] { hidden, steps, seeds, rates, activation, outputActivation, epochs, batchSize, split, validationSplit, csv, saveBest, top, noBaseline })
+            command.Options.Add(o);
+        command.SetAction(result =>
+        {
+            var grid = new SweepGrid(ListOption.Parse<int>(result.GetValue(hidden)!, "--hidden"), ListOption.Parse<int>(result.GetValue(steps)!, "--time-steps"),
+                ListOption.Parse<int>(result.GetValue(seeds)!, "--seeds"), ListOption.Parse<float>(result.GetValue(rates)!, "--learning-rates")).Validated();
+            var template = new ModelSpec(1, [1], 1, ParseActivation(result.GetValue(activation)!), ParseActivation(result.GetValue(outputActivation)!), 1);
+            var training = new TrainingOptions { Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batchSize), ValidationSplit = result.GetValue(validationSplit) }.Validated();
+            if (result.GetValue(top) < 1) throw new GpuRnnInputException("--top must be at least 1");
+            var series = data.Load(result);
+            var runner = new SweepRunner(series, template, new WindowingOptions(SplitFraction: result.GetValue(split)), training);
+            foreach (var t in grid.TimeSteps) // refuse a too-short series for any window length before training anything
+                Trainer.HoldOut(ForecastData.Prepare(series, new WindowingOptions(t, null, result.GetValue(split))).Train, training.ValidationSplit);
+
+            var kind = EngineKind.Scalar;
+            stdout.WriteLine($"Sweep: {grid.Count} configurations ({grid.Hidden.Count} hidden × {grid.TimeSteps.Count} time steps × {grid.Seeds.Count} seeds × {grid.LearningRates.Count} learning rates), {training.Epochs} epochs each, on {series.Source}");
+            var sweep = runner.Run(grid, new ParallelGroupTrainer(kind));
+            stdout.WriteLine($"Trained in {TrainCommand.Ms(sweep.Elapsed)} ({sweep.TrainerName})");
+            if (!result.GetValue(noBaseline))
+            {
+                var alone = runner.Run(grid, new SequentialGroupTrainer(kind));
+                bool same = alone.Entries.Select(e => e.Config).SequenceEqual(sweep.Entries.Select(e => e.Config))
+                    && alone.Entries.Zip(sweep.Entries).All(p => p.First.Parameters.SequenceEqual(p.Second.Parameters));
+                stdout.WriteLine($"One at a time: {TrainCommand.Ms(alone.Elapsed)} ({alone.TrainerName}); speed-up {alone.Elapsed / sweep.Elapsed:F2}×; "
+                    + (same ? "identical weights" : "WEIGHTS DIFFER"));
+            }
+            WriteTable(stdout, sweep, result.GetValue(top));
+            string csvPath = result.GetValue(csv)!;
+            AtomicFile.WriteAllText(csvPath, ToCsv(sweep));
+            stdout.WriteLine($"CSV:   {csvPath}");
+            if (result.GetValue(saveBest) is { } bestPath)
+            {
+                ModelFile.Save(bestPath, new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name));
+                stdout.WriteLine($"Best model: {bestPath}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    static void WriteTable(TextWriter o, SweepResult sweep, int top)
+    {
+        o.WriteLine("rank  hidden  steps  seed  lr       train_rmse  val_rmse  test_rmse");
+        foreach (var (e, i) in sweep.Entries.Take(top).Select((e, i) => (e, i)))
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{i + 1,4}  {e.Config.Hidden,6}  {e.Config.TimeSteps,5}  {e.Config.Seed,4}  {e.Config.LearningRate,-7:G4}  {e.TrainRmse,10:F4}  {e.ValidationRmse,8:F4}  {e.TestRmse,9:F4}"));
+        var b = sweep.Best.Config;
+        o.WriteLine($"Best:  hidden {b.Hidden}, time steps {b.TimeSteps}, seed {b.Seed}, learning rate {b.LearningRate.ToString(CultureInfo.InvariantCulture)}: validation RMSE {sweep.Best.ValidationRmse:F4}, test RMSE {sweep.Best.TestRmse:F4}");
+    }
+
+    static string ToCsv(SweepResult sweep)
+    {
+        var text = new StringBuilder("rank,hidden,time_steps,seed,learning_rate,train_rmse,val_rmse,test_rmse\n");
+        foreach (var (e, i) in sweep.Entries.Select((e, i) => (e, i)))
+            text.Append(CultureInfo.InvariantCulture, $"{i + 1},{e.Config.Hidden},{e.Config.TimeSteps},{e.Config.Seed},{e.Config.LearningRate:R},{e.TrainRmse:R},{e.ValidationRmse:R},{e.TestRmse:R}\n");
+        return text.ToString();
+    }
+
+    static Activation ParseActivation(string text) =>
+        ActivationNames.TryParse(text, out var a) ? a
+        : throw new GpuRnnInputException($"unknown activation '{text}' (use linear, tanh, relu or sigmoid)");
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using GpuRnn.Training;
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Model;
+using GpuRnn.Training.Sweep;
+
+namespace GpuRnn.Tests;
+
+public class SweepTests
+{
+    static readonly SweepGrid Grid = new([2, 3], [6, 12], [1, 2], [0.001f, 0.01f]);
+    static readonly TrainingOptions Options = new() { Epochs = 3, ValidationSplit = 0.2 };
+
+    static SweepRunner Runner() => new(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), Options);
+
+    /// <summary>Every member of a group comes out exactly as Trainer.Fit trains it alone.</summary>
+    [Fact]
+    public void Models_trained_together_equal_models_trained_alone()
+    {
+        var data = ForecastData.Prepare(SunspotsDataset.Load(), new WindowingOptions());
+        var (fit, _) = Trainer.HoldOut(data.Train, 0.2);
+        GroupMember[] members = [new(1, 0.001f), new(2, 0.01f), new(3, 0.003f)];
+        var together = new ParallelGroupTrainer(EngineKind.Scalar).Train(ModelSpec.Tutorial, fit, members, Options with { ValidationSplit = 0 });
+        for (int i = 0; i < members.Length; i++)
+        {
+            using var engine = new ScalarEngine<float>(ModelSpec.Tutorial);
+            engine.SetParameters(Initializers.KerasDefaults(engine.Layout, members[i].Seed));
+            Trainer.Fit(engine, fit, new TrainingOptions { Epochs = 3, Seed = members[i].Seed, Adam = new AdamOptions(members[i].LearningRate) });
+            Assert.Equal(engine.GetParameters(), together[i]);
+        }
+    }
+
+    [Fact]
+    public void Sweep_covers_the_grid_sorted_by_validation_rmse()
+    {
+        var result = Runner().Run(Grid, new ParallelGroupTrainer(EngineKind.Scalar));
+        Assert.Equal(16, result.Entries.Count);
+        Assert.Equal(Grid.Configs().ToHashSet(), result.Entries.Select(e => e.Config).ToHashSet());
+        Assert.True(result.Entries.Zip(result.Entries.Skip(1)).All(p => p.First.ValidationRmse <= p.Second.ValidationRmse));
+        // The scores are the model's own: recompute the best one's test RMSE from its weights.
+        var best = result.Best;
+        var data = ForecastData.Prepare(SunspotsDataset.Load(), new WindowingOptions(best.Config.TimeSteps));
+        using var engine = new ScalarEngine<float>(best.Spec);
+        engine.SetParameters(best.Parameters);
+        Assert.Equal(Metrics.Rmse(engine.Predict(data.Test), data.Test.Y), best.TestRmse, 12);
+        Assert.Equal(best.Config.Hidden, best.Spec.Units[0]);
+    }
+
+    [Fact]
+    public void Sweep_command_prints_the_table_writes_csv_and_the_best_model()
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("sweep", "--hidden", "2,3", "--time-steps", "12", "--seeds", "1,2", "--lrs", "0.01", "--epochs", "2",
+            "--csv", dir.File("s.csv"), "--save-best", dir.File("best.json"));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("identical weights", run.Out);
+        Assert.Matches(@"speed-up \d+\.\d\d×", run.Out);
+        var lines = File.ReadAllLines(dir.File("s.csv"));
+        Assert.Equal("rank,hidden,time_steps,seed,learning_rate,train_rmse,val_rmse,test_rmse", lines[0]);
+        Assert.Equal(5, lines.Length);
+        var best = lines[1].Split(',');
+        var model = ModelFile.Load(dir.File("best.json"));
+        Assert.Equal(int.Parse(best[1], CultureInfo.InvariantCulture), model.Spec.Units[0]);
+        Assert.Contains($"Best:  hidden {best[1]}, time steps 12, seed {best[3]}", run.Out);
+    }
+
+    [Theory]
+    [InlineData("--hidden", "0")]
+    [InlineData("--hidden", "a,b")]
+    [InlineData("--lrs", "-1")]
+    [InlineData("--validation-split", "0")]
+    [InlineData("--time-steps", "3000")]
+    public void Sweep_refuses_nonsense_with_one_line_and_no_csv(string option, string value)
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("sweep", option, value, "--epochs", "1", "--csv", dir.File("s.csv"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(dir.File("s.csv")));
+    }
+}
