@@ -14,27 +14,52 @@ public class SweepTests
 
     static SweepRunner Runner() => new(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), Options);
 
-    /// <summary>Every member of a group comes out exactly as Trainer.Fit trains it alone.</summary>
-    [Fact]
-    public void Models_trained_together_equal_models_trained_alone()
+    public static TheoryData<string, int[], int, Activation, Activation, int, int> GroupCases() => new()
     {
-        var data = ForecastData.Prepare(SunspotsDataset.Load(), new WindowingOptions());
+        { "parallel", [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
+        { "lanes", [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
+        { "lanes", [5], 7, Activation.Sigmoid, Activation.Linear, 4, 11 },   // more members than lanes: two chunks
+        { "lanes", [17], 3, Activation.Relu, Activation.Sigmoid, 10, 9 },    // a batch that does not divide the windows
+        { "lanes", [1], 1, Activation.Linear, Activation.Tanh, 2, 1 },
+    };
+
+    /// <summary>
+    /// Every member of a group comes out as Trainer.Fit trains it alone on the scalar engine: bit for bit from the
+    /// parallel trainer; within 1e-4 from the lane trainer, whose tanh and sigmoid come from a vector exp. The lane
+    /// trainer one model at a time equals it together bit for bit (a lane never reads another).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GroupCases))]
+    public void Models_trained_together_equal_models_trained_alone(string trainer, int[] units, int steps, Activation hidden, Activation output, int batch, int memberCount)
+    {
+        var spec = new ModelSpec(1, units, 1, hidden, output, steps);
+        var data = ForecastData.Prepare(SunspotsDataset.Load(), new WindowingOptions(steps));
         var (fit, _) = Trainer.HoldOut(data.Train, 0.2);
-        GroupMember[] members = [new(1, 0.001f), new(2, 0.01f), new(3, 0.003f)];
-        var together = new ParallelGroupTrainer(EngineKind.Scalar).Train(ModelSpec.Tutorial, fit, members, Options with { ValidationSplit = 0 });
+        var members = Enumerable.Range(0, memberCount).Select(i => new GroupMember(i + 1, 0.001f * (1 + i % 4))).ToArray();
+        IGroupTrainer group = trainer == "lanes" ? new LaneGroupTrainer() : new ParallelGroupTrainer(EngineKind.Scalar);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = batch };
+        var together = group.Train(spec, fit, members, options);
+        var alone = trainer == "lanes" ? new LaneGroupTrainer(together: false).Train(spec, fit, members, options) : null;
         for (int i = 0; i < members.Length; i++)
         {
-            using var engine = new ScalarEngine<float>(ModelSpec.Tutorial);
+            using var engine = new ScalarEngine<float>(spec);
             engine.SetParameters(Initializers.KerasDefaults(engine.Layout, members[i].Seed));
-            Trainer.Fit(engine, fit, new TrainingOptions { Epochs = 3, Seed = members[i].Seed, Adam = new AdamOptions(members[i].LearningRate) });
-            Assert.Equal(engine.GetParameters(), together[i]);
+            Trainer.Fit(engine, fit, options with { Seed = members[i].Seed, Adam = new AdamOptions(members[i].LearningRate) });
+            if (alone is null)
+                Assert.Equal(engine.GetParameters(), together[i]);
+            else
+            {
+                Assert.Equal(alone[i], together[i]);
+                var scalar = engine.GetParameters();
+                for (int p = 0; p < scalar.Length; p++) Assert.Equal(scalar[p], together[i][p], 1e-4f);
+            }
         }
     }
 
     [Fact]
     public void Sweep_covers_the_grid_sorted_by_validation_rmse()
     {
-        var result = Runner().Run(Grid, new ParallelGroupTrainer(EngineKind.Scalar));
+        var result = Runner().Run(Grid, new LaneGroupTrainer());
         Assert.Equal(16, result.Entries.Count);
         Assert.Equal(Grid.Configs().ToHashSet(), result.Entries.Select(e => e.Config).ToHashSet());
         Assert.True(result.Entries.Zip(result.Entries.Skip(1)).All(p => p.First.ValidationRmse <= p.Second.ValidationRmse));
@@ -54,7 +79,9 @@ public class SweepTests
         var run = CliRun.Of("sweep", "--hidden", "2,3", "--time-steps", "12", "--seeds", "1,2", "--lrs", "0.01", "--epochs", "2",
             "--csv", dir.File("s.csv"), "--save-best", dir.File("best.json"));
         Assert.Equal(0, run.ExitCode);
+        Assert.Contains("(lanes engine, one model at a time); speed-up", run.Out);
         Assert.Contains("identical weights", run.Out);
+        Assert.Matches(@"\(scalar, one model at a time\); speed-up \d+\.\d\d×; (identical weights|weights differ by at most \d)", run.Out);
         Assert.Matches(@"speed-up \d+\.\d\d×", run.Out);
         var lines = File.ReadAllLines(dir.File("s.csv"));
         Assert.Equal("rank,hidden,time_steps,seed,learning_rate,train_rmse,val_rmse,test_rmse", lines[0]);

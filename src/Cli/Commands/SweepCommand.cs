@@ -47,16 +47,17 @@ static class SweepCommand
 
             var kind = EngineKind.Scalar;
             stdout.WriteLine($"Sweep: {grid.Count} configurations ({grid.Hidden.Count} hidden × {grid.TimeSteps.Count} time steps × {grid.Seeds.Count} seeds × {grid.LearningRates.Count} learning rates), {training.Epochs} epochs each, on {series.Source}");
-            var sweep = runner.Run(grid, new ParallelGroupTrainer(kind));
+            var sweep = runner.Run(grid, new LaneGroupTrainer());
             stdout.WriteLine($"Trained in {TrainCommand.Ms(sweep.Elapsed)} ({sweep.TrainerName})");
             if (!result.GetValue(noBaseline))
-            {
-                var alone = runner.Run(grid, new SequentialGroupTrainer(kind));
-                bool same = alone.Entries.Select(e => e.Config).SequenceEqual(sweep.Entries.Select(e => e.Config))
-                    && alone.Entries.Zip(sweep.Entries).All(p => p.First.Parameters.SequenceEqual(p.Second.Parameters));
-                stdout.WriteLine($"One at a time: {TrainCommand.Ms(alone.Elapsed)} ({alone.TrainerName}); speed-up {alone.Elapsed / sweep.Elapsed:F2}×; "
-                    + (same ? "identical weights" : "WEIGHTS DIFFER"));
-            }
+                foreach (var baseline in new IGroupTrainer[] { new LaneGroupTrainer(together: false), new SequentialGroupTrainer(kind) })
+                {
+                    var alone = runner.Run(grid, baseline);
+                    var pairs = sweep.Entries.Select(e => (e, alone.Entries.Single(a => a.Config == e.Config))).ToList();
+                    float maxDifference = pairs.Max(p => p.e.Parameters.Zip(p.Item2.Parameters).Max(w => MathF.Abs(w.First - w.Second)));
+                    stdout.WriteLine($"One at a time: {TrainCommand.Ms(alone.Elapsed)} ({alone.TrainerName}); speed-up {alone.Elapsed / sweep.Elapsed:F2}×; "
+                        + (maxDifference == 0 ? "identical weights" : $"weights differ by at most {maxDifference:G3}"));
+                }
             WriteTable(stdout, sweep, result.GetValue(top));
             string csvPath = result.GetValue(csv)!;
             AtomicFile.WriteAllText(csvPath, ToCsv(sweep));

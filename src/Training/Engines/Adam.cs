@@ -7,12 +7,14 @@ public sealed record AdamOptions(float LearningRate = 1e-3f, float Beta1 = 0.9f,
     /// The step for iteration <paramref name="iteration"/> (1-based), in Keras's form: the bias corrections are
     /// folded into the step size, α_t = lr·√(1 − β2^t) / (1 − β1^t), computed in float32 as Keras does.
     /// </summary>
-    public AdamStep StepFor(int iteration)
+    public AdamStep StepFor(int iteration) => new(AlphaFor(LearningRate, iteration), Beta1, Beta2, Epsilon);
+
+    /// <summary>α_t for another learning rate with these β's (trainers of many models at once need one per model).</summary>
+    public float AlphaFor(float learningRate, int iteration)
     {
         float beta1Power = MathF.Pow(Beta1, iteration);
         float beta2Power = MathF.Pow(Beta2, iteration);
-        float alpha = LearningRate * MathF.Sqrt(1f - beta2Power) / (1f - beta1Power);
-        return new AdamStep(alpha, Beta1, Beta2, Epsilon);
+        return learningRate * MathF.Sqrt(1f - beta2Power) / (1f - beta1Power);
     }
 }
 
