@@ -1,1 +1,0 @@
-namespace GpuRnn.Kernels; internal static class AssemblyMarker {}
