@@ -19,6 +19,7 @@ public static class Program
             TrainCommand.Create(stdout),
             PredictCommand.Create(stdout),
             ExplainCommand.Create(stdout),
+            DevicesCommand.Create(stdout),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GpuRnn.Training;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines;

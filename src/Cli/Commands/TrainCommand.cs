@@ -30,11 +30,13 @@ static class TrainCommand
         var initWeights = new Option<string?>("--init-weights") { Description = "start from these weights (a gpurnn model or a Keras get_weights() JSON list); with --epochs 0 only evaluates", HelpName = "FILE" };
         var plot = new Option<string>("--plot") { Description = "PNG of actual vs predicted with the split marked", DefaultValueFactory = _ => DefaultPlot, HelpName = "FILE" };
         var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
+        var accelerator = AcceleratorOption.Create();
+        var noBaseline = new Option<bool>("--no-baseline") { Description = "do not time the scalar CPU engine on the same work for comparison" };
 
         var command = new Command("train", "Train SimpleRNN + Dense on a series and report train/test RMSE (defaults: the tutorial's sunspots model)");
         data.AddTo(command);
         model.AddTo(command);
-        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, noPlot })
+        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, noPlot, accelerator, noBaseline })
             command.Options.Add(o);
 
         command.SetAction(result =>
@@ -52,10 +54,11 @@ static class TrainCommand
             var series = data.Load(result);
             string? savePath = result.GetValue(save);
             string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
-            var job = new ForecastJob(series, spec, windowing, training);
+            var job = new ForecastJob(series, spec, windowing, training, AcceleratorOption.Parse(result.GetValue(accelerator)!));
             if (result.GetValue(initWeights) is { } init) job = job with { InitialWeights = WeightsFile.Load(init, new ParameterLayout(spec)) };
 
             var prepared = ForecastData.Prepare(series, windowing); // fails fast on a short series, before any output
+            EngineFactory.EnsureAvailable(job.Engine);
             stdout.WriteLine($"Data:  {series.Source}, column '{series.Name}': {series.Length} values, split {prepared.Split}/{series.Length - prepared.Split}, "
                 + $"{prepared.Train.Count} train / {prepared.Test.Count} test windows of {windowing.TimeSteps} (stride {windowing.EffectiveStride})");
             stdout.WriteLine($"Model: {spec}, {new ParameterLayout(spec).Count} parameters");
@@ -66,7 +69,15 @@ static class TrainCommand
                 $"Epoch {e.Epoch.ToString().PadLeft(e.Epochs.ToString().Length)}/{e.Epochs}  loss {e.Loss:F6}  {Ms(e.Elapsed)}"));
             stdout.WriteLine($"Train RMSE: {forecast.TrainRmse:F4} (scaled)  {forecast.TrainRmseOriginal:F3} ({series.Name}, original units)");
             stdout.WriteLine($"Test RMSE:  {forecast.TestRmse:F4} (scaled)  {forecast.TestRmseOriginal:F3} ({series.Name}, original units)");
+            stdout.WriteLine($"Engine setup: {Ms(forecast.EngineSetup)} on {forecast.EngineName} (device, buffers, kernel compilation; not in the training time)");
             stdout.WriteLine($"Training time: {Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
+            if (forecast.EngineName != "scalar" && !result.GetValue(noBaseline))
+            {
+                var baseline = (job with { Engine = EngineKind.Scalar }).Run();
+                double ratio = baseline.History.Elapsed / forecast.History.Elapsed;
+                stdout.WriteLine($"Baseline: {Ms(baseline.History.Elapsed)} on scalar (same seed and data); speed-up on {forecast.EngineName}: "
+                    + $"{ratio.ToString("G3", CultureInfo.InvariantCulture)}× (scalar time / {forecast.EngineName} time)");
+            }
             if (savePath is not null)
             {
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name));

@@ -14,6 +14,13 @@ public static class EngineFactory
         _ => throw new GpuRnnInputException($"unknown engine kind {kind}"),
     };
 
+    /// <summary>Throws the one-line reason when <paramref name="kind"/> cannot be created here; cheap, for failing before any output.</summary>
+    public static void EnsureAvailable(EngineKind kind)
+    {
+        if (kind is EngineKind.Cuda or EngineKind.OpenCL && !IlgpuDevices.Has(kind))
+            throw new GpuRnnInputException(IlgpuDevices.WhyNone(kind));
+    }
+
     /// <summary>
     /// What <c>auto</c> trains on without a GPU. The ILGPU CPU accelerator is a simulator, slower than plain loops,
     /// so this is the scalar engine, until the fast CPU engine takes this place.

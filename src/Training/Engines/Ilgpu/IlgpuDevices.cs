@@ -100,7 +100,7 @@ public static class IlgpuDevices
                 {
                     var reasons = new List<string>();
                     foreach (var d in cl.GetCLDevices()) reasons.Add($"'{d.Name}' ({d.PlatformName}): {OpenClProblem(d) ?? "usable"}");
-                    if (reasons.Count == 0) return "no OpenCL device: the OpenCL loader lists no platform with a device";
+                    if (reasons.Count == 0) return $"no OpenCL device: {NativeLibraries.OpenClLoader} loads but lists no platform with a device (no ICD installed in /etc/OpenCL/vendors?)";
                     return $"no usable OpenCL device: ILGPU cannot run kernels on {string.Join("; ", reasons)}";
                 }
             default:
