@@ -35,7 +35,7 @@ public abstract class AcceleratorTests
     {
         RequireDevice();
         var spec = shape.Spec;
-        var rng = new Random(shape.GetHashCode() & 0xFFFF ^ shape.Windows * 31 + shape.BatchSize);
+        var rng = new Random(shape.Units.Sum() * 1009 + shape.TimeSteps * 101 + shape.Windows * 13 + shape.BatchSize);
         var data = RandomNetworks.Windows(spec, shape.Windows, rng);
         var parameters = RandomNetworks.Parameters(spec, rng);
         var order = RandomNetworks.Permutation(shape.Windows, rng);
@@ -56,6 +56,21 @@ public abstract class AcceleratorTests
             AssertClose(scalar.GetGradients(), engine.GetGradients(), $"gradients of the batch at {start}");
         }
         AssertClose([(float)scalar.TakeLossSum()], [(float)engine.TakeLossSum()], "loss sum");
+    }
+
+    [Fact]
+    public void Predict_covers_more_windows_than_one_device_chunk()
+    {
+        RequireDevice();
+        var spec = new ModelSpec(1, [2], 1, Activation.Tanh, Activation.Sigmoid, 2);
+        var rng = new Random(3);
+        var data = RandomNetworks.Windows(spec, 8192 + 77, rng);
+        var parameters = RandomNetworks.Parameters(spec, rng);
+        using var scalar = new ScalarEngine<float>(spec);
+        using var engine = EngineFactory.Create(Kind, spec);
+        scalar.SetParameters(parameters);
+        engine.SetParameters(parameters);
+        AssertClose(scalar.Predict(data), engine.Predict(data), "predictions");
     }
 
     [Theory]
