@@ -19,7 +19,7 @@ static class AcceleratorOption
     {
         var option = new Option<string>("--accelerator")
         {
-            Description = "auto (CUDA, else an OpenCL GPU, else the CPU), cuda, opencl, cpu (ILGPU's CPU simulator) or scalar (the reference engine)",
+            Description = "auto (CUDA, else an OpenCL GPU, else the scalar CPU engine), cuda, opencl, cpu (ILGPU's CPU simulator) or scalar (the reference engine)",
             DefaultValueFactory = _ => "auto",
         };
         option.AcceptOnlyFromAmong([.. Kinds.Keys]);
