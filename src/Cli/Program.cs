@@ -21,6 +21,7 @@ public static class Program
             ExplainCommand.Create(stdout),
             ForecastCommand.Create(stdout),
             SweepCommand.Create(stdout),
+            DevicesCommand.Create(stdout),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -33,11 +33,13 @@ static class TrainCommand
         var lossPlot = new Option<string?>("--loss-plot") { Description = "PNG of the loss per epoch (default: beside the plot, FILE.loss.png)", HelpName = "FILE" };
         var validationSplit = new Option<double>("--validation-split") { Description = "hold out this fraction of the training windows (the last ones, before shuffling) to validate each epoch, as Keras's validation_split" };
         var earlyStopping = new Option<int?>("--early-stopping") { Description = "stop after this many epochs without a better validation (else training) loss, and keep the best epoch's weights", HelpName = "PATIENCE" };
+        var accelerator = AcceleratorOption.Create();
+        var noBaseline = new Option<bool>("--no-baseline") { Description = "do not time the scalar CPU engine on the same work for comparison" };
 
         var command = new Command("train", "Train SimpleRNN + Dense on a series and report train/test RMSE (defaults: the tutorial's sunspots model)");
         data.AddTo(command);
         model.AddTo(command);
-        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, noPlot, lossPlot, validationSplit, earlyStopping })
+        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, noPlot, lossPlot, validationSplit, earlyStopping, accelerator, noBaseline })
             command.Options.Add(o);
 
         command.SetAction(result =>
@@ -58,11 +60,12 @@ static class TrainCommand
             string? savePath = result.GetValue(save);
             string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
             string? lossPlotPath = result.GetValue(lossPlot) ?? (plotPath is null ? null : LossPlot.PathBeside(plotPath));
-            var job = new ForecastJob(series, spec, windowing, training);
+            var job = new ForecastJob(series, spec, windowing, training, AcceleratorOption.Parse(result.GetValue(accelerator)!));
             if (result.GetValue(initWeights) is { } init) job = job with { InitialWeights = WeightsFile.Load(init, new ParameterLayout(spec)) };
 
             var prepared = ForecastData.Prepare(series, windowing); // fails fast on a short series, before any output
             Trainer.HoldOut(prepared.Train, training.ValidationSplit); // and on a validation split that leaves nothing
+            EngineFactory.EnsureAvailable(job.Engine);
             stdout.WriteLine($"Data:  {series.Source}, column '{series.Name}': {series.Length} values, split {prepared.Split}/{series.Length - prepared.Split}, "
                 + $"{prepared.Train.Count} train / {prepared.Test.Count} test windows of {windowing.TimeSteps} (stride {windowing.EffectiveStride})");
             stdout.WriteLine($"Model: {spec}, {new ParameterLayout(spec).Count} parameters");
@@ -78,7 +81,15 @@ static class TrainCommand
                     : $"Restored the weights of the best epoch, {best}");
             stdout.WriteLine($"Train RMSE: {forecast.TrainRmse:F4} (scaled)  {forecast.TrainRmseOriginal:F3} ({series.Name}, original units)");
             stdout.WriteLine($"Test RMSE:  {forecast.TestRmse:F4} (scaled)  {forecast.TestRmseOriginal:F3} ({series.Name}, original units)");
+            stdout.WriteLine($"Engine setup: {Ms(forecast.EngineSetup)} on {forecast.EngineName} (device, buffers, kernel compilation; not in the training time)");
             stdout.WriteLine($"Training time: {Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
+            if (forecast.EngineName != "scalar" && !result.GetValue(noBaseline))
+            {
+                var baseline = (job with { Engine = EngineKind.Scalar }).Run();
+                double ratio = baseline.History.Elapsed / forecast.History.Elapsed;
+                stdout.WriteLine($"Baseline: {Ms(baseline.History.Elapsed)} on scalar (same seed and data); speed-up on {forecast.EngineName}: "
+                    + $"{ratio.ToString("G3", CultureInfo.InvariantCulture)}× (scalar time / {forecast.EngineName} time)");
+            }
             if (savePath is not null)
             {
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name));

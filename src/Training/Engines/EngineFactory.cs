@@ -1,3 +1,4 @@
+using GpuRnn.Training.Engines.Ilgpu;
 using GpuRnn.Training.Model;
 
 namespace GpuRnn.Training.Engines;
@@ -7,7 +8,22 @@ public static class EngineFactory
 {
     public static IRnnEngine Create(EngineKind kind, ModelSpec spec) => kind switch
     {
-        EngineKind.Auto or EngineKind.Scalar => new ScalarEngine<float>(spec),
-        _ => throw new GpuRnnInputException($"the {kind.ToString().ToLowerInvariant()} accelerator is not available in this build"),
+        EngineKind.Scalar => new ScalarEngine<float>(spec),
+        EngineKind.Cpu or EngineKind.Cuda or EngineKind.OpenCL => IlgpuEngine.Create(kind, spec),
+        EngineKind.Auto => IlgpuDevices.BestGpu() is { } gpu ? IlgpuEngine.Create(gpu, spec) : CreateAutoCpuChoice(spec),
+        _ => throw new GpuRnnInputException($"unknown engine kind {kind}"),
     };
+
+    /// <summary>Throws the one-line reason when <paramref name="kind"/> cannot be created here; cheap, for failing before any output.</summary>
+    public static void EnsureAvailable(EngineKind kind)
+    {
+        if (kind is EngineKind.Cuda or EngineKind.OpenCL && !IlgpuDevices.Has(kind))
+            throw new GpuRnnInputException(IlgpuDevices.WhyNone(kind));
+    }
+
+    /// <summary>
+    /// What <c>auto</c> trains on without a GPU. The ILGPU CPU accelerator is a simulator, slower than plain loops,
+    /// so this is the scalar engine, until the fast CPU engine takes this place.
+    /// </summary>
+    static IRnnEngine CreateAutoCpuChoice(ModelSpec spec) => new ScalarEngine<float>(spec);
 }

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using GpuRnn.Training.Engines;
+
+namespace GpuRnn.Cli.Commands;
+
+/// <summary><c>--accelerator auto|cuda|opencl|cpu|scalar</c>: which engine trains.</summary>
+static class AcceleratorOption
+{
+    static readonly Dictionary<string, EngineKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["auto"] = EngineKind.Auto,
+        ["cuda"] = EngineKind.Cuda,
+        ["opencl"] = EngineKind.OpenCL,
+        ["cpu"] = EngineKind.Cpu,
+        ["scalar"] = EngineKind.Scalar,
+    };
+
+    public static Option<string> Create()
+    {
+        var option = new Option<string>("--accelerator")
+        {
+            Description = "auto (CUDA, else an OpenCL GPU, else the scalar CPU engine), cuda, opencl, cpu (ILGPU's CPU simulator) or scalar (the reference engine)",
+            DefaultValueFactory = _ => "auto",
+        };
+        option.AcceptOnlyFromAmong([.. Kinds.Keys]);
+        return option;
+    }
+
+    public static EngineKind Parse(string text) => Kinds[text];
+}

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Engines.Ilgpu;
+
+namespace GpuRnn.Cli.Commands;
+
+/// <summary><c>gpurnn devices</c>: what ILGPU sees here, and why a kind of accelerator cannot be used.</summary>
+static class DevicesCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var command = new Command("devices", "List the accelerators ILGPU finds (CPU, CUDA, OpenCL) and why a kind is unusable");
+        command.SetAction(_ =>
+        {
+            var reports = IlgpuDevices.List();
+            foreach (var d in reports)
+                stdout.WriteLine($"{d.Kind.ToString().ToLowerInvariant(),-7} {d.Name}: {Memory(d.MemoryBytes)}, "
+                    + $"max group {d.MaxGroupSize}, warp {d.WarpSize}{(d.Usable ? "" : $" — unusable: {d.Problem}")}");
+            foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL })
+                if (!reports.Any(d => d.Kind == kind && d.Usable))
+                    stdout.WriteLine($"{kind.ToString().ToLowerInvariant(),-7} {IlgpuDevices.WhyNone(kind)}");
+            var best = IlgpuDevices.BestGpu();
+            stdout.WriteLine($"auto    trains on {(best is { } gpu ? gpu.ToString().ToLowerInvariant() : "the scalar CPU engine (no usable GPU)")}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The CPU accelerator reports no real limit (long.MaxValue): say so rather than print exbibytes.</summary>
+    static string Memory(long bytes) =>
+        bytes >= 1L << 50 ? "host memory" : $"{(bytes / (1024.0 * 1024 * 1024)).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} GiB";
+}

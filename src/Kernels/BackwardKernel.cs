@@ -1,0 +1,100 @@
+using ILGPU;
+
+namespace GpuRnn.Kernels;
+
+/// <summary>
+/// BPTT for L = mean over the batch and outputs of (o − y)², one thread per window writing that window's whole
+/// gradient into its own row of a [batch × parameters] buffer; then <see cref="SumWindows"/> adds the rows in
+/// batch order, one thread per parameter. No atomics, so every run gives the same bits. Must agree with
+/// ScalarEngine.Backward (which sums window after window into one vector: equal for batch 1, equal up to
+/// float rounding of the order of additions otherwise).
+/// </summary>
+public static class BackwardKernel
+{
+    /// <summary>
+    /// Clears the row's gradients; dz = 2(o − y)/(B·outputs)·g′(o) gives the Dense gradients, and dz·Wyᵀ is the
+    /// gradient arriving at the top layer's last state (its earlier steps receive nothing from the head).
+    /// </summary>
+    public static void DenseHead(Index1D row, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights,
+        ArrayView<float> states, ArrayView<float> outputs, ArrayView<float> stateGradients, ArrayView<float> windowGradients,
+        NetworkShape net, int start, int count)
+    {
+        int window = order[start + row];
+        int g = row * net.ParameterCount;
+        for (int p = 0; p < net.ParameterCount; p++) windowGradients[g + p] = 0f;
+        int units = net.TopUnits;
+        int dOut = row * net.StateGradientStride + net.TopStateGradientOffset;
+        for (int i = 0; i < net.TimeSteps * units; i++) stateGradients[dOut + i] = 0f;
+        int last = row * net.StateStride + net.TopStateOffset + net.TimeSteps * units;
+        int dLast = dOut + (net.TimeSteps - 1) * units;
+        float scale = 2f / (count * net.Outputs);
+        for (int k = 0; k < net.Outputs; k++)
+        {
+            float o = outputs[row * net.Outputs + k];
+            float dz = scale * (o - y[window * net.Outputs + k]) * Activations.Derivative(o, net.Output);
+            windowGradients[g + net.DenseBiasOffset + k] += dz;
+            for (int j = 0; j < units; j++)
+            {
+                int wy = net.DenseKernelOffset + j * net.Outputs + k;
+                windowGradients[g + wy] += states[last + j] * dz;
+                stateGradients[dLast + j] += dz * weights[wy];
+            }
+        }
+    }
+
+    /// <summary>
+    /// One layer backwards in time: da_t = (dOut_t + dh_t)·f′(h_t); the kernel, recurrent kernel and bias gradients
+    /// take x_t·da_t, h_{t−1}·da_t and da_t; dh_{t−1} = da_t·Whᵀ; the layer below's h_t receives da_t·Wxᵀ.
+    /// The host launches it top layer first, after <see cref="DenseHead"/>.
+    /// </summary>
+    /// <param name="scratch">Per row 2·MaxUnits floats: dh then da.</param>
+    public static void Layer(Index1D row, ArrayView<float> x, ArrayView<int> order, ArrayView<float> weights,
+        ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> scratch, ArrayView<float> windowGradients,
+        NetworkShape net, LayerShape layer, int start)
+    {
+        int window = order[start + row];
+        int units = layer.Units, inputs = layer.Inputs;
+        int g = row * net.ParameterCount;
+        int h = row * net.StateStride + layer.StateOffset;
+        int dOut = row * net.StateGradientStride + layer.StateGradientOffset;
+        int dBelow = row * net.StateGradientStride + layer.BelowStateGradientOffset;
+        int dh = row * 2 * net.MaxUnits, da = dh + net.MaxUnits;
+        for (int j = 0; j < units; j++) scratch[dh + j] = 0f;
+        for (int t = net.TimeSteps - 1; t >= 0; t--)
+        {
+            for (int j = 0; j < units; j++)
+                scratch[da + j] = (stateGradients[dOut + t * units + j] + scratch[dh + j])
+                    * Activations.Derivative(states[h + (t + 1) * units + j], net.Hidden);
+            for (int j = 0; j < units; j++)
+            {
+                float d = scratch[da + j];
+                windowGradients[g + layer.BiasOffset + j] += d;
+                for (int i = 0; i < inputs; i++)
+                    windowGradients[g + layer.KernelOffset + i * units + j] += LayerInput.At(x, states, net, layer, window, row, t, i) * d;
+                for (int i = 0; i < units; i++)
+                    windowGradients[g + layer.RecurrentOffset + i * units + j] += states[h + t * units + i] * d;
+            }
+            for (int i = 0; i < units; i++)
+            {
+                float sum = 0f;
+                for (int j = 0; j < units; j++) sum += weights[layer.RecurrentOffset + i * units + j] * scratch[da + j];
+                scratch[dh + i] = sum;
+            }
+            if (layer.Index > 0)
+                for (int i = 0; i < inputs; i++)
+                {
+                    float sum = 0f;
+                    for (int j = 0; j < units; j++) sum += weights[layer.KernelOffset + i * units + j] * scratch[da + j];
+                    stateGradients[dBelow + t * inputs + i] = sum;
+                }
+        }
+    }
+
+    /// <summary>gradients[p] = Σ_b windowGradients[b, p], b = 0 … count−1 in order; one thread per parameter.</summary>
+    public static void SumWindows(Index1D parameter, ArrayView<float> windowGradients, ArrayView<float> gradients, int parameterCount, int count)
+    {
+        float sum = 0f;
+        for (int row = 0; row < count; row++) sum += windowGradients[row * parameterCount + parameter];
+        gradients[parameter] = sum;
+    }
+}

@@ -1,0 +1,85 @@
+using GpuRnn.Cli;
+using GpuRnn.Training;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Engines.Ilgpu;
+using GpuRnn.Training.Model;
+using Xunit;
+
+namespace GpuRnn.Tests.Accelerators;
+
+/// <summary>How an accelerator is chosen, and what the user sees when the chosen one is absent.</summary>
+public sealed class AcceleratorSelectionTests
+{
+    [Theory]
+    [InlineData(EngineKind.Cuda, "CUDA")]
+    [InlineData(EngineKind.OpenCL, "OpenCL")]
+    public void An_absent_accelerator_is_refused_with_one_line(EngineKind kind, string name)
+    {
+        if (IlgpuDevices.Has(kind)) Assert.Skip($"this machine has a usable {name} device");
+        var e = Assert.Throws<GpuRnnInputException>(() => EngineFactory.Create(kind, ModelSpec.Tutorial));
+        Assert.Contains($"no {name} device", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Auto_takes_a_gpu_when_there_is_one_and_otherwise_the_scalar_engine()
+    {
+        using var engine = EngineFactory.Create(EngineKind.Auto, ModelSpec.Tutorial);
+        Assert.Equal(IlgpuDevices.BestGpu()?.ToString().ToLowerInvariant() ?? "scalar", engine.Name);
+    }
+
+    [Fact]
+    public void The_cpu_accelerator_is_always_there()
+    {
+        using var engine = EngineFactory.Create(EngineKind.Cpu, ModelSpec.Tutorial);
+        Assert.Equal("cpu", engine.Name);
+        Assert.Contains(IlgpuDevices.List(), d => d.Kind == EngineKind.Cpu && d.Usable);
+    }
+
+    [Fact]
+    public void Devices_lists_the_cpu_and_says_why_each_absent_kind_is_absent()
+    {
+        var (code, stdout, _) = Cli("devices");
+        Assert.Equal(0, code);
+        Assert.Contains("cpu ", stdout);
+        foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL })
+            if (!IlgpuDevices.Has(kind)) Assert.Contains(IlgpuDevices.WhyNone(kind), stdout);
+        Assert.Contains("auto ", stdout);
+    }
+
+    [Fact]
+    public void Train_on_an_absent_accelerator_exits_2_with_one_line_and_no_output()
+    {
+        if (IlgpuDevices.Has(EngineKind.Cuda)) Assert.Skip("this machine has a CUDA device");
+        var (code, stdout, stderr) = Cli("train", "--accelerator", "cuda", "--no-plot");
+        Assert.Equal(Program.BadInput, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"gpurnn: {IlgpuDevices.WhyNone(EngineKind.Cuda)}", stderr.TrimEnd());
+    }
+
+    [Fact]
+    public void Train_reports_setup_training_time_and_the_scalar_baseline()
+    {
+        var (code, stdout, stderr) = Cli("train", "--accelerator", "cpu", "--epochs", "1", "--no-plot");
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.Contains("Engine setup: ", stdout);
+        Assert.Contains("Training time: ", stdout);
+        Assert.Contains(" on cpu (187 steps)", stdout);
+        Assert.Contains("Baseline: ", stdout);
+        Assert.Contains("speed-up on cpu: ", stdout);
+
+        var (_, noBaseline, _) = Cli("train", "--accelerator", "cpu", "--epochs", "1", "--no-plot", "--no-baseline");
+        Assert.DoesNotContain("Baseline: ", noBaseline);
+        var (_, scalar, _) = Cli("train", "--accelerator", "scalar", "--epochs", "1", "--no-plot");
+        Assert.DoesNotContain("Baseline: ", scalar);
+    }
+
+    static (int Code, string Stdout, string Stderr) Cli(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
