@@ -8,6 +8,7 @@ public static class EngineFactory
     public static IRnnEngine Create(EngineKind kind, ModelSpec spec) => kind switch
     {
         EngineKind.Auto or EngineKind.Scalar => new ScalarEngine<float>(spec),
+        EngineKind.Fast => new FastCpuEngine(spec),
         _ => throw new GpuRnnInputException($"the {kind.ToString().ToLowerInvariant()} accelerator is not available in this build"),
     };
 }
