@@ -43,6 +43,7 @@ public sealed class FastCpuEngine : IRnnEngine
         v = new float[Layout.Count];
         forwardChunk = ForwardChunk;
         backwardChunk = BackwardChunk;
+        HotMethods.EnsureCompiled();
     }
 
     public string Name => "fast-cpu";
