@@ -21,7 +21,7 @@ static class HotMethods
     {
         var clock = Stopwatch.StartNew();
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        foreach (var type in new[] { typeof(FastCpuEngine), typeof(LaneBatch), typeof(LaneActivations), typeof(LaneScratch) })
+        foreach (var type in new[] { typeof(FastCpuEngine), typeof(LaneBatch), typeof(LaneActivations), typeof(LaneScratch), typeof(LaneProducts) })
             foreach (var method in type.GetMethods(all))
                 if (!method.IsAbstract && !method.ContainsGenericParameters
                     && (method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0)

@@ -86,7 +86,7 @@ sealed class LaneBatch
             for (int t = 0; t < steps; t++)
             {
                 var next = states.Slice((t + 1) * units, units);
-                Affine(w, g.KernelOffset[l], g.RecurrentOffset[l], g.BiasOffset[l], units,
+                LaneProducts.Affine(w, g.KernelOffset[l], g.RecurrentOffset[l], g.BiasOffset[l], units,
                     input.Slice(t * inputs, inputs), states.Slice(t * units, units), next);
                 LaneActivations.Activate(next, g.Hidden);
             }
@@ -112,52 +112,6 @@ sealed class LaneBatch
         double loss = 0;
         for (int lane = 0; lane < valid[block]; lane++) loss += squared[lane] / outs;
         return loss;
-    }
-
-    /// <summary>
-    /// next[j] = b[j] + Σ_i input[i]·Wx[i, j] + Σ_i previous[i]·Wh[i, j], four units at a time so that each loaded
-    /// input vector feeds four multiply–adds (row-major kernels make the four weights adjacent).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Affine(ReadOnlySpan<float> w, int kernel, int recurrent, int bias, int units,
-        ReadOnlySpan<Vector<float>> input, ReadOnlySpan<Vector<float>> previous, Span<Vector<float>> next)
-    {
-        int j = 0;
-        for (; j + 4 <= units; j += 4)
-        {
-            var a0 = new Vector<float>(w[bias + j]);
-            var a1 = new Vector<float>(w[bias + j + 1]);
-            var a2 = new Vector<float>(w[bias + j + 2]);
-            var a3 = new Vector<float>(w[bias + j + 3]);
-            var wx = w.Slice(kernel + j);
-            for (int i = 0; i < input.Length; i++)
-            {
-                var v = input[i];
-                var row = wx.Slice(i * units, 4);
-                a0 = Vector.FusedMultiplyAdd(v, new Vector<float>(row[0]), a0);
-                a1 = Vector.FusedMultiplyAdd(v, new Vector<float>(row[1]), a1);
-                a2 = Vector.FusedMultiplyAdd(v, new Vector<float>(row[2]), a2);
-                a3 = Vector.FusedMultiplyAdd(v, new Vector<float>(row[3]), a3);
-            }
-            var wh = w.Slice(recurrent + j);
-            for (int i = 0; i < previous.Length; i++)
-            {
-                var v = previous[i];
-                var row = wh.Slice(i * units, 4);
-                a0 = Vector.FusedMultiplyAdd(v, new Vector<float>(row[0]), a0);
-                a1 = Vector.FusedMultiplyAdd(v, new Vector<float>(row[1]), a1);
-                a2 = Vector.FusedMultiplyAdd(v, new Vector<float>(row[2]), a2);
-                a3 = Vector.FusedMultiplyAdd(v, new Vector<float>(row[3]), a3);
-            }
-            next[j] = a0; next[j + 1] = a1; next[j + 2] = a2; next[j + 3] = a3;
-        }
-        for (; j < units; j++)
-        {
-            var a = new Vector<float>(w[bias + j]);
-            for (int i = 0; i < input.Length; i++) a = Vector.FusedMultiplyAdd(input[i], new Vector<float>(w[kernel + i * units + j]), a);
-            for (int i = 0; i < previous.Length; i++) a = Vector.FusedMultiplyAdd(previous[i], new Vector<float>(w[recurrent + i * units + j]), a);
-            next[j] = a;
-        }
     }
 
     /// <summary>
@@ -214,8 +168,8 @@ sealed class LaneBatch
                 var hT = states.Slice((t + 1) * units, units);
                 var dOutT = dOut.Slice(t * units, units);
                 for (int j = 0; j < units; j++) daT[j] = (dOutT[j] + dh[j]) * LaneActivations.Derivative(hT[j], g.Hidden);
-                if (t > 0) TransposedProduct(w, recurrent, units, daT, dh);
-                if (l > 0) TransposedProduct(w, kernel, units, daT, dBelow.Slice(t * inputs, inputs));
+                if (t > 0) LaneProducts.TransposedProduct(w, recurrent, units, daT, dh);
+                if (l > 0) LaneProducts.TransposedProduct(w, kernel, units, daT, dBelow.Slice(t * inputs, inputs));
             }
             int bias = g.BiasOffset[l];
             for (int j = 0; j < units; j++)
@@ -224,9 +178,9 @@ sealed class LaneBatch
                 for (int t = 0; t < steps; t++) sum += da[t * units + j];
                 grad[bias + j] += Vector.Sum(sum);
             }
-            OuterProductSum(input, inputs, 0, da, units, steps, grad.Slice(kernel, inputs * units));
+            LaneProducts.OuterProductSum(input, inputs, 0, da, units, steps, grad.Slice(kernel, inputs * units));
             // h_{t−1} for t = 0 is zero, so the recurrent sum starts at t = 1 (state row t is h_{t−1} of step t).
-            OuterProductSum(states, units, 1, da, units, steps, grad.Slice(recurrent, units * units));
+            LaneProducts.OuterProductSum(states, units, 1, da, units, steps, grad.Slice(recurrent, units * units));
             if (l > 0) dOut = scratch.SwapGradients();
         }
     }
@@ -238,71 +192,5 @@ sealed class LaneBatch
         Span<int> values = stackalloc int[Vector<int>.Count];
         for (int i = 0; i < values.Length; i++) values[i] = i;
         return new Vector<int>(values);
-    }
-
-    /// <summary>result[i] = Σ_j W[i, j]·delta[j] for W [result.Length × units] at <paramref name="offset"/>; four rows at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void TransposedProduct(ReadOnlySpan<float> w, int offset, int units, ReadOnlySpan<Vector<float>> delta, Span<Vector<float>> result)
-    {
-        int rows = result.Length, i = 0;
-        for (; i + 4 <= rows; i += 4)
-        {
-            var r0 = w.Slice(offset + i * units, units);
-            var r1 = w.Slice(offset + (i + 1) * units, units);
-            var r2 = w.Slice(offset + (i + 2) * units, units);
-            var r3 = w.Slice(offset + (i + 3) * units, units);
-            Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
-            for (int j = 0; j < units; j++)
-            {
-                var d = delta[j];
-                s0 = Vector.FusedMultiplyAdd(d, new Vector<float>(r0[j]), s0);
-                s1 = Vector.FusedMultiplyAdd(d, new Vector<float>(r1[j]), s1);
-                s2 = Vector.FusedMultiplyAdd(d, new Vector<float>(r2[j]), s2);
-                s3 = Vector.FusedMultiplyAdd(d, new Vector<float>(r3[j]), s3);
-            }
-            result[i] = s0; result[i + 1] = s1; result[i + 2] = s2; result[i + 3] = s3;
-        }
-        for (; i < rows; i++)
-        {
-            var r = w.Slice(offset + i * units, units);
-            var s = Vector<float>.Zero;
-            for (int j = 0; j < units; j++) s = Vector.FusedMultiplyAdd(delta[j], new Vector<float>(r[j]), s);
-            result[i] = s;
-        }
-    }
-
-    /// <summary>
-    /// grad[i, j] += Σ_{t ≥ firstStep} Σ_lanes rows[t·width + i]·delta[t·units + j]: the weight gradient as one
-    /// reduction over time and windows, four columns at a time, reduced across lanes once at the end.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void OuterProductSum(ReadOnlySpan<Vector<float>> rows, int width, int firstStep,
-        ReadOnlySpan<Vector<float>> delta, int units, int steps, Span<float> grad)
-    {
-        for (int i = 0; i < width; i++)
-        {
-            int j = 0;
-            for (; j + 4 <= units; j += 4)
-            {
-                Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
-                for (int t = firstStep; t < steps; t++)
-                {
-                    var r = rows[t * width + i];
-                    var d = delta.Slice(t * units + j, 4);
-                    s0 = Vector.FusedMultiplyAdd(r, d[0], s0);
-                    s1 = Vector.FusedMultiplyAdd(r, d[1], s1);
-                    s2 = Vector.FusedMultiplyAdd(r, d[2], s2);
-                    s3 = Vector.FusedMultiplyAdd(r, d[3], s3);
-                }
-                var target = grad.Slice(i * units + j, 4);
-                target[0] += Vector.Sum(s0); target[1] += Vector.Sum(s1); target[2] += Vector.Sum(s2); target[3] += Vector.Sum(s3);
-            }
-            for (; j < units; j++)
-            {
-                var s = Vector<float>.Zero;
-                for (int t = firstStep; t < steps; t++) s = Vector.FusedMultiplyAdd(rows[t * width + i], delta[t * units + j], s);
-                grad[i * units + j] += Vector.Sum(s);
-            }
-        }
     }
 }
