@@ -1,1 +1,26 @@
-class P{static void Main(){}}
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using GpuRnn.Bench;
+
+// Modes (see docs/performance.md):
+//   dotnet run -c Release --project bench                       BenchmarkDotNet, every engine × workload
+//   dotnet run -c Release --project bench -- --quick            the same with a short job and fewer windows
+//   dotnet run -c Release --project bench -- --table [--quick] [--peer torch.json] [--json out.json]
+//                                                              Stopwatch medians, one Markdown table
+if (args.Contains("--table"))
+{
+    return TableMode.Run(args);
+}
+
+var config = DefaultConfig.Instance
+    .AddColumn(new ThroughputColumn(gigaflops: false), new ThroughputColumn(gigaflops: true));
+if (args.Contains("--quick"))
+{
+    Environment.SetEnvironmentVariable(TrainingBenchmarks.QuickVariable, "1");
+    config = config.AddJob(Job.ShortRun.WithEnvironmentVariables(new EnvironmentVariable(TrainingBenchmarks.QuickVariable, "1"))
+        .WithWarmupCount(1).WithIterationCount(3).WithLaunchCount(1));
+    args = [.. args.Where(a => a != "--quick")];
+}
+BenchmarkSwitcher.FromAssembly(typeof(TrainingBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+return 0;

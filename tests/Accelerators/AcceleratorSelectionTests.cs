@@ -22,10 +22,10 @@ public sealed class AcceleratorSelectionTests
     }
 
     [Fact]
-    public void Auto_takes_a_gpu_when_there_is_one_and_otherwise_the_scalar_engine()
+    public void Auto_takes_a_gpu_when_there_is_one_and_otherwise_the_fast_cpu_engine()
     {
         using var engine = EngineFactory.Create(EngineKind.Auto, ModelSpec.Tutorial);
-        Assert.Equal(IlgpuDevices.BestGpu()?.ToString().ToLowerInvariant() ?? "scalar", engine.Name);
+        Assert.Equal(IlgpuDevices.BestGpu()?.ToString().ToLowerInvariant() ?? "fast-cpu", engine.Name);
     }
 
     [Fact]

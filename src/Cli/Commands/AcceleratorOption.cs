@@ -3,7 +3,7 @@ using GpuRnn.Training.Engines;
 
 namespace GpuRnn.Cli.Commands;
 
-/// <summary><c>--accelerator auto|cuda|opencl|cpu|scalar</c>: which engine trains.</summary>
+/// <summary><c>--accelerator auto|cuda|opencl|cpu|fast|scalar</c>: which engine trains.</summary>
 static class AcceleratorOption
 {
     static readonly Dictionary<string, EngineKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
@@ -12,6 +12,7 @@ static class AcceleratorOption
         ["cuda"] = EngineKind.Cuda,
         ["opencl"] = EngineKind.OpenCL,
         ["cpu"] = EngineKind.Cpu,
+        ["fast"] = EngineKind.Fast,
         ["scalar"] = EngineKind.Scalar,
     };
 
@@ -19,7 +20,7 @@ static class AcceleratorOption
     {
         var option = new Option<string>("--accelerator")
         {
-            Description = "auto (CUDA, else an OpenCL GPU, else the scalar CPU engine), cuda, opencl, cpu (ILGPU's CPU simulator) or scalar (the reference engine)",
+            Description = "auto (CUDA, else an OpenCL GPU, else the fast CPU engine), cuda, opencl, cpu (ILGPU's CPU accelerator, a simulator), fast (multi-threaded SIMD CPU engine) or scalar (the reference engine)",
             DefaultValueFactory = _ => "auto",
         };
         option.AcceptOnlyFromAmong([.. Kinds.Keys]);

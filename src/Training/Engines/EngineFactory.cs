@@ -9,6 +9,7 @@ public static class EngineFactory
     public static IRnnEngine Create(EngineKind kind, ModelSpec spec) => kind switch
     {
         EngineKind.Scalar => new ScalarEngine<float>(spec),
+        EngineKind.Fast => new FastCpuEngine(spec),
         EngineKind.Cpu or EngineKind.Cuda or EngineKind.OpenCL => IlgpuEngine.Create(kind, spec),
         EngineKind.Auto => IlgpuDevices.BestGpu() is { } gpu ? IlgpuEngine.Create(gpu, spec) : CreateAutoCpuChoice(spec),
         _ => throw new GpuRnnInputException($"unknown engine kind {kind}"),
@@ -22,8 +23,8 @@ public static class EngineFactory
     }
 
     /// <summary>
-    /// What <c>auto</c> trains on without a GPU. The ILGPU CPU accelerator is a simulator, slower than plain loops,
-    /// so this is the scalar engine, until the fast CPU engine takes this place.
+    /// What <c>auto</c> trains on without a GPU: the fast CPU engine (multi-threaded, vectorised). ILGPU's CPU
+    /// accelerator is a simulator for correctness, far slower than either CPU engine.
     /// </summary>
-    static IRnnEngine CreateAutoCpuChoice(ModelSpec spec) => new ScalarEngine<float>(spec);
+    static IRnnEngine CreateAutoCpuChoice(ModelSpec spec) => new FastCpuEngine(spec);
 }

@@ -5,6 +5,8 @@ public enum EngineKind
 {
     Auto,
     Scalar,
+    /// <summary>The multi-threaded, vectorised float32 CPU engine (<see cref="FastCpuEngine"/>).</summary>
+    Fast,
     Cpu,
     Cuda,
     OpenCL,

@@ -1,0 +1,112 @@
+using Xunit;
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Model;
+
+namespace GpuRnn.Tests.FastCpu;
+
+/// <summary>
+/// The fast engine against the float32 reference on fresh seeded data: forward loss, every gradient, one Adam step
+/// and predictions, over hidden sizes 1–64, 1–24 steps, batches 1–257, every activation and stacked layers.
+/// </summary>
+public sealed class FastCpuAgreementTests
+{
+    /// <summary>
+    /// Tolerance: the two engines add the same terms in different orders (lanes, chunks, fused multiply–adds, a
+    /// vector tanh within a few ulps), so each value may differ by a few float32 roundings of the largest terms;
+    /// 2e-4 of the largest magnitude in the compared vector (plus 1e-6 absolute) covers that with a wide margin
+    /// while any missing or doubled term (a real bug) is orders of magnitude larger.
+    /// </summary>
+    const double RelativeTolerance = 2e-4, AbsoluteTolerance = 1e-6;
+
+    public static TheoryData<int, int[], int, Activation, Activation, int, int, int> Shapes => new()
+    {
+        // features, units, outputs, hidden, output, steps, windows, batch
+        { 1, [3], 1, Activation.Tanh, Activation.Tanh, 12, 40, 1 },
+        { 1, [1], 1, Activation.Tanh, Activation.Linear, 1, 9, 1 },
+        { 1, [3], 1, Activation.Tanh, Activation.Tanh, 12, 300, 257 },
+        { 2, [5], 3, Activation.Relu, Activation.Sigmoid, 7, 70, 33 },
+        { 3, [8], 2, Activation.Sigmoid, Activation.Relu, 5, 64, 64 },
+        { 1, [16], 1, Activation.Linear, Activation.Tanh, 24, 130, 100 },
+        { 4, [32], 1, Activation.Tanh, Activation.Linear, 10, 200, 129 },
+        { 1, [64], 2, Activation.Tanh, Activation.Tanh, 6, 80, 80 },
+        { 2, [4, 7], 1, Activation.Tanh, Activation.Tanh, 9, 50, 17 },
+        { 1, [6, 5, 3], 2, Activation.Relu, Activation.Linear, 4, 30, 9 },
+        { 3, [33, 12], 1, Activation.Sigmoid, Activation.Sigmoid, 3, 260, 257 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Forward_gradients_and_adam_match_the_scalar_engine(
+        int features, int[] units, int outputs, Activation hidden, Activation output, int steps, int windows, int batch)
+    {
+        var spec = new ModelSpec(features, units, outputs, hidden, output, steps);
+        var data = RandomWindows(spec, windows, seed: windows * 31 + steps);
+        var parameters = RandomParameters(spec, seed: units.Sum() + steps);
+        var order = Enumerable.Range(0, windows).ToArray();
+        new Random(7).Shuffle(order);
+
+        using var reference = new ScalarEngine<float>(spec);
+        using var fast = new FastCpuEngine(spec);
+        foreach (var engine in new IRnnEngine[] { reference, fast })
+        {
+            engine.SetTrainingData(data);
+            engine.SetParameters(parameters);
+            engine.SetOrder(order);
+            engine.TakeLossSum();
+        }
+
+        for (int start = 0; start < windows; start += batch)
+        {
+            int count = Math.Min(batch, windows - start);
+            reference.Forward(start, count);
+            fast.Forward(start, count);
+            AssertClose([reference.TakeLossSum()], [fast.TakeLossSum()], $"loss of batch at {start}");
+            reference.Backward();
+            fast.Backward();
+            AssertClose(reference.GetGradients(), fast.GetGradients(), $"gradients of batch at {start}");
+            var step = new AdamOptions(LearningRate: 1e-2f).StepFor(start / batch + 1);
+            reference.ApplyAdam(step);
+            fast.ApplyAdam(step);
+            AssertClose(reference.GetParameters(), fast.GetParameters(), $"parameters after batch at {start}");
+        }
+        AssertClose(reference.Predict(data), fast.Predict(data), "predictions");
+    }
+
+    internal static WindowSet RandomWindows(ModelSpec spec, int count, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new float[count * spec.TimeSteps * spec.Features];
+        var y = new float[count * spec.Outputs];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle() * 2 - 1;
+        for (int i = 0; i < y.Length; i++) y[i] = rng.NextSingle();
+        return new WindowSet(x, y, count, spec.TimeSteps, spec.Features, spec.Outputs);
+    }
+
+    /// <summary>Keras's initial weights plus noise, so that biases are non-zero and every term is exercised.</summary>
+    internal static float[] RandomParameters(ModelSpec spec, int seed)
+    {
+        var p = Initializers.KerasDefaults(new ParameterLayout(spec), seed);
+        var rng = new Random(seed + 1);
+        for (int i = 0; i < p.Length; i++) p[i] += (rng.NextSingle() - 0.5f) * 0.2f;
+        return p;
+    }
+
+    static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
+    {
+        double[] e = new double[expected.Length], a = new double[actual.Length];
+        for (int i = 0; i < e.Length; i++) e[i] = expected[i];
+        for (int i = 0; i < a.Length; i++) a[i] = actual[i];
+        AssertClose(e, a, what);
+    }
+
+    static void AssertClose(double[] expected, double[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double largest = expected.Max(Math.Abs);
+        double tolerance = RelativeTolerance * largest + AbsoluteTolerance;
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance,
+                $"{what}[{i}]: scalar {expected[i]:R}, fast {actual[i]:R}, tolerance {tolerance:G3}");
+    }
+}

@@ -1,0 +1,71 @@
+using Xunit;
+using GpuRnn.Training;
+using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Model;
+
+namespace GpuRnn.Tests.FastCpu;
+
+/// <summary>Whole training runs on the fast engine: the tutorial's result, reproducibility, and the factory.</summary>
+public sealed class FastCpuTrainingTests
+{
+    static ForecastResult Tutorial(EngineKind engine) =>
+        new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions(), engine).Run();
+
+    [Fact]
+    public void Tutorial_gives_the_scalar_engines_rmse()
+    {
+        var scalar = Tutorial(EngineKind.Scalar);
+        var fast = Tutorial(EngineKind.Fast);
+        Assert.Equal("fast-cpu", fast.EngineName);
+        Assert.Equal(20, fast.History.Epochs.Count);
+        Assert.InRange(Math.Abs(scalar.TrainRmse - fast.TrainRmse), 0, 1e-4);
+        Assert.InRange(Math.Abs(scalar.TestRmse - fast.TestRmse), 0, 1e-4);
+    }
+
+    [Fact]
+    public void Tutorial_runs_are_bit_identical()
+    {
+        var first = Tutorial(EngineKind.Fast);
+        var second = Tutorial(EngineKind.Fast);
+        Assert.Equal(first.Parameters, second.Parameters);
+        Assert.Equal(first.TestPredictions, second.TestPredictions);
+    }
+
+    /// <summary>
+    /// Big batches run chunks on several threads; the fixed chunk order must make the result independent of which
+    /// thread finished first, so repeated runs (with different timing) give the same bits.
+    /// </summary>
+    [Fact]
+    public void Threaded_training_is_bit_identical_across_runs()
+    {
+        var spec = new ModelSpec(1, [24], 1, Activation.Tanh, Activation.Tanh, 12);
+        var data = FastCpuAgreementTests.RandomWindows(spec, 3000, seed: 5);
+        var initial = FastCpuAgreementTests.RandomParameters(spec, seed: 9);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 1024 };
+        float[] Train()
+        {
+            using var engine = new FastCpuEngine(spec);
+            engine.SetParameters(initial);
+            Trainer.Fit(engine, data, options);
+            return engine.GetParameters();
+        }
+        var first = Train();
+        for (int run = 0; run < 3; run++) Assert.Equal(first, Train());
+    }
+
+    [Fact]
+    public void Factory_creates_the_fast_engine()
+    {
+        using var engine = EngineFactory.Create(EngineKind.Fast, ModelSpec.Tutorial);
+        Assert.IsType<FastCpuEngine>(engine);
+    }
+
+    [Fact]
+    public void Windows_of_the_wrong_shape_are_refused_clearly()
+    {
+        using var engine = new FastCpuEngine(ModelSpec.Tutorial);
+        var wrong = new WindowSet(new float[10], new float[2], 2, 5, 1, 1);
+        Assert.Throws<GpuRnnInputException>(() => engine.SetTrainingData(wrong));
+    }
+}
