@@ -19,8 +19,10 @@ static class DevicesCommand
             foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL })
                 if (!reports.Any(d => d.Kind == kind && d.Usable))
                     stdout.WriteLine($"{kind.ToString().ToLowerInvariant(),-7} {IlgpuDevices.WhyNone(kind)}");
+            stdout.WriteLine($"fast    the multi-threaded SIMD CPU engine: {Environment.ProcessorCount} core(s), {System.Numerics.Vector<float>.Count} float lanes");
+            stdout.WriteLine("scalar  the single-threaded reference engine");
             var best = IlgpuDevices.BestGpu();
-            stdout.WriteLine($"auto    trains on {(best is { } gpu ? gpu.ToString().ToLowerInvariant() : "the scalar CPU engine (no usable GPU)")}");
+            stdout.WriteLine($"auto    trains on {(best is { } gpu ? gpu.ToString().ToLowerInvariant() : "the fast CPU engine (no usable GPU)")}");
             return 0;
         });
         return command;

@@ -35,6 +35,8 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
             var (fit, validation) = Trainer.HoldOut(data.Train, training.ValidationSplit);
             var spec = (template with { Units = [shape.Key.Hidden], TimeSteps = shape.Key.TimeSteps }).Validated();
             var configs = shape.ToList();
+            // One tiny untimed run first, so that JIT or kernel compilation stays out of the timed region.
+            trainer.Train(spec, fit.Slice(0, Math.Min(fit.Count, 2)), [new GroupMember(configs[0].Seed, configs[0].LearningRate)], training with { ValidationSplit = 0, Epochs = 1 });
             clock.Start();
             var trained = trainer.Train(spec, fit, [.. configs.Select(c => new GroupMember(c.Seed, c.LearningRate))], training with { ValidationSplit = 0 });
             clock.Stop();
