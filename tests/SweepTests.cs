@@ -16,7 +16,7 @@ public class SweepTests
 
     public static TheoryData<string, int[], int, Activation, Activation, int, int> GroupCases() => new()
     {
-        { "parallel", [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
+        { "sequential", [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
         { "lanes", [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
         { "lanes", [5], 7, Activation.Sigmoid, Activation.Linear, 4, 11 },   // more members than lanes: two chunks
         { "lanes", [17], 3, Activation.Relu, Activation.Sigmoid, 10, 9 },    // a batch that does not divide the windows
@@ -25,7 +25,7 @@ public class SweepTests
 
     /// <summary>
     /// Every member of a group comes out as Trainer.Fit trains it alone on the scalar engine: bit for bit from the
-    /// parallel trainer; within 1e-4 from the lane trainer, whose tanh and sigmoid come from a vector exp. The lane
+    /// sequential trainer; within 1e-4 from the lane trainer, whose tanh and sigmoid come from a vector exp. The lane
     /// trainer one model at a time equals it together bit for bit (a lane never reads another).
     /// </summary>
     [Theory]
@@ -36,7 +36,7 @@ public class SweepTests
         var data = ForecastData.Prepare(SunspotsDataset.Load(), new WindowingOptions(steps));
         var (fit, _) = Trainer.HoldOut(data.Train, 0.2);
         var members = Enumerable.Range(0, memberCount).Select(i => new GroupMember(i + 1, 0.001f * (1 + i % 4))).ToArray();
-        IGroupTrainer group = trainer == "lanes" ? new LaneGroupTrainer() : new ParallelGroupTrainer(EngineKind.Scalar);
+        IGroupTrainer group = trainer == "lanes" ? new LaneGroupTrainer() : new SequentialGroupTrainer(EngineKind.Scalar);
         var options = new TrainingOptions { Epochs = 2, BatchSize = batch };
         var together = group.Train(spec, fit, members, options);
         var alone = trainer == "lanes" ? new LaneGroupTrainer(together: false).Train(spec, fit, members, options) : null;

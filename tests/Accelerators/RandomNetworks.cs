@@ -15,14 +15,7 @@ public sealed record NetworkCase(int Features, int[] Units, int Outputs, Activat
 /// <summary>Seeded random inputs: windows in [−1, 1], targets in [0, 1], every parameter (biases too) in [−0.5, 0.5].</summary>
 static class RandomNetworks
 {
-    public static WindowSet Windows(ModelSpec spec, int count, Random rng)
-    {
-        var x = new float[count * spec.TimeSteps * spec.Features];
-        var y = new float[count * spec.Outputs];
-        for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
-        for (int i = 0; i < y.Length; i++) y[i] = (float)rng.NextDouble();
-        return new WindowSet(x, y, count, spec.TimeSteps, spec.Features, spec.Outputs);
-    }
+    public static WindowSet Windows(ModelSpec spec, int count, Random rng) => RandomData.Windows(rng, spec, count);
 
     public static float[] Parameters(ModelSpec spec, Random rng)
     {

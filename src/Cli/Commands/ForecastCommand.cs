@@ -21,9 +21,7 @@ static class ForecastCommand
         data.AddTo(command);
         command.SetAction(result =>
         {
-            var saved = model.Load(result);
-            var series = data.Load(result, saved.Column);
-            var scaler = saved.Scaler ?? MinMaxScaler.Fit(series.Values);
+            var (saved, series, scaler) = model.LoadWithSeries(result, data);
             var forecast = Forecasting.Recursive(saved, scaler, series.Values, result.GetValue(horizon));
             stdout.WriteLine($"Forecast of {series.Name} for {forecast.Length} step(s) after the {series.Length} values of {series.Source}");
             stdout.WriteLine("step,index,forecast");

@@ -34,7 +34,7 @@ sealed class ModelOptions(int defaultUnits, string defaultActivation)
 
     public ModelSpec Spec(ParseResult result, int timeSteps) =>
         new ModelSpec(1, ParseUnits(result.GetValue(Hidden)!), 1,
-            ParseActivation(result.GetValue(Activation)!), ParseActivation(result.GetValue(OutputActivation)!), timeSteps).Validated();
+            ActivationNames.Parse(result.GetValue(Activation)!), ActivationNames.Parse(result.GetValue(OutputActivation)!), timeSteps).Validated();
 
     static int[] ParseUnits(string text)
     {
@@ -46,7 +46,4 @@ sealed class ModelOptions(int defaultUnits, string defaultActivation)
         return units;
     }
 
-    static Activation ParseActivation(string text) =>
-        ActivationNames.TryParse(text, out var a) ? a
-        : throw new GpuRnnInputException($"unknown activation '{text}' (use linear, tanh, relu or sigmoid)");
 }

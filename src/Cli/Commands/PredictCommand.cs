@@ -20,9 +20,7 @@ static class PredictCommand
         data.AddTo(command);
         command.SetAction(result =>
         {
-            var saved = model.Load(result);
-            var series = data.Load(result, saved.Column);
-            var scaler = saved.Scaler ?? MinMaxScaler.Fit(series.Values);
+            var (saved, series, scaler) = model.LoadWithSeries(result, data);
             int steps = saved.Spec.TimeSteps;
             var windows = Windowing.Make(scaler.Transform(series.Values), steps, result.GetValue(stride) ?? steps);
             if (windows.Count == 0) throw new GpuRnnInputException($"the series is too short: {series.Length} values make no window of {steps} steps");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GpuRnn.Training;
+using GpuRnn.Training.Data;
 using GpuRnn.Training.Model;
 
 namespace GpuRnn.Cli.Commands;
@@ -20,11 +21,17 @@ sealed class SavedModelOptions
         foreach (var o in new Option[] { Model, Activation, OutputActivation, TimeSteps }) command.Options.Add(o);
     }
 
+    /// <summary>The model, the series it runs on (<paramref name="data"/>, defaulting to the model's column), and the
+    /// scaler: the model's own, or for a Keras weight list one fitted on the whole series as the tutorial does.</summary>
+    public (SavedModel Model, Series Series, MinMaxScaler Scaler) LoadWithSeries(ParseResult result, DataOptions data)
+    {
+        var saved = Load(result);
+        var series = data.Load(result, saved.Column);
+        return (saved, series, saved.Scaler ?? MinMaxScaler.Fit(series.Values));
+    }
+
     public SavedModel Load(ParseResult result) =>
         ModelFile.Load(result.GetValue(Model)!, new ModelFile.KerasDefaults(
-            ParseActivation(result.GetValue(Activation)!), ParseActivation(result.GetValue(OutputActivation)!), result.GetValue(TimeSteps)));
+            ActivationNames.Parse(result.GetValue(Activation)!), ActivationNames.Parse(result.GetValue(OutputActivation)!), result.GetValue(TimeSteps)));
 
-    static Activation ParseActivation(string text) =>
-        ActivationNames.TryParse(text, out var a) ? a
-        : throw new GpuRnnInputException($"unknown activation '{text}' (use linear, tanh, relu or sigmoid)");
 }

@@ -37,7 +37,7 @@ static class SweepCommand
         {
             var grid = new SweepGrid(ListOption.Parse<int>(result.GetValue(hidden)!, "--hidden"), ListOption.Parse<int>(result.GetValue(steps)!, "--time-steps"),
                 ListOption.Parse<int>(result.GetValue(seeds)!, "--seeds"), ListOption.Parse<float>(result.GetValue(rates)!, "--learning-rates")).Validated();
-            var template = new ModelSpec(1, [1], 1, ParseActivation(result.GetValue(activation)!), ParseActivation(result.GetValue(outputActivation)!), 1);
+            var template = new ModelSpec(1, [1], 1, ActivationNames.Parse(result.GetValue(activation)!), ActivationNames.Parse(result.GetValue(outputActivation)!), 1);
             var training = new TrainingOptions { Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batchSize), ValidationSplit = result.GetValue(validationSplit) }.Validated();
             if (result.GetValue(top) < 1) throw new GpuRnnInputException("--top must be at least 1");
             var series = data.Load(result);
@@ -90,7 +90,4 @@ static class SweepCommand
         return text.ToString();
     }
 
-    static Activation ParseActivation(string text) =>
-        ActivationNames.TryParse(text, out var a) ? a
-        : throw new GpuRnnInputException($"unknown activation '{text}' (use linear, tanh, relu or sigmoid)");
 }
