@@ -3,21 +3,22 @@ using ILGPU;
 namespace GpuRnn.Kernels;
 
 /// <summary>
-/// BPTT for every model of a group in one launch, one thread per (model, batch row) slot, each writing its
+/// Forward and BPTT for every model of a group in one launch, one thread per (model, batch row) slot, each writing its
 /// window's whole gradient into its own row of a [slot × parameter] buffer (no atomics: <see cref="SweepAdamKernel"/>
 /// adds the rows in batch order). Within a window, the same operations in the same order as ScalarEngine.Backward.
 /// </summary>
 public static class SweepBackwardKernel
 {
     /// <summary>
-    /// L = mean over the batch and outputs of (o − y)²: dz = 2(o − y)/(B·outputs)·g′(o) gives the Dense gradients
-    /// and dz·Wyᵀ reaches h_T; then backwards in time da_t = (dOut_t + dh_t)·f′(h_t), the kernel, recurrent kernel
+    /// <see cref="SweepForwardKernel.Window"/> for the slot, then BPTT for L = mean over the batch and outputs of
+    /// (o − y)²: dz = 2(o − y)/(B·outputs)·g′(o) gives the Dense gradients and dz·Wyᵀ reaches h_T; then backwards in time da_t = (dOut_t + dh_t)·f′(h_t), the kernel, recurrent kernel
     /// and bias gradients take x_t·da_t, h_{t−1}·da_t and da_t, and dh_{t−1} = da_t·Whᵀ.
     /// </summary>
     public static void Window(Index1D slot, ArrayView<float> x, ArrayView<float> y, ArrayView<int> orders, ArrayView<float> weights,
         ArrayView<float> states, ArrayView<float> outputs, ArrayView<float> scratch, ArrayView<float> windowGradients,
         SweepShape net, int start, int count)
     {
+        SweepForwardKernel.Window(slot, x, orders, weights, states, outputs, net, start, count);
         int model = slot / count, row = slot - model * count;
         int window = orders[model * net.WindowCount + start + row];
         int w = model * net.ParameterCount;

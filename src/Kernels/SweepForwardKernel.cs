@@ -3,8 +3,9 @@ using ILGPU;
 namespace GpuRnn.Kernels;
 
 /// <summary>
-/// The forward pass of every model of a group in one launch, one thread per (model, batch row) slot. Each slot
-/// runs the window its own model's epoch order names, with its own model's weights. Same sums in the same order as
+/// The forward pass of one (model, batch row) slot, run by <see cref="SweepBackwardKernel"/>'s threads before their
+/// BPTT (one launch for both halves: the states never leave the thread's slot). Each slot runs the window its own
+/// model's epoch order names, with its own model's weights. Same sums in the same order as
 /// ScalarEngine.ForwardWindow, so that each model matches the scalar engine trained alone.
 /// </summary>
 public static class SweepForwardKernel
@@ -14,7 +15,7 @@ public static class SweepForwardKernel
     /// kept for BPTT, then o_k = g(by_k + Σ_j h_T[j]·Wy[j, k]).
     /// </summary>
     /// <param name="orders">[model × window]: each model's order of the windows this epoch.</param>
-    public static void Window(Index1D slot, ArrayView<float> x, ArrayView<int> orders, ArrayView<float> weights,
+    public static void Window(int slot, ArrayView<float> x, ArrayView<int> orders, ArrayView<float> weights,
         ArrayView<float> states, ArrayView<float> outputs, SweepShape net, int start, int count)
     {
         int model = slot / count, row = slot - model * count;

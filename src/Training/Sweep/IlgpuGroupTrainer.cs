@@ -12,7 +12,7 @@ namespace GpuRnn.Training.Sweep;
 /// <summary>
 /// Trains every model of a group on one ILGPU accelerator in the same kernel launches: weights, gradients and Adam
 /// moments laid out [model × parameter], each model with its own epoch order and learning rate, the windows uploaded
-/// once. A step is three launches whatever the number of models: forward and BPTT with one thread per
+/// once. A step is two launches whatever the number of models: forward and BPTT with one thread per
 /// (model, window of the batch), then one thread per (model, parameter) summing the batch's gradients in order
 /// and taking Adam's step. With <c>together: false</c> the same kernels train one model at a time: the baseline
 /// that shows what training at once buys on the same device.
@@ -111,9 +111,7 @@ public sealed class IlgpuGroupTrainer : IGroupTrainer, IDisposable
             for (int s = 0; s < stepsPerEpoch; s++)
             {
                 int start = s * batch, count = Math.Min(batch, n - start);
-                kernels.Forward(models * count, buffers.X.View, buffers.Orders.View, buffers.Weights.View, buffers.States.View,
-                    buffers.Outputs.View, net, start, count);
-                kernels.Backward(models * count, buffers.X.View, buffers.Y.View, buffers.Orders.View, buffers.Weights.View,
+                kernels.ForwardBackward(models * count, buffers.X.View, buffers.Y.View, buffers.Orders.View, buffers.Weights.View,
                     buffers.States.View, buffers.Outputs.View, buffers.Scratch.View, buffers.WindowGradients.View, net, start, count);
                 kernels.Adam(models * parameters, buffers.WindowGradients.View, buffers.Weights.View, buffers.M.View, buffers.V.View,
                     buffers.Alphas.View, net, models, count, s, adam.Beta1, adam.Beta2, adam.Epsilon);
