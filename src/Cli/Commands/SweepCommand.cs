@@ -29,9 +29,10 @@ static class SweepCommand
         var saveBest = new Option<string?>("--save-best") { Description = "save the best model (as 'train --save' does)", HelpName = "FILE" };
         var top = new Option<int>("--top") { Description = "rows of the table to print", DefaultValueFactory = _ => 10 };
         var noBaseline = new Option<bool>("--no-baseline") { Description = "skip timing the same grid one model at a time" };
+        var accelerator = AcceleratorOption.Create();
         var command = new Command("sweep", "Train a grid of configurations (hidden sizes × time steps × seeds × learning rates) at once and rank them by validation RMSE");
         data.AddTo(command);
-        foreach (var o in new Option[] { hidden, steps, seeds, rates, activation, outputActivation, epochs, batchSize, split, validationSplit, csv, saveBest, top, noBaseline })
+        foreach (var o in new Option[] { hidden, steps, seeds, rates, activation, outputActivation, epochs, batchSize, split, validationSplit, csv, saveBest, top, noBaseline, accelerator })
             command.Options.Add(o);
         command.SetAction(result =>
         {
@@ -45,19 +46,18 @@ static class SweepCommand
             foreach (var t in grid.TimeSteps) // refuse a too-short series for any window length before training anything
                 Trainer.HoldOut(ForecastData.Prepare(series, new WindowingOptions(t, null, result.GetValue(split))).Train, training.ValidationSplit);
 
-            var kind = EngineKind.Scalar;
+            using var trainers = new SweepTrainers(AcceleratorOption.Parse(result.GetValue(accelerator)!), withBaselines: !result.GetValue(noBaseline)); // an absent accelerator fails here, before any output
             stdout.WriteLine($"Sweep: {grid.Count} configurations ({grid.Hidden.Count} hidden × {grid.TimeSteps.Count} time steps × {grid.Seeds.Count} seeds × {grid.LearningRates.Count} learning rates), {training.Epochs} epochs each, on {series.Source}");
-            var sweep = runner.Run(grid, new LaneGroupTrainer());
+            var sweep = runner.Run(grid, trainers.Together);
             stdout.WriteLine($"Trained in {TrainCommand.Ms(sweep.Elapsed)} ({sweep.TrainerName})");
-            if (!result.GetValue(noBaseline))
-                foreach (var baseline in new IGroupTrainer[] { new LaneGroupTrainer(together: false), new SequentialGroupTrainer(kind) })
-                {
-                    var alone = runner.Run(grid, baseline);
-                    var pairs = sweep.Entries.Select(e => (e, alone.Entries.Single(a => a.Config == e.Config))).ToList();
-                    float maxDifference = pairs.Max(p => p.e.Parameters.Zip(p.Item2.Parameters).Max(w => MathF.Abs(w.First - w.Second)));
-                    stdout.WriteLine($"One at a time: {TrainCommand.Ms(alone.Elapsed)} ({alone.TrainerName}); speed-up {alone.Elapsed / sweep.Elapsed:F2}×; "
-                        + (maxDifference == 0 ? "identical weights" : $"weights differ by at most {maxDifference:G3}"));
-                }
+            foreach (var baseline in trainers.Baselines)
+            {
+                var alone = runner.Run(grid, baseline);
+                var pairs = sweep.Entries.Select(e => (e, alone.Entries.Single(a => a.Config == e.Config))).ToList();
+                float maxDifference = pairs.Max(p => p.e.Parameters.Zip(p.Item2.Parameters).Max(w => MathF.Abs(w.First - w.Second)));
+                stdout.WriteLine($"One at a time: {TrainCommand.Ms(alone.Elapsed)} ({alone.TrainerName}); speed-up {alone.Elapsed / sweep.Elapsed:F2}×; "
+                    + (maxDifference == 0 ? "identical weights" : $"weights differ by at most {maxDifference:G3}"));
+            }
             WriteTable(stdout, sweep, result.GetValue(top));
             string csvPath = result.GetValue(csv)!;
             AtomicFile.WriteAllText(csvPath, ToCsv(sweep));

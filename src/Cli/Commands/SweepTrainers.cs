@@ -1,0 +1,59 @@
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Engines.Ilgpu;
+using GpuRnn.Training.Sweep;
+
+namespace GpuRnn.Cli.Commands;
+
+/// <summary>
+/// The group trainer <c>sweep --accelerator</c> asks for and the baselines it is timed against: the same engine
+/// one model at a time, then the scalar engine one model at a time. An ILGPU accelerator (cuda, opencl, cpu, or
+/// auto with a GPU) trains with <see cref="IlgpuGroupTrainer"/>; fast, scalar and auto without a GPU with the
+/// lane trainer. Owns the accelerators it creates.
+/// </summary>
+sealed class SweepTrainers : IDisposable
+{
+    readonly List<IDisposable> owned = [];
+
+    /// <exception cref="Training.GpuRnnInputException">The asked accelerator is absent; the message says why, in one line.</exception>
+    public SweepTrainers(EngineKind asked, bool withBaselines)
+    {
+        EngineFactory.EnsureAvailable(asked);
+        var kind = asked == EngineKind.Auto ? IlgpuDevices.BestGpu() ?? EngineKind.Fast : asked;
+        try
+        {
+            if (kind is EngineKind.Cpu or EngineKind.Cuda or EngineKind.OpenCL)
+            {
+                Together = Own(new IlgpuGroupTrainer(kind));
+                Baselines = withBaselines ? [Own(new IlgpuGroupTrainer(kind, together: false)), new SequentialGroupTrainer(EngineKind.Scalar)] : [];
+            }
+            else
+            {
+                Together = new LaneGroupTrainer();
+                Baselines = withBaselines ? [new LaneGroupTrainer(together: false), new SequentialGroupTrainer(EngineKind.Scalar)] : [];
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Trains each group's models at once.</summary>
+    public IGroupTrainer Together { get; }
+
+    /// <summary>The same grid one model at a time: on the same engine first, then on the scalar engine (none when not asked for).</summary>
+    public IReadOnlyList<IGroupTrainer> Baselines { get; }
+
+    T Own<T>(T trainer) where T : IDisposable
+    {
+        owned.Add(trainer);
+        return trainer;
+    }
+
+    public void Dispose()
+    {
+        foreach (var trainer in owned) trainer.Dispose();
+        owned.Clear();
+    }
+}

@@ -1,0 +1,50 @@
+using GpuRnn.Cli;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Engines.Ilgpu;
+
+namespace GpuRnn.Tests.Sweep;
+
+/// <summary><c>gpurnn sweep --accelerator</c>: which group trainer trains, what it is timed against, and an absent device.</summary>
+public sealed class SweepAcceleratorTests
+{
+    static readonly string[] SmallGrid = ["sweep", "--hidden", "2", "--time-steps", "3", "--seeds", "1,2", "--lrs", "0.01", "--epochs", "1", "--batch-size", "8"];
+
+    [Fact]
+    public void Cpu_trains_the_group_in_the_same_launches_and_times_it_against_one_at_a_time()
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of([.. SmallGrid, "--accelerator", "cpu", "--csv", dir.File("s.csv")]);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Trained in ", run.Out);
+        Assert.Contains("(cpu accelerator (CPUAccelerator): every model of a group in the same launches)", run.Out);
+        Assert.Matches(@"\(cpu accelerator \(CPUAccelerator\), one model at a time\); speed-up \d+\.\d\d×; identical weights", run.Out);
+        Assert.Matches(@"\(scalar, one model at a time\); speed-up \d+\.\d\d×; (identical weights|weights differ by at most \d)", run.Out);
+        Assert.Equal(3, File.ReadAllLines(dir.File("s.csv")).Length);
+    }
+
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("scalar")]
+    public void Cpu_engines_train_the_group_in_simd_lanes(string accelerator)
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of([.. SmallGrid, "--accelerator", accelerator, "--csv", dir.File("s.csv"), "--no-baseline"]);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("(lanes engine: ", run.Out);
+        Assert.DoesNotContain("One at a time", run.Out);
+    }
+
+    [Theory]
+    [InlineData(EngineKind.Cuda, "cuda")]
+    [InlineData(EngineKind.OpenCL, "opencl")]
+    public void An_absent_accelerator_exits_2_with_one_line_and_no_output(EngineKind kind, string name)
+    {
+        if (IlgpuDevices.Has(kind)) Assert.Skip($"this machine has a usable {name} device");
+        using var dir = new TempDir();
+        var run = CliRun.Of([.. SmallGrid, "--accelerator", name, "--csv", dir.File("s.csv")]);
+        Assert.Equal(Program.BadInput, run.ExitCode);
+        Assert.Equal("", run.Out);
+        Assert.Equal($"gpurnn: {IlgpuDevices.WhyNone(kind)}", run.Err.TrimEnd());
+        Assert.False(File.Exists(dir.File("s.csv")));
+    }
+}
