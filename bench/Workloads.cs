@@ -14,7 +14,20 @@ public sealed record Workload(string Name, ModelSpec Spec, int BatchSize, int Wi
     /// </summary>
     public int WindowsFor(EngineKind kind, bool quick)
     {
-        bool slow = kind is EngineKind.Scalar or EngineKind.Cpu;
+        // ILGPU's CPU accelerator simulates every group barrier with OS threads (~0.3 ms each): it is here to
+        // show the ILGPU engine runs and what its kernels cost on the simulator, so it gets few windows.
+        if (kind == EngineKind.Cpu)
+            return Math.Min(Windows, (Name, quick) switch
+            {
+                ("w1", true) => 4_096,
+                ("w1", false) => 20_480,
+                ("w2", true) => 1_024,
+                ("w2", false) => 2_048,
+                ("w3", true) => 128,
+                ("w3", false) => 256,
+                _ => int.MaxValue,
+            });
+        bool slow = kind is EngineKind.Scalar;
         int cap = (Name, slow, quick) switch
         {
             ("w2", true, _) => 10_240,

@@ -72,13 +72,22 @@ public static class Trainer
         {
             var clock = Stopwatch.StartNew();
             engine.SetOrder(schedule.Next());
-            for (int start = 0; start < train.Count; start += options.BatchSize)
+            // An engine that can run a whole epoch itself (e.g. in one device launch) does so: nothing here happens
+            // between batches, and TrainEpoch promises the per-batch loop's result. Per-batch host work added
+            // here later must take the loop below instead.
+            if (engine is IEpochEngine epochEngine)
             {
-                int count = Math.Min(options.BatchSize, train.Count - start);
-                engine.Forward(start, count);
-                engine.Backward();
-                engine.ApplyAdam(options.Adam.StepFor(++iteration));
+                epochEngine.TrainEpoch(options.BatchSize, iteration + 1, options.Adam);
+                iteration += (train.Count + options.BatchSize - 1) / options.BatchSize;
             }
+            else
+                for (int start = 0; start < train.Count; start += options.BatchSize)
+                {
+                    int count = Math.Min(options.BatchSize, train.Count - start);
+                    engine.Forward(start, count);
+                    engine.Backward();
+                    engine.ApplyAdam(options.Adam.StepFor(++iteration));
+                }
             double loss = engine.TakeLossSum() / train.Count;
             double? validationLoss = validation is null ? null : Math.Pow(Metrics.Rmse(engine.Predict(validation), validation.Y), 2);
             var report = new EpochReport(epoch, options.Epochs, loss, validationLoss, clock.Elapsed);

@@ -15,7 +15,10 @@ namespace GpuRnn.Tests.Accelerators;
 /// </summary>
 public sealed class PtxCompilationTests
 {
-    /// <summary>Every public static method of the kernel classes whose first parameter is an Index1D.</summary>
+    /// <summary>
+    /// Every public static method of the kernel classes whose first parameter is an Index1D (implicitly grouped),
+    /// and every one marked <see cref="GroupedKernelAttribute"/> (explicitly grouped: shared memory, barriers).
+    /// </summary>
     public static TheoryData<string> Kernels => new(KernelMethods().Select(Describe));
 
     [Theory]
@@ -25,7 +28,10 @@ public sealed class PtxCompilationTests
         var method = KernelMethods().Single(m => Describe(m) == kernel);
         using var context = Context.Create(b => b.EnableAlgorithms());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null!);
-        var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromImplicitlyGroupedKernel(method), KernelSpecialization.Empty);
+        var entry = IsGrouped(method)
+            ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
+            : EntryPointDescription.FromImplicitlyGroupedKernel(method);
+        var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
         // ILGPU writes the lowest target the kernel needs (sm_80 here) under the ISA 8.0 header; the driver JITs it for sm_90.
         Assert.Contains(".version 8.0", compiled.PTXAssembly);
         Assert.Contains(".target sm_", compiled.PTXAssembly);
@@ -43,12 +49,35 @@ public sealed class PtxCompilationTests
         Assert.Contains("BackwardKernel.Layer", names);
         Assert.Contains("BackwardKernel.SumWindows", names);
         Assert.Contains("AdamKernel.Step", names);
+        Assert.Contains("EpochKernel.Train", names);
+        Assert.Contains("FastForwardKernel.InputProjection", names);
+        Assert.Contains("FastForwardKernel.Recurrence", names);
+        Assert.Contains("FastBackwardKernel.HeadDeltas", names);
+        Assert.Contains("FastBackwardKernel.Recurrence", names);
+        Assert.Contains("FastBackwardKernel.ReduceGradients", names);
+    }
+
+    [Theory]
+    [InlineData("EpochKernel.Train")]
+    [InlineData("FastForwardKernel.Recurrence")]
+    [InlineData("FastBackwardKernel.Recurrence")]
+    public void Grouped_kernels_use_shared_memory_and_barriers_in_ptx(string kernel)
+    {
+        var method = KernelMethods().Single(m => Describe(m) == kernel);
+        using var context = Context.Create(b => b.EnableAlgorithms());
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null!);
+        var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty)).PTXAssembly;
+        Assert.Contains(".shared", ptx);
+        Assert.Contains("bar.sync", ptx);
+        Assert.DoesNotContain("atom.", ptx); // reductions are ordered, never atomic
     }
 
     static IEnumerable<MethodInfo> KernelMethods() =>
         typeof(ForwardKernel).Assembly.GetExportedTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            .Where(m => m.GetParameters() is [{ ParameterType: var first }, ..] && first == typeof(Index1D));
+            .Where(m => IsGrouped(m) || m.GetParameters() is [{ ParameterType: var first }, ..] && first == typeof(Index1D));
+
+    static bool IsGrouped(MethodInfo m) => m.GetCustomAttribute<GroupedKernelAttribute>() is not null;
 
     static string Describe(MethodInfo m) => $"{m.DeclaringType!.Name}.{m.Name}";
 }

@@ -10,9 +10,11 @@ namespace GpuRnn.Training.Engines;
 /// <summary>
 /// Trains on an ILGPU accelerator (CPU simulator, CUDA or OpenCL). Weights, Adam's moments, gradients, the loss
 /// accumulator and the whole training set stay on the device; per step the host only launches kernels. The
-/// kernels are in GpuRnn.Kernels; this class owns their device memory and launch order.
+/// kernels are in GpuRnn.Kernels; this class owns their device memory and launch order. The simple reference
+/// kernels run everywhere; the fast ones (a one-launch epoch kernel for small batches, GPU-shaped batch kernels for
+/// larger hidden sizes) run where KernelPlan's rule picks them, unless <see cref="IlgpuKernelChoice.Reference"/> is asked for.
 /// </summary>
-public sealed class IlgpuEngine : IRnnEngine
+public sealed class IlgpuEngine : IEpochEngine
 {
     /// <summary>Windows per predict launch: bounds the state memory Predict allocates for a large window set.</summary>
     const int PredictChunk = 8192;
@@ -20,18 +22,23 @@ public sealed class IlgpuEngine : IRnnEngine
     readonly Context context;
     readonly Accelerator accelerator;
     readonly LoadedKernels kernels;
+    readonly FastKernels fast;
+    readonly KernelPlan plan;
     readonly NetworkShape net;
     readonly IReadOnlyList<LayerShape> layers;
     readonly MemoryBuffer1D<float, Stride1D.Dense> weights, m, v, gradients, lossSum;
     MemoryBuffer1D<float, Stride1D.Dense>? x, y;
     MemoryBuffer1D<int, Stride1D.Dense>? order;
     BatchBuffers? batch;
+    FastBatchBuffers? fastBatch;
+    MemoryBuffer1D<float, Stride1D.Dense>? alphas;
     int windowCount, batchStart, batchCount;
     bool disposed;
 
     /// <summary>An engine on the first usable device of <paramref name="kind"/> (Cpu, Cuda or OpenCL).</summary>
     /// <exception cref="GpuRnnInputException">No such device here; the message says why.</exception>
-    public static IlgpuEngine Create(EngineKind kind, ModelSpec spec)
+    /// <param name="kernels">Which kernels run; tests force <see cref="IlgpuKernelChoice.Reference"/> or <see cref="IlgpuKernelChoice.Fast"/> to compare them.</param>
+    public static IlgpuEngine Create(EngineKind kind, ModelSpec spec, IlgpuKernelChoice kernels = IlgpuKernelChoice.ByShape)
     {
         spec.Validated();
         var context = IlgpuDevices.CreateContext(kind);
@@ -39,7 +46,7 @@ public sealed class IlgpuEngine : IRnnEngine
         {
             var devices = IlgpuDevices.DevicesOf(context, kind);
             if (devices.Count == 0) throw new GpuRnnInputException(IlgpuDevices.WhyNone(kind));
-            return new IlgpuEngine(context, devices[0], kind.ToString().ToLowerInvariant(), spec);
+            return new IlgpuEngine(context, devices[0], kind.ToString().ToLowerInvariant(), spec, kernels);
         }
         catch
         {
@@ -48,7 +55,7 @@ public sealed class IlgpuEngine : IRnnEngine
         }
     }
 
-    IlgpuEngine(Context context, Device device, string name, ModelSpec spec)
+    IlgpuEngine(Context context, Device device, string name, ModelSpec spec, IlgpuKernelChoice choice)
     {
         this.context = context;
         Name = name;
@@ -61,6 +68,10 @@ public sealed class IlgpuEngine : IRnnEngine
         try
         {
             kernels = new LoadedKernels(accelerator);
+            fast = new FastKernels(accelerator);
+            plan = new KernelPlan(accelerator, net, layers, choice);
+            // Compile the fast kernels this engine may take now, so that training time excludes compilation.
+            fast.Preload(plan.EpochKernelFits, plan.BatchKernels);
             weights = accelerator.Allocate1D<float>(Layout.Count);
             m = accelerator.Allocate1D<float>(Layout.Count);
             v = accelerator.Allocate1D<float>(Layout.Count);
@@ -82,6 +93,12 @@ public sealed class IlgpuEngine : IRnnEngine
 
     /// <summary>The device ILGPU runs on, e.g. "CPUAccelerator" or the GPU's name.</summary>
     public string DeviceName => accelerator.Name;
+
+    /// <summary>Whether Forward, Backward and Predict run the fast batch kernels (KernelPlan's rule).</summary>
+    public bool UsesFastBatchKernels => plan.BatchKernels;
+
+    /// <summary>Whether <see cref="TrainEpoch"/> runs the one-launch epoch kernel for this batch size (KernelPlan's rule).</summary>
+    public bool UsesEpochKernel(int batchSize) => plan.UsesEpochKernel(batchSize);
 
     public void SetTrainingData(WindowSet windows)
     {
@@ -119,16 +136,24 @@ public sealed class IlgpuEngine : IRnnEngine
         if (batch is null || batch.Capacity < count)
         {
             batch?.Dispose();
-            batch = new BatchBuffers(accelerator, net, count, forTraining: true);
+            fastBatch?.Dispose();
+            // The fast kernels keep per-step deltas instead of the reference's per-window gradient rows.
+            batch = new BatchBuffers(accelerator, net, count, forTraining: !plan.BatchKernels);
+            fastBatch = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], count, forTraining: true) : null;
         }
         batchStart = start; batchCount = count;
-        RunForward(x.View, order.View, batch, start, count);
+        RunForward(x.View, order.View, batch, fastBatch, start, count);
         kernels.AccumulateLoss(1, batch.Outputs.View, y.View, order.View, lossSum.View, net, start, count);
     }
 
     public void Backward()
     {
         if (batch is null || x is null || y is null || order is null) throw new InvalidOperationException("Forward first");
+        if (fastBatch is not null)
+        {
+            FastBackward(x.View, y.View, order.View, batch, fastBatch);
+            return;
+        }
         var windowGradients = batch.WindowGradients!.View;
         kernels.BackwardHead(batchCount, y.View, order.View, weights.View, batch.States.View, batch.Outputs.View,
             batch.StateGradients!.View, windowGradients, net, batchStart, batchCount);
@@ -137,6 +162,58 @@ public sealed class IlgpuEngine : IRnnEngine
                 batch.Scratch!.View, windowGradients, net, layers[l], batchStart);
         kernels.SumWindows(Layout.Count, windowGradients, gradients.View, Layout.Count, batchCount);
     }
+
+    /// <summary>
+    /// Head deltas (thread per window), the recurrence backwards (group per window) storing each step's delta,
+    /// then one ordered sum per parameter: no per-window gradient rows, no atomics.
+    /// </summary>
+    void FastBackward(ArrayView<float> data, ArrayView<float> targets, ArrayView<int> windowOrder, BatchBuffers buffers, FastBatchBuffers fastBuffers)
+    {
+        var layer = layers[0];
+        fast.HeadDeltas(batchCount, targets, windowOrder, weights.View, buffers.Outputs.View, fastBuffers.HeadDeltas!.View,
+            fastBuffers.TopGradient!.View, net, batchStart, batchCount);
+        fast.BackwardRecurrence(GroupPerWindow(batchCount, FastBackwardKernel.RecurrenceSharedFloats(layer)), weights.View, buffers.States.View,
+            fastBuffers.TopGradient.View, fastBuffers.Deltas!.View, net, layer);
+        fast.ReduceGradients(Layout.Count, data, windowOrder, buffers.States.View, fastBuffers.Deltas.View, fastBuffers.HeadDeltas.View,
+            gradients.View, net, layer, batchStart, batchCount);
+    }
+
+    /// <summary>
+    /// One epoch in one launch when KernelPlan picks the epoch kernel for this batch size; otherwise the same
+    /// Forward, Backward, ApplyAdam loop as <see cref="Trainer.Fit"/>'s per-batch path.
+    /// </summary>
+    public void TrainEpoch(int batchSize, int firstIteration, AdamOptions adam)
+    {
+        if (x is null || y is null || order is null) throw new InvalidOperationException("SetTrainingData first");
+        if (batchSize < 1) throw new GpuRnnInputException($"batch size must be at least 1 (got {batchSize})");
+        int batches = (windowCount + batchSize - 1) / batchSize;
+        if (!plan.UsesEpochKernel(batchSize))
+        {
+            for (int b = 0; b < batches; b++)
+            {
+                int start = b * batchSize;
+                Forward(start, Math.Min(batchSize, windowCount - start));
+                Backward();
+                ApplyAdam(adam.StepFor(firstIteration + b));
+            }
+            return;
+        }
+        // α per batch from the host's own formula (float32 as Keras), so both paths step by the same bits.
+        var steps = new float[batches];
+        for (int b = 0; b < batches; b++) steps[b] = adam.StepFor(firstIteration + b).Alpha;
+        if (alphas is null || alphas.Length < batches)
+        {
+            alphas?.Dispose();
+            alphas = accelerator.Allocate1D<float>(batches);
+        }
+        ((ArrayView<float>)alphas.View).SubView(0, batches).CopyFromCPU(steps);
+        var config = new KernelConfig(1, plan.EpochThreads, SharedMemoryConfig.RequestDynamic<float>(EpochKernel.SharedFloats(net, layers[0])));
+        fast.Epoch(config, x.View, y.View, order.View, weights.View, m.View, v.View, gradients.View, alphas.View, lossSum.View, net, layers[0],
+            new EpochSchedule(windowCount, batchSize, adam.Beta1, adam.Beta2, adam.Epsilon));
+    }
+
+    KernelConfig GroupPerWindow(int count, int sharedFloats) =>
+        new(count, plan.UnitThreads, SharedMemoryConfig.RequestDynamic<float>(sharedFloats));
 
     public void ApplyAdam(AdamStep step) =>
         kernels.Adam(Layout.Count, weights.View, m.View, v.View, gradients.View, step.Alpha, step.Beta1, step.Beta2, step.Epsilon);
@@ -155,21 +232,34 @@ public sealed class IlgpuEngine : IRnnEngine
         if (windows.Count == 0) return result;
         using var windowData = accelerator.Allocate1D(windows.X);
         using var identity = accelerator.Allocate1D(Enumerable.Range(0, windows.Count).ToArray());
-        using var chunk = new BatchBuffers(accelerator, net, Math.Min(windows.Count, PredictChunk), forTraining: false);
+        int capacity = Math.Min(windows.Count, PredictChunk);
+        using var chunk = new BatchBuffers(accelerator, net, capacity, forTraining: false);
+        using var fastChunk = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], capacity, forTraining: false) : null;
         for (int start = 0; start < windows.Count; start += chunk.Capacity)
         {
             int count = Math.Min(chunk.Capacity, windows.Count - start);
-            RunForward(windowData.View, identity.View, chunk, start, count);
+            RunForward(windowData.View, identity.View, chunk, fastChunk, start, count);
             ((ArrayView<float>)chunk.Outputs.View).SubView(0, count * Spec.Outputs).CopyToCPU(result.AsSpan(start * Spec.Outputs, count * Spec.Outputs));
         }
         return result;
     }
 
-    /// <summary>Each layer bottom to top, then the head: windows <c>order[start ..]</c> into state rows 0 … count−1.</summary>
-    void RunForward(ArrayView<float> data, ArrayView<int> windowOrder, BatchBuffers buffers, int start, int count)
+    /// <summary>
+    /// Each layer bottom to top, then the head: windows <c>order[start ..]</c> into state rows 0 … count−1. With
+    /// <paramref name="fastBuffers"/> (one layer), the input projection of every step first, then a group per window.
+    /// </summary>
+    void RunForward(ArrayView<float> data, ArrayView<int> windowOrder, BatchBuffers buffers, FastBatchBuffers? fastBuffers, int start, int count)
     {
-        foreach (var layer in layers)
-            kernels.ForwardLayer(count, data, windowOrder, weights.View, buffers.States.View, net, layer, start);
+        if (fastBuffers is not null)
+        {
+            var layer = layers[0];
+            fast.InputProjection(count * net.TimeSteps * layer.Units, data, windowOrder, weights.View, fastBuffers.Projection.View, net, layer, start);
+            fast.ForwardRecurrence(GroupPerWindow(count, FastForwardKernel.RecurrenceSharedFloats(layer)), weights.View, fastBuffers.Projection.View,
+                buffers.States.View, net, layer);
+        }
+        else
+            foreach (var layer in layers)
+                kernels.ForwardLayer(count, data, windowOrder, weights.View, buffers.States.View, net, layer, start);
         kernels.ForwardHead(count, weights.View, buffers.States.View, buffers.Outputs.View, net);
     }
 
@@ -191,6 +281,8 @@ public sealed class IlgpuEngine : IRnnEngine
         if (disposed) return;
         disposed = true;
         batch?.Dispose();
+        fastBatch?.Dispose();
+        alphas?.Dispose();
         x?.Dispose(); y?.Dispose(); order?.Dispose();
         weights.Dispose(); m.Dispose(); v.Dispose(); gradients.Dispose(); lossSum.Dispose();
         accelerator.Dispose();

@@ -29,7 +29,7 @@ sealed class BatchBuffers : IDisposable
     public MemoryBuffer1D<float, Stride1D.Dense>? WindowGradients { get; }
 
     /// <summary>The kernels index with 32-bit ints: refuse a batch whose buffers they could not address.</summary>
-    static long Checked(int rows, int stride)
+    internal static long Checked(int rows, int stride)
     {
         long length = (long)rows * stride;
         if (length > int.MaxValue)

@@ -1,0 +1,170 @@
+using ILGPU;
+
+namespace GpuRnn.Kernels;
+
+/// <summary>
+/// A whole training epoch of a one-layer network in ONE launch of ONE group: for each batch of the uploaded order,
+/// forward, BPTT and the loss of each window in turn, then Adam. Weights, Adam's moments, the gradient, the hidden
+/// states and the deltas live in dynamic shared memory for the whole epoch; threads own hidden units (thread j
+/// owns units j, j + threads, …) and so also own those units' columns of the kernel, recurrent kernel and bias
+/// gradients, which therefore need no atomics. This removes the ~7 launches per step that dominate batch 1.
+/// </summary>
+/// <remarks>
+/// Each parameter's gradient is summed in the same order as ScalarEngine.Backward (window by window, last step
+/// first) and forward uses the same sums in the same order as ScalarEngine.ForwardWindow, so on the CPU
+/// accelerator the result equals the scalar engine's bit for bit. Shared layout, in floats, see
+/// <see cref="SharedFloats"/>.
+/// </remarks>
+public static class EpochKernel
+{
+    /// <summary>Dynamic shared memory the kernel needs: w, m, v, g [P each]; h [(T+1)·U]; da [2U]; dh, dTop [U each]; o, dz [O each].</summary>
+    public static int SharedFloats(NetworkShape net, LayerShape layer) =>
+        4 * net.ParameterCount + (net.TimeSteps + 1) * layer.Units + 4 * layer.Units + 2 * net.Outputs;
+
+    /// <param name="alphas">Adam's α for each batch of the epoch, computed on the host (AdamOptions.StepFor).</param>
+    /// <param name="gradients">Receives the last batch's gradient (what GetGradients reports).</param>
+    /// <param name="lossSum">lossSum[0] += each window's mean squared error, window by window.</param>
+    [GroupedKernel]
+    public static void Train(ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights,
+        ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradients, ArrayView<float> alphas, ArrayView<float> lossSum,
+        NetworkShape net, LayerShape layer, EpochSchedule schedule)
+    {
+        int tid = Group.IdxX, threads = Group.DimX;
+        int windowCount = schedule.WindowCount, batchSize = schedule.BatchSize;
+        float beta1 = schedule.Beta1, beta2 = schedule.Beta2, epsilon = schedule.Epsilon;
+        int p = net.ParameterCount, units = layer.Units, steps = net.TimeSteps, outs = net.Outputs, features = net.Features;
+        var shared = SharedMemory.GetDynamic<float>();
+        var w = shared.SubView(0, p);
+        var mo = shared.SubView(p, p);
+        var vo = shared.SubView(2 * p, p);
+        var g = shared.SubView(3 * p, p);
+        var h = shared.SubView(4 * p, (steps + 1) * units);
+        int rest = 4 * p + (steps + 1) * units;
+        var da = shared.SubView(rest, 2 * units);
+        var dh = shared.SubView(rest + 2 * units, units);
+        var dTop = shared.SubView(rest + 3 * units, units);
+        var o = shared.SubView(rest + 4 * units, outs);
+        var dz = shared.SubView(rest + 4 * units + outs, outs);
+
+        for (int i = tid; i < p; i += threads) { w[i] = weights[i]; mo[i] = m[i]; vo[i] = v[i]; g[i] = 0f; }
+        float loss = lossSum[0];
+        Group.Barrier();
+
+        int batch = 0;
+        for (int start = 0; start < windowCount; start += batchSize, batch++)
+        {
+            int count = IntrinsicMath.Min(batchSize, windowCount - start);
+            float scale = 2f / (count * outs);
+            for (int row = 0; row < count; row++)
+            {
+                int window = order[start + row];
+                int xBase = window * steps * features;
+
+                // Forward: h_t = f(b + x_t·Wx + h_{t−1}·Wh), one barrier per step (every thread reads all of h_{t−1}).
+                for (int j = tid; j < units; j += threads) h[j] = 0f;
+                Group.Barrier();
+                for (int t = 0; t < steps; t++)
+                {
+                    for (int j = tid; j < units; j += threads)
+                    {
+                        float a = w[layer.BiasOffset + j];
+                        for (int i = 0; i < features; i++) a += x[xBase + t * features + i] * w[layer.KernelOffset + i * units + j];
+                        for (int i = 0; i < units; i++) a += h[t * units + i] * w[layer.RecurrentOffset + i * units + j];
+                        h[(t + 1) * units + j] = Activations.Apply(a, net.Hidden);
+                    }
+                    Group.Barrier();
+                }
+
+                // Dense head and its deltas.
+                int last = steps * units;
+                for (int k = tid; k < outs; k += threads)
+                {
+                    float z = w[net.DenseBiasOffset + k];
+                    for (int j = 0; j < units; j++) z += h[last + j] * w[net.DenseKernelOffset + j * outs + k];
+                    float ok = Activations.Apply(z, net.Output);
+                    o[k] = ok;
+                    float d = scale * (ok - y[window * outs + k]) * Activations.Derivative(ok, net.Output);
+                    dz[k] = d;
+                    g[net.DenseBiasOffset + k] += d;
+                }
+                Group.Barrier();
+                if (tid == 0)
+                {
+                    float squared = 0f;
+                    for (int k = 0; k < outs; k++)
+                    {
+                        float e = o[k] - y[window * outs + k];
+                        squared += e * e;
+                    }
+                    loss += squared / outs;
+                }
+                for (int j = tid; j < units; j += threads)
+                {
+                    float top = 0f;
+                    for (int k = 0; k < outs; k++)
+                    {
+                        int wy = net.DenseKernelOffset + j * outs + k;
+                        g[wy] += h[last + j] * dz[k];
+                        top += dz[k] * w[wy];
+                    }
+                    dTop[j] = top;
+                    dh[j] = 0f;
+                }
+
+                // BPTT. da is double-buffered by step parity, so one barrier per step suffices: a thread may write
+                // da_{t−1} while another still reads da_t, never the same half.
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    int half = (t & 1) * units;
+                    for (int j = tid; j < units; j += threads)
+                        da[half + j] = ((t == steps - 1 ? dTop[j] : 0f) + dh[j]) * Activations.Derivative(h[(t + 1) * units + j], net.Hidden);
+                    Group.Barrier();
+                    for (int j = tid; j < units; j += threads)
+                    {
+                        float d = da[half + j];
+                        g[layer.BiasOffset + j] += d;
+                        for (int i = 0; i < features; i++) g[layer.KernelOffset + i * units + j] += x[xBase + t * features + i] * d;
+                        for (int i = 0; i < units; i++) g[layer.RecurrentOffset + i * units + j] += h[t * units + i] * d;
+                    }
+                    // dh_{t−1}[i] = Σ_j Wh[i, j]·da_t[j]: thread i owns dh[i], and only thread i reads it next step.
+                    for (int i = tid; i < units; i += threads)
+                    {
+                        float sum = 0f;
+                        for (int j = 0; j < units; j++) sum += w[layer.RecurrentOffset + i * units + j] * da[half + j];
+                        dh[i] = sum;
+                    }
+                }
+                // The next window overwrites h and the parameters' owners change in Adam: everyone must be done.
+                Group.Barrier();
+            }
+
+            float alpha = alphas[batch];
+            bool lastBatch = start + batchSize >= windowCount;
+            for (int i = tid; i < p; i += threads)
+            {
+                float gi = g[i];
+                float mi = mo[i] + (gi - mo[i]) * (1f - beta1);
+                float vi = vo[i] + (gi * gi - vo[i]) * (1f - beta2);
+                mo[i] = mi;
+                vo[i] = vi;
+                w[i] -= alpha * mi / (MathF.Sqrt(vi) + epsilon);
+                if (lastBatch) gradients[i] = gi;
+                g[i] = 0f;
+            }
+            Group.Barrier();
+        }
+
+        for (int i = tid; i < p; i += threads) { weights[i] = w[i]; m[i] = mo[i]; v[i] = vo[i]; }
+        if (tid == 0) lossSum[0] = loss;
+    }
+}
+
+/// <summary>How <see cref="EpochKernel.Train"/> walks the epoch: windows, batch size, and Adam's constants (its α per batch comes as an array).</summary>
+public readonly struct EpochSchedule(int windowCount, int batchSize, float beta1, float beta2, float epsilon)
+{
+    public readonly int WindowCount = windowCount;
+    public readonly int BatchSize = batchSize;
+    public readonly float Beta1 = beta1;
+    public readonly float Beta2 = beta2;
+    public readonly float Epsilon = epsilon;
+}

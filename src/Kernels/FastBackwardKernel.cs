@@ -1,0 +1,125 @@
+using ILGPU;
+
+namespace GpuRnn.Kernels;
+
+/// <summary>
+/// BPTT of a one-layer network for batches, shaped for a GPU, in three launches: the head's deltas (a thread per
+/// window), the recurrence backwards (a group per window, threads over hidden units, Wh in shared memory) storing
+/// every step's delta da, and one ordered reduction per parameter over the batch's windows and steps. The
+/// reduction replaces the reference's per-window gradient rows and needs no atomics: each parameter's sum runs
+/// window by window, last step first — ScalarEngine.Backward's order — so results are the same on every run.
+/// </summary>
+public static class FastBackwardKernel
+{
+    /// <summary>
+    /// dz[row, k] = 2(o − y)/(B·outputs)·g′(o) and the gradient arriving at the last state,
+    /// topGradient[row, j] = Σ_k dz_k·Wy[j, k]. One thread per window of the batch.
+    /// </summary>
+    public static void HeadDeltas(Index1D row, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights,
+        ArrayView<float> outputs, ArrayView<float> headDeltas, ArrayView<float> topGradient, NetworkShape net, int start, int count)
+    {
+        int window = order[start + row];
+        int units = net.TopUnits, outs = net.Outputs;
+        float scale = 2f / (count * outs);
+        for (int j = 0; j < units; j++) topGradient[row * units + j] = 0f;
+        for (int k = 0; k < outs; k++)
+        {
+            float o = outputs[row * outs + k];
+            float dz = scale * (o - y[window * outs + k]) * Activations.Derivative(o, net.Output);
+            headDeltas[row * outs + k] = dz;
+            for (int j = 0; j < units; j++) topGradient[row * units + j] += dz * weights[net.DenseKernelOffset + j * outs + k];
+        }
+    }
+
+    /// <summary>Dynamic shared memory <see cref="Recurrence"/> needs: Wh [U²], da double-buffered [2U], dh [U].</summary>
+    public static int RecurrenceSharedFloats(LayerShape layer) => layer.Units * layer.Units + 3 * layer.Units;
+
+    /// <summary>
+    /// Group <c>Grid.IdxX</c> runs row <c>Grid.IdxX</c> backwards in time: da_t = (dTop·[t = T−1] + dh_t)·f′(h_t),
+    /// dh_{t−1} = da_t·Whᵀ, writing deltas[(row·T + t)·U + j] = da_t[j]. Thread i owns dh[i]; da is double-buffered
+    /// by step parity, so one barrier per step.
+    /// </summary>
+    [GroupedKernel]
+    public static void Recurrence(ArrayView<float> weights, ArrayView<float> states, ArrayView<float> topGradient,
+        ArrayView<float> deltas, NetworkShape net, LayerShape layer)
+    {
+        int row = Grid.IdxX, tid = Group.IdxX, threads = Group.DimX;
+        int units = layer.Units, steps = net.TimeSteps;
+        var shared = SharedMemory.GetDynamic<float>();
+        var wh = shared.SubView(0, units * units);
+        var da = shared.SubView(units * units, 2 * units);
+        var dh = shared.SubView(units * units + 2 * units, units);
+        int stateBase = row * net.StateStride + layer.StateOffset;
+        for (int i = tid; i < units * units; i += threads) wh[i] = weights[layer.RecurrentOffset + i];
+        for (int j = tid; j < units; j += threads) dh[j] = 0f;
+        Group.Barrier();
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            int half = (t & 1) * units;
+            for (int j = tid; j < units; j += threads)
+            {
+                float d = ((t == steps - 1 ? topGradient[row * units + j] : 0f) + dh[j])
+                    * Activations.Derivative(states[stateBase + (t + 1) * units + j], net.Hidden);
+                da[half + j] = d;
+                deltas[(row * steps + t) * units + j] = d;
+            }
+            Group.Barrier();
+            for (int i = tid; i < units; i += threads)
+            {
+                float sum = 0f;
+                for (int j = 0; j < units; j++) sum += wh[i * units + j] * da[half + j];
+                dh[i] = sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// gradients[p] for every parameter p of the one-layer network, one thread per parameter: the sum over the
+    /// batch's windows (in batch order) and steps (last first) of the product that parameter's gradient takes —
+    /// x·da (kernel), h_{t−1}·da (recurrent kernel), da (bias), h_T·dz (Dense kernel), dz (Dense bias).
+    /// </summary>
+    public static void ReduceGradients(Index1D parameter, ArrayView<float> x, ArrayView<int> order, ArrayView<float> states,
+        ArrayView<float> deltas, ArrayView<float> headDeltas, ArrayView<float> gradients, NetworkShape net, LayerShape layer,
+        int start, int count)
+    {
+        int p = parameter;
+        int units = layer.Units, steps = net.TimeSteps, features = net.Features, outs = net.Outputs;
+        float sum = 0f;
+        if (p >= net.DenseBiasOffset)
+        {
+            int k = p - net.DenseBiasOffset;
+            for (int row = 0; row < count; row++) sum += headDeltas[row * outs + k];
+        }
+        else if (p >= net.DenseKernelOffset)
+        {
+            int j = (p - net.DenseKernelOffset) / outs, k = (p - net.DenseKernelOffset) % outs;
+            for (int row = 0; row < count; row++)
+                sum += states[row * net.StateStride + layer.StateOffset + steps * units + j] * headDeltas[row * outs + k];
+        }
+        else if (p >= layer.BiasOffset)
+        {
+            int j = p - layer.BiasOffset;
+            for (int row = 0; row < count; row++)
+                for (int t = steps - 1; t >= 0; t--) sum += deltas[(row * steps + t) * units + j];
+        }
+        else if (p >= layer.RecurrentOffset)
+        {
+            int i = (p - layer.RecurrentOffset) / units, j = (p - layer.RecurrentOffset) % units;
+            for (int row = 0; row < count; row++)
+            {
+                int stateBase = row * net.StateStride + layer.StateOffset;
+                for (int t = steps - 1; t >= 0; t--) sum += states[stateBase + t * units + i] * deltas[(row * steps + t) * units + j];
+            }
+        }
+        else
+        {
+            int i = (p - layer.KernelOffset) / units, j = (p - layer.KernelOffset) % units;
+            for (int row = 0; row < count; row++)
+            {
+                int xBase = order[start + row] * steps * features;
+                for (int t = steps - 1; t >= 0; t--) sum += x[xBase + t * features + i] * deltas[(row * steps + t) * units + j];
+            }
+        }
+        gradients[p] = sum;
+    }
+}

@@ -1,0 +1,17 @@
+namespace GpuRnn.Training.Engines;
+
+/// <summary>
+/// An engine that can run a whole epoch itself, e.g. in a single device launch, instead of being driven batch by
+/// batch. The result must equal the per-batch path (Forward, Backward, ApplyAdam for each batch) within float
+/// rounding.
+/// </summary>
+public interface IEpochEngine : IRnnEngine
+{
+    /// <summary>
+    /// Trains one epoch over the windows in the current order (<see cref="IRnnEngine.SetOrder"/>), in batches of
+    /// <paramref name="batchSize"/> (the last may be short), taking Adam iterations <paramref name="firstIteration"/>,
+    /// <paramref name="firstIteration"/> + 1, …; adds each window's loss to the accumulator read by
+    /// <see cref="IRnnEngine.TakeLossSum"/>.
+    /// </summary>
+    void TrainEpoch(int batchSize, int firstIteration, AdamOptions adam);
+}

@@ -1,0 +1,60 @@
+using GpuRnn.Kernels;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuRnn.Training.Engines.Ilgpu;
+
+/// <summary>
+/// The fast kernels, each compiled on first use only: an engine that never takes a fast path (stacked layers,
+/// <see cref="IlgpuKernelChoice.Reference"/>) pays nothing for them, and one that does pays once.
+/// </summary>
+sealed class FastKernels(Accelerator accelerator)
+{
+    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, EpochSchedule>> epoch = new(() =>
+        accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, EpochSchedule>(EpochKernel.Train));
+
+    readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, int>> projection = new(() =>
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, int>(
+            FastForwardKernel.InputProjection));
+
+    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>> forwardRecurrence = new(() =>
+        accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>(FastForwardKernel.Recurrence));
+
+    readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        NetworkShape, int, int>> headDeltas = new(() =>
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, NetworkShape, int, int>(FastBackwardKernel.HeadDeltas));
+
+    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>> backwardRecurrence = new(() =>
+        accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>(FastBackwardKernel.Recurrence));
+
+    readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        NetworkShape, LayerShape, int, int>> reduceGradients = new(() =>
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, NetworkShape, LayerShape, int, int>(FastBackwardKernel.ReduceGradients));
+
+    /// <summary>Compiles now the kernels an engine may use, so that its training time excludes compilation.</summary>
+    public void Preload(bool epochKernel, bool batchKernels)
+    {
+        if (epochKernel) _ = epoch.Value;
+        if (!batchKernels) return;
+        _ = projection.Value; _ = forwardRecurrence.Value; _ = headDeltas.Value; _ = backwardRecurrence.Value; _ = reduceGradients.Value;
+    }
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, EpochSchedule> Epoch => epoch.Value;
+
+    public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, int> InputProjection => projection.Value;
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape> ForwardRecurrence => forwardRecurrence.Value;
+
+    public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        NetworkShape, int, int> HeadDeltas => headDeltas.Value;
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape> BackwardRecurrence => backwardRecurrence.Value;
+
+    public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        NetworkShape, LayerShape, int, int> ReduceGradients => reduceGradients.Value;
+}

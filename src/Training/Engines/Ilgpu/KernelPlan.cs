@@ -1,0 +1,64 @@
+using GpuRnn.Kernels;
+using ILGPU.Runtime;
+
+namespace GpuRnn.Training.Engines.Ilgpu;
+
+/// <summary>
+/// Decides, once per engine, which kernels run. The rule for <see cref="IlgpuKernelChoice.ByShape"/>:
+/// <list type="bullet">
+/// <item>Fast kernels only for a one-layer network (stacks use the reference kernels) whose working set fits the
+/// accelerator's shared memory per group.</item>
+/// <item>Epoch kernel (one launch per epoch, one group) when the batch has at most <see cref="EpochKernelMaxBatch"/>
+/// windows: small batches cannot fill a GPU anyway, and launch latency (~7 launches per step) is what costs.</item>
+/// <item>Batch kernels (hoisted input projection, a group per window over the hidden units, ordered gradient
+/// reduction) when hidden ≥ <see cref="BatchKernelMinUnits"/>: below that a group per window leaves most of a warp
+/// idle, and the reference thread-per-window kernels use the GPU better.</item>
+/// </list>
+/// <see cref="IlgpuKernelChoice.Fast"/> drops the batch and hidden thresholds (tests use it to reach every shape);
+/// <see cref="IlgpuKernelChoice.Reference"/> never uses the fast kernels.
+/// </summary>
+public sealed class KernelPlan
+{
+    /// <summary>Largest batch the epoch kernel takes under ByShape (a guess: no GPU was lent to measure the crossover).</summary>
+    public const int EpochKernelMaxBatch = 4;
+
+    /// <summary>Smallest hidden size for the batch kernels under ByShape.</summary>
+    public const int BatchKernelMinUnits = 16;
+
+    readonly IlgpuKernelChoice choice;
+
+    public KernelPlan(Accelerator accelerator, NetworkShape net, IReadOnlyList<LayerShape> layers, IlgpuKernelChoice choice)
+    {
+        this.choice = choice;
+        long sharedFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
+        bool oneLayer = layers.Count == 1;
+        var layer = layers[0];
+        EpochKernelFits = oneLayer && choice != IlgpuKernelChoice.Reference && EpochKernel.SharedFloats(net, layer) <= sharedFloats;
+        BatchKernels = oneLayer && choice != IlgpuKernelChoice.Reference
+            && Math.Max(FastForwardKernel.RecurrenceSharedFloats(layer), FastBackwardKernel.RecurrenceSharedFloats(layer)) <= sharedFloats
+            && (choice == IlgpuKernelChoice.Fast || layer.Units >= BatchKernelMinUnits);
+        // Threads over hidden units: a whole number of warps, at most the device's group size (16 on the CPU
+        // accelerator, so hidden > 16 exercises the strided loops there).
+        int warp = Math.Max(1, accelerator.WarpSize);
+        UnitThreads = Math.Min(accelerator.MaxNumThreadsPerGroup, (layer.Units + warp - 1) / warp * warp);
+        // The CPU accelerator simulates a group with OS threads, and each of the epoch's ~5 000 barriers then costs
+        // ~0.3 ms (measured: 20 tutorial epochs took 30 s with 4 threads, 0.35 s with 1). There, ByShape runs the
+        // epoch kernel with one thread; Fast keeps the GPU's shape so tests exercise the threaded code.
+        EpochThreads = accelerator.AcceleratorType == AcceleratorType.CPU && choice == IlgpuKernelChoice.ByShape ? 1 : UnitThreads;
+    }
+
+    /// <summary>The one-group epoch kernel can hold this network in shared memory.</summary>
+    public bool EpochKernelFits { get; }
+
+    /// <summary>Forward, Backward and Predict use the fast batch kernels.</summary>
+    public bool BatchKernels { get; }
+
+    /// <summary>Threads per group of the grouped batch kernels.</summary>
+    public int UnitThreads { get; }
+
+    /// <summary>Threads of the epoch kernel's single group.</summary>
+    public int EpochThreads { get; }
+
+    public bool UsesEpochKernel(int batchSize) =>
+        EpochKernelFits && (choice == IlgpuKernelChoice.Fast || batchSize <= EpochKernelMaxBatch);
+}

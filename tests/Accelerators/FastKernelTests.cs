@@ -1,0 +1,209 @@
+using GpuRnn.Training;
+using GpuRnn.Training.Engines;
+using GpuRnn.Training.Engines.Ilgpu;
+using GpuRnn.Training.Model;
+using Xunit;
+
+namespace GpuRnn.Tests.Accelerators;
+
+/// <summary>
+/// The fast kernels against the reference kernels AND the scalar engine, on fresh random inputs, one test body per
+/// property; a thin class per accelerator kind runs them. Shapes are tiny because the CPU accelerator simulates
+/// every group barrier with OS threads (~0.3 ms each).
+/// </summary>
+public abstract class FastKernelTests
+{
+    protected abstract EngineKind Kind { get; }
+
+    /// <summary>Largest |fast − expected| relative to the compared values' magnitude (see <see cref="AssertClose"/>).</summary>
+    protected abstract float Tolerance { get; }
+
+    /// <summary>Hidden 1–32 (incl. above the CPU accelerator's 16 threads per group), steps 1–24, batches 1–257 incl. non-dividing, every activation.</summary>
+    public static TheoryData<NetworkCase> BatchShapes => new(
+        new NetworkCase(1, [3], 1, Activation.Tanh, Activation.Tanh, 12, 9, 4),
+        new NetworkCase(2, [17], 2, Activation.Relu, Activation.Linear, 5, 7, 3),
+        new NetworkCase(1, [1], 1, Activation.Sigmoid, Activation.Sigmoid, 1, 9, 9),
+        new NetworkCase(3, [32], 1, Activation.Linear, Activation.Tanh, 24, 5, 2),
+        new NetworkCase(1, [2], 1, Activation.Tanh, Activation.Relu, 2, 260, 257),
+        new NetworkCase(2, [16], 3, Activation.Sigmoid, Activation.Sigmoid, 3, 6, 1));
+
+    /// <summary>The epoch kernel: batch 1 (the tutorial's), dividing and non-dividing batches, every activation.</summary>
+    public static TheoryData<NetworkCase> EpochShapes => new(
+        new NetworkCase(1, [3], 1, Activation.Tanh, Activation.Tanh, 12, 12, 1),
+        new NetworkCase(2, [17], 2, Activation.Relu, Activation.Linear, 4, 7, 3),
+        new NetworkCase(1, [1], 1, Activation.Sigmoid, Activation.Sigmoid, 1, 10, 5),
+        new NetworkCase(3, [32], 1, Activation.Linear, Activation.Tanh, 24, 3, 2),
+        new NetworkCase(1, [5], 2, Activation.Tanh, Activation.Relu, 6, 20, 257));
+
+    [Theory]
+    [MemberData(nameof(BatchShapes))]
+    public void Fast_batch_kernels_agree_with_the_reference_kernels_and_the_scalar_engine(NetworkCase shape)
+    {
+        RequireDevice();
+        var spec = shape.Spec;
+        var rng = new Random(shape.Units.Sum() * 31 + shape.TimeSteps * 7 + shape.BatchSize);
+        var data = RandomNetworks.Windows(spec, shape.Windows, rng);
+        var parameters = RandomNetworks.Parameters(spec, rng);
+        var order = RandomNetworks.Permutation(shape.Windows, rng);
+        using var scalar = new ScalarEngine<float>(spec);
+        using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
+        using var fast = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Fast);
+        Assert.True(fast.UsesFastBatchKernels);
+        Assert.False(reference.UsesFastBatchKernels);
+        var engines = new IRnnEngine[] { scalar, reference, fast };
+        foreach (var e in engines)
+        {
+            e.SetTrainingData(data);
+            e.SetParameters(parameters);
+            e.SetOrder(order);
+        }
+        AssertAllClose(engines, e => e.Predict(data), "forward outputs");
+        for (int start = 0; start < shape.Windows; start += shape.BatchSize)
+        {
+            int count = Math.Min(shape.BatchSize, shape.Windows - start);
+            foreach (var e in engines) { e.Forward(start, count); e.Backward(); }
+            AssertAllClose(engines, e => e.GetGradients(), $"gradients of the batch at {start}");
+        }
+        AssertAllClose(engines, e => [(float)e.TakeLossSum()], "loss sum");
+    }
+
+    [Theory]
+    [MemberData(nameof(EpochShapes))]
+    public void The_epoch_kernel_agrees_with_the_per_batch_reference_kernels_and_the_scalar_engine(NetworkCase shape)
+    {
+        RequireDevice();
+        var spec = shape.Spec;
+        var rng = new Random(shape.Units.Sum() * 37 + shape.TimeSteps * 11 + shape.BatchSize);
+        var data = RandomNetworks.Windows(spec, shape.Windows, rng);
+        var parameters = RandomNetworks.Parameters(spec, rng);
+        var adam = new AdamOptions(LearningRate: 0.01f);
+        using var scalar = new ScalarEngine<float>(spec);
+        using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
+        using var fast = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Fast);
+        using var byShape = IlgpuEngine.Create(Kind, spec);
+        Assert.True(fast.UsesEpochKernel(shape.BatchSize));
+        Assert.False(reference.UsesEpochKernel(shape.BatchSize));
+        var engines = new IRnnEngine[] { scalar, reference, fast, byShape };
+        foreach (var e in engines)
+        {
+            e.SetTrainingData(data);
+            e.SetParameters(parameters);
+        }
+        int iteration = 1, batches = (shape.Windows + shape.BatchSize - 1) / shape.BatchSize;
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            var order = RandomNetworks.Permutation(shape.Windows, rng);
+            foreach (var e in engines) e.SetOrder(order);
+            for (int b = 0; b < batches; b++)
+            {
+                int start = b * shape.BatchSize;
+                foreach (var e in new IRnnEngine[] { scalar, reference })
+                {
+                    e.Forward(start, Math.Min(shape.BatchSize, shape.Windows - start));
+                    e.Backward();
+                    e.ApplyAdam(adam.StepFor(iteration + b));
+                }
+            }
+            fast.TrainEpoch(shape.BatchSize, iteration, adam);
+            byShape.TrainEpoch(shape.BatchSize, iteration, adam);
+            iteration += batches;
+            AssertAllClose(engines, e => e.GetParameters(), $"weights after epoch {epoch + 1}");
+            AssertAllClose(engines, e => e.GetGradients(), $"last batch's gradients of epoch {epoch + 1}");
+            AssertAllClose(engines, e => [(float)e.TakeLossSum()], $"loss sum of epoch {epoch + 1}");
+        }
+    }
+
+    [Fact]
+    public void Trainer_fit_through_the_epoch_kernel_matches_the_per_batch_reference_path()
+    {
+        RequireDevice();
+        var spec = new ModelSpec(1, [4], 1, Activation.Tanh, Activation.Linear, 5);
+        var rng = new Random(5);
+        var data = RandomNetworks.Windows(spec, 30, rng);
+        var parameters = RandomNetworks.Parameters(spec, rng);
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 1, ValidationSplit = 0.2 };
+        using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
+        using var byShape = IlgpuEngine.Create(Kind, spec);
+        Assert.True(byShape.UsesEpochKernel(1));
+        reference.SetParameters(parameters);
+        byShape.SetParameters(parameters);
+        var expected = Trainer.Fit(reference, data, options);
+        var actual = Trainer.Fit(byShape, data, options);
+        Assert.Equal(expected.Steps, actual.Steps);
+        AssertClose(reference.GetParameters(), byShape.GetParameters(), "weights after Fit");
+        AssertClose([.. expected.Epochs.Select(e => (float)e.Loss)], [.. actual.Epochs.Select(e => (float)e.Loss)], "epoch losses");
+        AssertClose([.. expected.Epochs.Select(e => (float)e.ValidationLoss!.Value)], [.. actual.Epochs.Select(e => (float)e.ValidationLoss!.Value)], "validation losses");
+    }
+
+    [Fact]
+    public void By_shape_the_fast_kernels_go_where_the_documented_rule_sends_them()
+    {
+        RequireDevice();
+        using (var tutorial = IlgpuEngine.Create(Kind, ModelSpec.Tutorial))
+        {
+            Assert.True(tutorial.UsesEpochKernel(1));
+            Assert.True(tutorial.UsesEpochKernel(KernelPlan.EpochKernelMaxBatch));
+            Assert.False(tutorial.UsesEpochKernel(KernelPlan.EpochKernelMaxBatch + 1));
+            Assert.False(tutorial.UsesFastBatchKernels); // hidden 3 < 16: the reference thread-per-window kernels
+        }
+        using (var wide = IlgpuEngine.Create(Kind, new ModelSpec(1, [KernelPlan.BatchKernelMinUnits], 1, Activation.Tanh, Activation.Tanh, 4)))
+            Assert.True(wide.UsesFastBatchKernels);
+        using (var stacked = IlgpuEngine.Create(Kind, new ModelSpec(1, [16, 16], 1, Activation.Tanh, Activation.Tanh, 4)))
+        {
+            Assert.False(stacked.UsesFastBatchKernels);
+            Assert.False(stacked.UsesEpochKernel(1));
+        }
+        using var reference = IlgpuEngine.Create(Kind, ModelSpec.Tutorial, IlgpuKernelChoice.Reference);
+        Assert.False(reference.UsesEpochKernel(1));
+    }
+
+    void AssertAllClose(IRnnEngine[] engines, Func<IRnnEngine, float[]> read, string what)
+    {
+        var expected = read(engines[0]);
+        foreach (var e in engines.Skip(1)) AssertClose(expected, read(e), $"{what} ({e.Name}, {Describe(e)})");
+    }
+
+    static string Describe(IRnnEngine e) => e is IlgpuEngine ilgpu ? ilgpu.UsesFastBatchKernels ? "fast" : "reference or by shape" : "scalar";
+
+    /// <summary>|a − b| ≤ tolerance · (|b| + max|b|): relative for large entries, relative to the vector's scale near zero.</summary>
+    protected void AssertClose(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        float scale = expected.Length == 0 ? 0 : expected.Max(MathF.Abs);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            float bound = Tolerance * (MathF.Abs(expected[i]) + scale) + float.Epsilon;
+            if (!(MathF.Abs(expected[i] - actual[i]) <= bound))
+                Assert.Fail($"{what} [{i}]: expected {expected[i]:R}, got {actual[i]:R} (bound {bound:R})");
+        }
+    }
+
+    void RequireDevice()
+    {
+        if (!IlgpuDevices.Has(Kind)) Assert.Skip(IlgpuDevices.WhyNone(Kind));
+    }
+}
+
+/// <summary>ILGPU's CPU accelerator: the fast kernels use the same float operations in the same order as the scalar engine.</summary>
+public sealed class CpuFastKernelTests : FastKernelTests
+{
+    protected override EngineKind Kind => EngineKind.Cpu;
+
+    protected override float Tolerance => 1e-5f;
+}
+
+/// <summary>CUDA; skipped where there is none. tanh.approx.f32 and fused multiply-adds, as in CudaAcceleratorTests.</summary>
+public sealed class CudaFastKernelTests : FastKernelTests
+{
+    protected override EngineKind Kind => EngineKind.Cuda;
+
+    protected override float Tolerance => 1e-3f;
+}
+
+/// <summary>OpenCL 2.0+; skipped where there is none (e.g. pocl). A few ulp in tanh/exp and contracted fma.</summary>
+public sealed class OpenClFastKernelTests : FastKernelTests
+{
+    protected override EngineKind Kind => EngineKind.OpenCL;
+
+    protected override float Tolerance => 1e-3f;
+}
