@@ -16,6 +16,12 @@ public interface IGroupTrainer
     /// <summary>Names the engine and the way it batches models, e.g. "scalar, one at a time".</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Whether the sweep may train several groups at the same time on other cores (CPU trainers that use one core
+    /// per call); false for a one-at-a-time baseline and for an accelerator that already fills its device.
+    /// </summary>
+    bool TrainsGroupsConcurrently { get; }
+
     /// <summary>The trained weights of each member, flat in Keras order, in the members' order.</summary>
     IReadOnlyList<float[]> Train(ModelSpec spec, WindowSet train, IReadOnlyList<GroupMember> members, TrainingOptions common);
 }

@@ -61,6 +61,9 @@ public sealed class IlgpuGroupTrainer : IGroupTrainer, IDisposable
         }
     }
 
+    /// <summary>One accelerator trains one group's launches at a time.</summary>
+    public bool TrainsGroupsConcurrently => false;
+
     public string Name => together
         ? $"{KindName} accelerator ({accelerator.Name}): every model of a group in the same launches"
         : $"{KindName} accelerator ({accelerator.Name}), one model at a time";

@@ -25,6 +25,9 @@ public sealed class LaneGroupTrainer(bool together = true) : IGroupTrainer
         ? $"lanes engine: {Lanes} models per SIMD vector on {Environment.ProcessorCount} core(s)"
         : "lanes engine, one model at a time";
 
+    /// <summary>Together, groups run side by side on the cores (a group of up to 8 models fills only one).</summary>
+    public bool TrainsGroupsConcurrently => together;
+
     public IReadOnlyList<float[]> Train(ModelSpec spec, WindowSet train, IReadOnlyList<GroupMember> members, TrainingOptions common)
     {
         if (spec.Layers != 1) throw new GpuRnnInputException("the lane trainer trains one SimpleRNN layer; stacked models train one at a time");

@@ -9,6 +9,8 @@ public sealed class SequentialGroupTrainer(EngineKind kind) : IGroupTrainer
 {
     public string Name => $"{kind.ToString().ToLowerInvariant()}, one model at a time";
 
+    public bool TrainsGroupsConcurrently => false;
+
     public IReadOnlyList<float[]> Train(ModelSpec spec, WindowSet train, IReadOnlyList<GroupMember> members, TrainingOptions common)
     {
         var result = new List<float[]>(members.Count);

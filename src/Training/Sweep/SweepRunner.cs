@@ -25,31 +25,47 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     {
         grid.Validated();
         if (!(training.ValidationSplit > 0)) throw new GpuRnnInputException("a sweep ranks by validation RMSE: give a validation split above 0");
-        var entries = new List<SweepEntry>();
-        var clock = new Stopwatch();
-        MinMaxScaler? scaler = null;
-        foreach (var shape in grid.Configs().GroupBy(c => (c.Hidden, c.TimeSteps)))
+        var groups = grid.Configs().GroupBy(c => (c.Hidden, c.TimeSteps)).Select(shape =>
         {
             var data = ForecastData.Prepare(series, windowing with { TimeSteps = shape.Key.TimeSteps });
-            scaler = data.Scaler;
             var (fit, validation) = Trainer.HoldOut(data.Train, training.ValidationSplit);
             var spec = (template with { Units = [shape.Key.Hidden], TimeSteps = shape.Key.TimeSteps }).Validated();
-            var configs = shape.ToList();
-            // One tiny untimed run first, so that JIT or kernel compilation stays out of the timed region.
-            trainer.Train(spec, fit.Slice(0, Math.Min(fit.Count, 2)), [new GroupMember(configs[0].Seed, configs[0].LearningRate)], training with { ValidationSplit = 0, Epochs = 1 });
-            clock.Start();
-            var trained = trainer.Train(spec, fit, [.. configs.Select(c => new GroupMember(c.Seed, c.LearningRate))], training with { ValidationSplit = 0 });
-            clock.Stop();
+            return new Group(spec, data, fit, validation!, shape.ToList());
+        }).ToList();
+        var common = training with { ValidationSplit = 0 };
+        // One tiny untimed run per shape first, so that JIT or kernel compilation stays out of the timed region.
+        foreach (var g in groups)
+            trainer.Train(g.Spec, g.Fit.Slice(0, Math.Min(g.Fit.Count, 2)), [g.Members[0]], common with { Epochs = 1 });
+
+        var trained = new IReadOnlyList<float[]>[groups.Count];
+        var clock = Stopwatch.StartNew();
+        if (trainer.TrainsGroupsConcurrently)
+            Parallel.For(0, groups.Count, i => trained[i] = trainer.Train(groups[i].Spec, groups[i].Fit, groups[i].Members, common));
+        else
+            for (int i = 0; i < groups.Count; i++) trained[i] = trainer.Train(groups[i].Spec, groups[i].Fit, groups[i].Members, common);
+        clock.Stop();
+
+        var entries = new List<SweepEntry>();
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var (spec, data, fit, validation, configs) = groups[g];
             using var scorer = new ScalarEngine<float>(spec);
             for (int i = 0; i < configs.Count; i++)
             {
-                scorer.SetParameters(trained[i]);
-                entries.Add(new SweepEntry(configs[i], spec, trained[i],
-                    Metrics.Rmse(scorer.Predict(fit), fit.Y), Metrics.Rmse(scorer.Predict(validation!), validation!.Y),
+                scorer.SetParameters(trained[g][i]);
+                entries.Add(new SweepEntry(configs[i], spec, trained[g][i],
+                    Metrics.Rmse(scorer.Predict(fit), fit.Y), Metrics.Rmse(scorer.Predict(validation), validation.Y),
                     Metrics.Rmse(scorer.Predict(data.Test), data.Test.Y)));
             }
         }
+        var scaler = groups[0].Data.Scaler; // fitted on the series or its training part: the same for every window length
         var sorted = entries.OrderBy(e => double.IsNaN(e.ValidationRmse) ? double.MaxValue : e.ValidationRmse).ToList();
-        return new SweepResult(sorted, scaler!, clock.Elapsed, trainer.Name);
+        return new SweepResult(sorted, scaler, clock.Elapsed, trainer.Name);
+    }
+
+    /// <summary>The configurations of one shape with the windows they train and are scored on.</summary>
+    sealed record Group(ModelSpec Spec, ForecastData Data, WindowSet Fit, WindowSet Validation, List<SweepConfig> Configs)
+    {
+        public GroupMember[] Members { get; } = [.. Configs.Select(c => new GroupMember(c.Seed, c.LearningRate))];
     }
 }
