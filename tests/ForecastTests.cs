@@ -70,4 +70,21 @@ public class ForecastTests
         Assert.Equal(Rmse(again.Out), Rmse(init.Out));
         Assert.Contains("Test RMSE", Rmse(init.Out));
     }
+
+    /// <summary>A model trained on a CSV file remembers it: predict and forecast read the same file and column by default.</summary>
+    [Fact]
+    public void Predict_and_forecast_default_to_the_models_own_data()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("prices.csv"), "Date,Open,Close\n" + string.Join("\n",
+            Enumerable.Range(0, 200).Select(i => string.Create(CultureInfo.InvariantCulture, $"d{i},1,{100 + 10 * Math.Sin(i / 7.0):F3}"))));
+        Assert.Equal(0, CliRun.Of("train", "--data", dir.File("prices.csv"), "--column", "Close", "--epochs", "2", "--no-plot", "--save", dir.File("m.json")).ExitCode);
+
+        var predict = CliRun.Of("predict", "--model", dir.File("m.json"));
+        Assert.Equal(0, predict.ExitCode);
+        Assert.StartsWith("12,", predict.Out.Split('\n')[1]);
+        var forecast = CliRun.Of("forecast", "--model", dir.File("m.json"), "--horizon", "2", "--no-plot");
+        Assert.Equal(0, forecast.ExitCode);
+        Assert.Contains("Forecast of Close for 2 step(s) after the 200 values", forecast.Out);
+    }
 }

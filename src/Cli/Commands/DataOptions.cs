@@ -15,10 +15,11 @@ sealed class DataOptions
         command.Options.Add(Column);
     }
 
-    public Series Load(ParseResult result, string? fallbackColumn = null)
+    /// <summary>The series asked for; without <c>--data</c>, the fallback file (a model's training data) or the embedded sunspots.</summary>
+    public Series Load(ParseResult result, string? fallbackColumn = null, string? fallbackPath = null)
     {
+        string? path = result.GetValue(Data) ?? fallbackPath;
         string column = result.GetValue(Column) ?? fallbackColumn ?? CsvSeriesReader.DefaultColumn;
-        string? path = result.GetValue(Data);
         return path is null ? SunspotsDataset.Load(column) : CsvSeriesReader.ReadFile(path, column);
     }
 }

@@ -64,7 +64,7 @@ static class SweepCommand
             stdout.WriteLine($"CSV:   {csvPath}");
             if (result.GetValue(saveBest) is { } bestPath)
             {
-                ModelFile.Save(bestPath, new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name));
+                ModelFile.Save(bestPath, new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data)));
                 stdout.WriteLine($"Best model: {bestPath}");
             }
             return 0;

@@ -92,8 +92,8 @@ static class TrainCommand
             }
             if (savePath is not null)
             {
-                ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name));
-                stdout.WriteLine($"Model: {savePath}");
+                ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data)));
+                stdout.WriteLine($"Saved: {savePath}");
             }
             if (plotPath is not null)
             {

@@ -4,8 +4,11 @@ using GpuRnn.Training.Data;
 
 namespace GpuRnn.Training.Model;
 
-/// <summary>A trained model as saved on disk: its spec, its weights and the scaler fitted on its data.</summary>
-public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler? Scaler, string? Column = null);
+/// <summary>
+/// A trained model as saved on disk: its spec, its weights, the scaler fitted on its data, and where that data came
+/// from (the CSV's full path, or null for the embedded sunspots; and the column), so predict and forecast default to it.
+/// </summary>
+public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler? Scaler, string? Column = null, string? DataPath = null);
 
 /// <summary>
 /// Reads and writes models as JSON. The weights are a list of nested lists in Keras's <c>get_weights()</c> order
@@ -34,6 +37,7 @@ public static class ModelFile
         };
         if (model.Scaler is { } s) root["scaler"] = new JsonObject { ["min"] = s.Min, ["max"] = s.Max };
         if (model.Column is { } c) root["column"] = c;
+        if (model.DataPath is { } d) root["data"] = Path.GetFullPath(d);
         AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
@@ -69,7 +73,7 @@ public static class ModelFile
                 (int)specNode["time_steps"]!).Validated();
             var parameters = WeightsFromJson(new ParameterLayout(spec), obj["weights"], path);
             MinMaxScaler? scaler = obj["scaler"] is JsonObject sc ? new MinMaxScaler((double)sc["min"]!, (double)sc["max"]!) : null;
-            return new SavedModel(spec, parameters, scaler, (string?)obj["column"]);
+            return new SavedModel(spec, parameters, scaler, (string?)obj["column"], (string?)obj["data"]);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException or ArgumentException)
         {
