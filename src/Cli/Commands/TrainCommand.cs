@@ -81,7 +81,7 @@ static class TrainCommand
                     : $"Restored the weights of the best epoch, {best}");
             stdout.WriteLine($"Train RMSE: {forecast.TrainRmse:F4} (scaled)  {forecast.TrainRmseOriginal:F3} ({series.Name}, original units)");
             stdout.WriteLine($"Test RMSE:  {forecast.TestRmse:F4} (scaled)  {forecast.TestRmseOriginal:F3} ({series.Name}, original units)");
-            stdout.WriteLine($"Engine setup: {Ms(forecast.EngineSetup)} on {forecast.EngineName} (device, buffers, kernel compilation; not in the training time)");
+            stdout.WriteLine($"Engine setup: {Ms(forecast.EngineSetup)} on {forecast.EngineName} (device, buffers, kernel or JIT compilation; not in the training time)");
             stdout.WriteLine($"Training time: {Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
             if (forecast.EngineName != "scalar" && !result.GetValue(noBaseline))
             {
