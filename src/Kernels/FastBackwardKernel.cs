@@ -35,7 +35,8 @@ public static class FastBackwardKernel
 
     /// <summary>
     /// Dynamic shared memory the backward recurrence needs: da double-buffered [2U] and dh [U], plus Wh [U²] for
-    /// <see cref="Recurrence"/> (<paramref name="recurrentKernelInShared"/>); <see cref="RecurrenceGlobalWh"/> needs only the 3U.
+    /// <see cref="Recurrence"/> (<paramref name="recurrentKernelInShared"/>); <see cref="RecurrenceGlobalWh"/> needs only the 3U
+    /// (its transposed Wh is a global buffer of U² floats).
     /// </summary>
     public static int RecurrenceSharedFloats(LayerShape layer, bool recurrentKernelInShared = true) =>
         (recurrentKernelInShared ? layer.Units * layer.Units : 0) + 3 * layer.Units;
@@ -53,26 +54,39 @@ public static class FastBackwardKernel
         var shared = SharedMemory.GetDynamic<float>();
         var wh = shared.SubView(0, units * units);
         for (int i = Group.IdxX; i < units * units; i += Group.DimX) wh[i] = weights[layer.RecurrentOffset + i];
-        Steps(wh, shared.SubView(units * units, 3 * units), states, topGradient, deltas, net, layer);
+        Steps(wh, units, 1, shared.SubView(units * units, 3 * units), states, topGradient, deltas, net, layer);
+    }
+
+    /// <summary>
+    /// transposed[j·U + i] = Wh[i, j], one thread per element, launched over U² before <see cref="RecurrenceGlobalWh"/>
+    /// (the weights change after every Adam step), so that its dh = da·Whᵀ reads Wh coalesced across a warp.
+    /// </summary>
+    public static void TransposeRecurrentKernel(Index1D index, ArrayView<float> weights, ArrayView<float> transposed, LayerShape layer)
+    {
+        int units = layer.Units;
+        transposed[index] = weights[layer.RecurrentOffset + index % units * units + index / units];
     }
 
     /// <summary>
     /// <see cref="Recurrence"/> for hidden sizes whose Wh does not fit shared memory: the same sums in the same order,
-    /// with Wh read where it lies in <paramref name="weights"/> (global memory, L2-cached on a GPU). Only da [2U] and
-    /// dh [U] are in shared memory.
+    /// with Wh read from global memory (L2-cached on a GPU) as <paramref name="transposedWh"/>, the copy
+    /// <see cref="TransposeRecurrentKernel"/> made, so that thread i's reads of row i of Wh are contiguous across a
+    /// warp. Only da [2U] and dh [U] are in shared memory.
     /// </summary>
     [GroupedKernel]
-    public static void RecurrenceGlobalWh(ArrayView<float> weights, ArrayView<float> states, ArrayView<float> topGradient,
+    public static void RecurrenceGlobalWh(ArrayView<float> transposedWh, ArrayView<float> states, ArrayView<float> topGradient,
         ArrayView<float> deltas, NetworkShape net, LayerShape layer)
     {
         int units = layer.Units;
-        Steps(weights.SubView(layer.RecurrentOffset, units * units), SharedMemory.GetDynamic<float>().SubView(0, 3 * units),
-            states, topGradient, deltas, net, layer);
+        Steps(transposedWh, 1, units, SharedMemory.GetDynamic<float>().SubView(0, 3 * units), states, topGradient, deltas, net, layer);
     }
 
-    /// <summary>The backward recurrence both entry points share: <paramref name="wh"/> in shared or global memory; da [2U], dh [U] in <paramref name="scratch"/>.</summary>
+    /// <summary>
+    /// The backward recurrence both entry points share: Wh[i, j] = wh[i·<paramref name="rowStride"/> + j·<paramref name="columnStride"/>]
+    /// (Wh in shared memory, or its transpose in global memory); da [2U], dh [U] in <paramref name="scratch"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Steps(ArrayView<float> wh, ArrayView<float> scratch, ArrayView<float> states, ArrayView<float> topGradient,
+    static void Steps(ArrayView<float> wh, int rowStride, int columnStride, ArrayView<float> scratch, ArrayView<float> states, ArrayView<float> topGradient,
         ArrayView<float> deltas, NetworkShape net, LayerShape layer)
     {
         int row = Grid.IdxX, tid = Group.IdxX, threads = Group.DimX;
@@ -96,7 +110,7 @@ public static class FastBackwardKernel
             for (int i = tid; i < units; i += threads)
             {
                 float sum = 0f;
-                for (int j = 0; j < units; j++) sum += wh[i * units + j] * da[half + j];
+                for (int j = 0; j < units; j++) sum += wh[i * rowStride + j * columnStride] * da[half + j];
                 dh[i] = sum;
             }
         }

@@ -56,6 +56,7 @@ public sealed class PtxCompilationTests
         Assert.Contains("FastBackwardKernel.HeadDeltas", names);
         Assert.Contains("FastBackwardKernel.Recurrence", names);
         Assert.Contains("FastBackwardKernel.RecurrenceGlobalWh", names);
+        Assert.Contains("FastBackwardKernel.TransposeRecurrentKernel", names);
         Assert.Contains("FastBackwardKernel.ReduceGradients", names);
     }
 

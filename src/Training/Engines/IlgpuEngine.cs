@@ -148,7 +148,7 @@ public sealed class IlgpuEngine : IEpochEngine
             fastBatch?.Dispose();
             // The fast kernels keep per-step deltas instead of the reference's per-window gradient rows.
             batch = new BatchBuffers(accelerator, net, count, forTraining: !plan.BatchKernels);
-            fastBatch = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], count, forTraining: true) : null;
+            fastBatch = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], count, forTraining: true, plan.WhInShared) : null;
         }
         batchStart = start; batchCount = count;
         RunForward(x.View, order.View, batch, fastBatch, start, count);
@@ -181,8 +181,15 @@ public sealed class IlgpuEngine : IEpochEngine
         var layer = layers[0];
         fast.HeadDeltas(batchCount, targets, windowOrder, weights.View, buffers.Outputs.View, fastBuffers.HeadDeltas!.View,
             fastBuffers.TopGradient!.View, net, batchStart, batchCount);
+        // Wh in shared memory is copied there from the weights; otherwise the kernel reads Whᵀ, transposed for this step's weights.
+        var recurrentKernel = weights.View;
+        if (!plan.WhInShared)
+        {
+            recurrentKernel = fastBuffers.TransposedWh!.View;
+            fast.TransposeRecurrentKernel(layer.Units * layer.Units, weights.View, recurrentKernel, layer);
+        }
         fast.BackwardRecurrence(plan.WhInShared)(GroupPerWindow(batchCount, FastBackwardKernel.RecurrenceSharedFloats(layer, plan.WhInShared)),
-            weights.View, buffers.States.View, fastBuffers.TopGradient.View, fastBuffers.Deltas!.View, net, layer);
+            recurrentKernel, buffers.States.View, fastBuffers.TopGradient.View, fastBuffers.Deltas!.View, net, layer);
         fast.ReduceGradients(Layout.Count, data, windowOrder, buffers.States.View, fastBuffers.Deltas.View, fastBuffers.HeadDeltas.View,
             gradients.View, net, layer, batchStart, batchCount);
     }
@@ -243,7 +250,7 @@ public sealed class IlgpuEngine : IEpochEngine
         using var identity = accelerator.Allocate1D(Enumerable.Range(0, windows.Count).ToArray());
         int capacity = Math.Min(windows.Count, PredictChunk);
         using var chunk = new BatchBuffers(accelerator, net, capacity, forTraining: false);
-        using var fastChunk = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], capacity, forTraining: false) : null;
+        using var fastChunk = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], capacity, forTraining: false, plan.WhInShared) : null;
         for (int start = 0; start < windows.Count; start += chunk.Capacity)
         {
             int count = Math.Min(chunk.Capacity, windows.Count - start);

@@ -40,6 +40,9 @@ sealed class FastKernels(Accelerator accelerator)
             FastBackwardKernel.Recurrence)),
     ];
 
+    readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, LayerShape>> transpose = new(() =>
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, LayerShape>(FastBackwardKernel.TransposeRecurrentKernel));
+
     readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         NetworkShape, LayerShape, int, int>> reduceGradients = new(() =>
         accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
@@ -51,6 +54,7 @@ sealed class FastKernels(Accelerator accelerator)
         if (epochKernel) _ = epoch.Value;
         if (!batchKernels) return;
         _ = projection.Value; _ = ForwardRecurrence(whInShared); _ = headDeltas.Value; _ = BackwardRecurrence(whInShared); _ = reduceGradients.Value;
+        if (!whInShared) _ = transpose.Value;
     }
 
     public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
@@ -65,9 +69,11 @@ sealed class FastKernels(Accelerator accelerator)
     public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         NetworkShape, int, int> HeadDeltas => headDeltas.Value;
 
-    /// <summary>FastBackwardKernel.Recurrence, or RecurrenceGlobalWh unless <paramref name="whInShared"/>.</summary>
+    /// <summary>FastBackwardKernel.Recurrence (takes the weights), or RecurrenceGlobalWh (takes Whᵀ) unless <paramref name="whInShared"/>.</summary>
     public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape> BackwardRecurrence(bool whInShared) =>
         backwardRecurrence[whInShared ? 1 : 0].Value;
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, LayerShape> TransposeRecurrentKernel => transpose.Value;
 
     public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         NetworkShape, LayerShape, int, int> ReduceGradients => reduceGradients.Value;
