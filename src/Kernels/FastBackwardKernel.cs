@@ -1,10 +1,12 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace GpuRnn.Kernels;
 
 /// <summary>
 /// BPTT of a one-layer network for batches, shaped for a GPU, in three launches: the head's deltas (a thread per
-/// window), the recurrence backwards (a group per window, threads over hidden units, Wh in shared memory) storing
+/// window), the recurrence backwards (a group per window, threads over hidden units, Wh in shared memory or, for large hidden sizes, read from global
+/// memory) storing
 /// every step's delta da, and one ordered reduction per parameter over the batch's windows and steps. The
 /// reduction replaces the reference's per-window gradient rows and needs no atomics: each parameter's sum runs
 /// window by window, last step first — ScalarEngine.Backward's order — so results are the same on every run.
@@ -31,26 +33,67 @@ public static class FastBackwardKernel
         }
     }
 
-    /// <summary>Dynamic shared memory <see cref="Recurrence"/> needs: Wh [U²], da double-buffered [2U], dh [U].</summary>
-    public static int RecurrenceSharedFloats(LayerShape layer) => layer.Units * layer.Units + 3 * layer.Units;
+    /// <summary>
+    /// Dynamic shared memory the backward recurrence needs: da double-buffered [2U] and dh [U], plus Wh [U²] for
+    /// <see cref="Recurrence"/> (<paramref name="recurrentKernelInShared"/>); <see cref="RecurrenceGlobalWh"/> needs only the 3U
+    /// (its transposed Wh is a global buffer of U² floats).
+    /// </summary>
+    public static int RecurrenceSharedFloats(LayerShape layer, bool recurrentKernelInShared = true) =>
+        (recurrentKernelInShared ? layer.Units * layer.Units : 0) + 3 * layer.Units;
 
     /// <summary>
     /// Group <c>Grid.IdxX</c> runs row <c>Grid.IdxX</c> backwards in time: da_t = (dTop·[t = T−1] + dh_t)·f′(h_t),
-    /// dh_{t−1} = da_t·Whᵀ, writing deltas[(row·T + t)·U + j] = da_t[j]. Thread i owns dh[i]; da is double-buffered
-    /// by step parity, so one barrier per step.
+    /// dh_{t−1} = da_t·Whᵀ, writing deltas[(row·T + t)·U + j] = da_t[j]. Wh is copied into shared memory first.
+    /// Thread i owns dh[i]; da is double-buffered by step parity, so one barrier per step.
     /// </summary>
     [GroupedKernel]
     public static void Recurrence(ArrayView<float> weights, ArrayView<float> states, ArrayView<float> topGradient,
         ArrayView<float> deltas, NetworkShape net, LayerShape layer)
     {
-        int row = Grid.IdxX, tid = Group.IdxX, threads = Group.DimX;
-        int units = layer.Units, steps = net.TimeSteps;
+        int units = layer.Units;
         var shared = SharedMemory.GetDynamic<float>();
         var wh = shared.SubView(0, units * units);
-        var da = shared.SubView(units * units, 2 * units);
-        var dh = shared.SubView(units * units + 2 * units, units);
+        for (int i = Group.IdxX; i < units * units; i += Group.DimX) wh[i] = weights[layer.RecurrentOffset + i];
+        Steps(wh, units, 1, shared.SubView(units * units, 3 * units), states, topGradient, deltas, net, layer);
+    }
+
+    /// <summary>
+    /// transposed[j·U + i] = Wh[i, j], one thread per element, launched over U² before <see cref="RecurrenceGlobalWh"/>
+    /// (the weights change after every Adam step), so that its dh = da·Whᵀ reads Wh coalesced across a warp.
+    /// </summary>
+    public static void TransposeRecurrentKernel(Index1D index, ArrayView<float> weights, ArrayView<float> transposed, LayerShape layer)
+    {
+        int units = layer.Units;
+        transposed[index] = weights[layer.RecurrentOffset + index % units * units + index / units];
+    }
+
+    /// <summary>
+    /// <see cref="Recurrence"/> for hidden sizes whose Wh does not fit shared memory: the same sums in the same order,
+    /// with Wh read from global memory (L2-cached on a GPU) as <paramref name="transposedWh"/>, the copy
+    /// <see cref="TransposeRecurrentKernel"/> made, so that thread i's reads of row i of Wh are contiguous across a
+    /// warp. Only da [2U] and dh [U] are in shared memory.
+    /// </summary>
+    [GroupedKernel]
+    public static void RecurrenceGlobalWh(ArrayView<float> transposedWh, ArrayView<float> states, ArrayView<float> topGradient,
+        ArrayView<float> deltas, NetworkShape net, LayerShape layer)
+    {
+        int units = layer.Units;
+        Steps(transposedWh, 1, units, SharedMemory.GetDynamic<float>().SubView(0, 3 * units), states, topGradient, deltas, net, layer);
+    }
+
+    /// <summary>
+    /// The backward recurrence both entry points share: Wh[i, j] = wh[i·<paramref name="rowStride"/> + j·<paramref name="columnStride"/>]
+    /// (Wh in shared memory, or its transpose in global memory); da [2U], dh [U] in <paramref name="scratch"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Steps(ArrayView<float> wh, int rowStride, int columnStride, ArrayView<float> scratch, ArrayView<float> states, ArrayView<float> topGradient,
+        ArrayView<float> deltas, NetworkShape net, LayerShape layer)
+    {
+        int row = Grid.IdxX, tid = Group.IdxX, threads = Group.DimX;
+        int units = layer.Units, steps = net.TimeSteps;
+        var da = scratch.SubView(0, 2 * units);
+        var dh = scratch.SubView(2 * units, units);
         int stateBase = row * net.StateStride + layer.StateOffset;
-        for (int i = tid; i < units * units; i += threads) wh[i] = weights[layer.RecurrentOffset + i];
         for (int j = tid; j < units; j += threads) dh[j] = 0f;
         Group.Barrier();
         for (int t = steps - 1; t >= 0; t--)
@@ -67,7 +110,7 @@ public static class FastBackwardKernel
             for (int i = tid; i < units; i += threads)
             {
                 float sum = 0f;
-                for (int j = 0; j < units; j++) sum += wh[i * units + j] * da[half + j];
+                for (int j = 0; j < units; j++) sum += wh[i * rowStride + j * columnStride] * da[half + j];
                 dh[i] = sum;
             }
         }

@@ -27,6 +27,16 @@ public abstract class FastKernelTests
         new NetworkCase(1, [2], 1, Activation.Tanh, Activation.Relu, 2, 260, 257),
         new NetworkCase(2, [16], 3, Activation.Sigmoid, Activation.Sigmoid, 3, 6, 1));
 
+    /// <summary>
+    /// The global-Wh recurrences (forced): hidden 17 and 40 (above the CPU accelerator's 16 threads per group, so the
+    /// strided loops run), steps 1–6, batches 1, 3 and 7 incl. non-dividing, every activation.
+    /// </summary>
+    public static TheoryData<NetworkCase> GlobalWhShapes => new(
+        new NetworkCase(2, [17], 1, Activation.Tanh, Activation.Linear, 6, 8, 3),
+        new NetworkCase(1, [40], 2, Activation.Relu, Activation.Sigmoid, 3, 7, 7),
+        new NetworkCase(3, [17], 1, Activation.Sigmoid, Activation.Tanh, 1, 3, 1),
+        new NetworkCase(1, [40], 1, Activation.Linear, Activation.Relu, 5, 4, 3));
+
     /// <summary>The epoch kernel: batch 1 (the tutorial's), dividing and non-dividing batches, every activation.</summary>
     public static TheoryData<NetworkCase> EpochShapes => new(
         new NetworkCase(1, [3], 1, Activation.Tanh, Activation.Tanh, 12, 12, 1),
@@ -37,7 +47,19 @@ public abstract class FastKernelTests
 
     [Theory]
     [MemberData(nameof(BatchShapes))]
-    public void Fast_batch_kernels_agree_with_the_reference_kernels_and_the_scalar_engine(NetworkCase shape)
+    public void Fast_batch_kernels_agree_with_the_reference_kernels_and_the_scalar_engine(NetworkCase shape) =>
+        AssertBatchKernelsAgree(shape, IlgpuKernelChoice.Fast, whInShared: true);
+
+    [Theory]
+    [MemberData(nameof(GlobalWhShapes))]
+    public void Global_wh_batch_kernels_agree_with_the_reference_kernels_and_the_scalar_engine(NetworkCase shape) =>
+        AssertBatchKernelsAgree(shape, IlgpuKernelChoice.FastGlobalWh, whInShared: false);
+
+    /// <summary>
+    /// Predict, then Forward + Backward batch by batch: outputs, every batch's gradients and the loss sum of the fast
+    /// engine under <paramref name="choice"/> against the reference kernels and the scalar engine.
+    /// </summary>
+    void AssertBatchKernelsAgree(NetworkCase shape, IlgpuKernelChoice choice, bool whInShared)
     {
         RequireDevice();
         var spec = shape.Spec;
@@ -47,8 +69,9 @@ public abstract class FastKernelTests
         var order = RandomNetworks.Permutation(shape.Windows, rng);
         using var scalar = new ScalarEngine<float>(spec);
         using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
-        using var fast = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Fast);
+        using var fast = IlgpuEngine.Create(Kind, spec, choice);
         Assert.True(fast.UsesFastBatchKernels);
+        Assert.Equal(whInShared, fast.FastBatchKernelsHoldWhInShared);
         Assert.False(reference.UsesFastBatchKernels);
         var engines = new IRnnEngine[] { scalar, reference, fast };
         foreach (var e in engines)
@@ -147,7 +170,20 @@ public abstract class FastKernelTests
             Assert.False(tutorial.UsesFastBatchKernels); // hidden 3 < 16: the reference thread-per-window kernels
         }
         using (var wide = IlgpuEngine.Create(Kind, new ModelSpec(1, [KernelPlan.BatchKernelMinUnits], 1, Activation.Tanh, Activation.Tanh, 4)))
+        {
             Assert.True(wide.UsesFastBatchKernels);
+            Assert.True(wide.FastBatchKernelsHoldWhInShared);
+        }
+        // The benchmark's w3 (hidden 128): Wh in shared memory where the device's group has room (not in CUDA's
+        // default 48 KB), otherwise the global-Wh recurrences; never the reference kernels.
+        var w3 = new ModelSpec(1, [128], 1, Activation.Tanh, Activation.Linear, 48);
+        using (var large = IlgpuEngine.Create(Kind, w3))
+        {
+            Assert.True(large.UsesFastBatchKernels);
+            var layer = new KernelShapes(w3, new ParameterLayout(w3)).Layers[0];
+            Assert.Equal(KernelPlan.RecurrenceSharedFloats(layer, whInShared: true) * sizeof(float) <= large.SharedMemoryPerGroup,
+                large.FastBatchKernelsHoldWhInShared);
+        }
         using (var stacked = IlgpuEngine.Create(Kind, new ModelSpec(1, [16, 16], 1, Activation.Tanh, Activation.Tanh, 4)))
         {
             Assert.False(stacked.UsesFastBatchKernels);
@@ -155,6 +191,22 @@ public abstract class FastKernelTests
         }
         using var reference = IlgpuEngine.Create(Kind, ModelSpec.Tutorial, IlgpuKernelChoice.Reference);
         Assert.False(reference.UsesEpochKernel(1));
+    }
+
+    [Fact]
+    public void Wh_fits_a_48_KB_group_up_to_hidden_100_and_the_vectors_alone_far_beyond()
+    {
+        const int bytes = 48 * 1024;
+        Assert.True(KernelPlan.RecurrenceSharedFloats(Layer(100), whInShared: true) * sizeof(float) <= bytes);
+        Assert.False(KernelPlan.RecurrenceSharedFloats(Layer(128), whInShared: true) * sizeof(float) <= bytes);
+        Assert.True(KernelPlan.RecurrenceSharedFloats(Layer(4096), whInShared: false) * sizeof(float) <= bytes);
+        Assert.Equal(3 * 128, KernelPlan.RecurrenceSharedFloats(Layer(128), whInShared: false));
+    }
+
+    static GpuRnn.Kernels.LayerShape Layer(int units)
+    {
+        var spec = new ModelSpec(1, [units], 1, Activation.Tanh, Activation.Linear, 2);
+        return new KernelShapes(spec, new ParameterLayout(spec)).Layers[0];
     }
 
     void AssertAllClose(IRnnEngine[] engines, Func<IRnnEngine, float[]> read, string what)

@@ -52,8 +52,11 @@ public sealed class PtxCompilationTests
         Assert.Contains("EpochKernel.Train", names);
         Assert.Contains("FastForwardKernel.InputProjection", names);
         Assert.Contains("FastForwardKernel.Recurrence", names);
+        Assert.Contains("FastForwardKernel.RecurrenceGlobalWh", names);
         Assert.Contains("FastBackwardKernel.HeadDeltas", names);
         Assert.Contains("FastBackwardKernel.Recurrence", names);
+        Assert.Contains("FastBackwardKernel.RecurrenceGlobalWh", names);
+        Assert.Contains("FastBackwardKernel.TransposeRecurrentKernel", names);
         Assert.Contains("FastBackwardKernel.ReduceGradients", names);
     }
 
@@ -61,6 +64,8 @@ public sealed class PtxCompilationTests
     [InlineData("EpochKernel.Train")]
     [InlineData("FastForwardKernel.Recurrence")]
     [InlineData("FastBackwardKernel.Recurrence")]
+    [InlineData("FastForwardKernel.RecurrenceGlobalWh")]
+    [InlineData("FastBackwardKernel.RecurrenceGlobalWh")]
     public void Grouped_kernels_use_shared_memory_and_barriers_in_ptx(string kernel)
     {
         var method = KernelMethods().Single(m => Describe(m) == kernel);

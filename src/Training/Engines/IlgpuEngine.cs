@@ -71,7 +71,7 @@ public sealed class IlgpuEngine : IEpochEngine
             fast = new FastKernels(accelerator);
             plan = new KernelPlan(accelerator, net, layers, choice);
             // Compile the fast kernels this engine may take now, so that training time excludes compilation.
-            fast.Preload(plan.EpochKernelFits, plan.BatchKernels);
+            fast.Preload(plan.EpochKernelFits, plan.BatchKernels, plan.WhInShared);
             weights = accelerator.Allocate1D<float>(Layout.Count);
             m = accelerator.Allocate1D<float>(Layout.Count);
             v = accelerator.Allocate1D<float>(Layout.Count);
@@ -96,6 +96,15 @@ public sealed class IlgpuEngine : IEpochEngine
 
     /// <summary>Whether Forward, Backward and Predict run the fast batch kernels (KernelPlan's rule).</summary>
     public bool UsesFastBatchKernels => plan.BatchKernels;
+
+    /// <summary>The device's shared memory per group in bytes (what KernelPlan's rule sizes the fast kernels against).</summary>
+    public long SharedMemoryPerGroup => accelerator.MaxSharedMemoryPerGroup;
+
+    /// <summary>
+    /// Whether the fast batch kernels hold the recurrent kernel Wh in shared memory (false: they read it from global
+    /// memory, the variant for hidden sizes whose Wh does not fit shared memory; KernelPlan's rule).
+    /// </summary>
+    public bool FastBatchKernelsHoldWhInShared => plan.BatchKernels && plan.WhInShared;
 
     /// <summary>Whether <see cref="TrainEpoch"/> runs the one-launch epoch kernel for this batch size (KernelPlan's rule).</summary>
     public bool UsesEpochKernel(int batchSize) => plan.UsesEpochKernel(batchSize);
@@ -139,7 +148,7 @@ public sealed class IlgpuEngine : IEpochEngine
             fastBatch?.Dispose();
             // The fast kernels keep per-step deltas instead of the reference's per-window gradient rows.
             batch = new BatchBuffers(accelerator, net, count, forTraining: !plan.BatchKernels);
-            fastBatch = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], count, forTraining: true) : null;
+            fastBatch = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], count, forTraining: true, plan.WhInShared) : null;
         }
         batchStart = start; batchCount = count;
         RunForward(x.View, order.View, batch, fastBatch, start, count);
@@ -172,8 +181,15 @@ public sealed class IlgpuEngine : IEpochEngine
         var layer = layers[0];
         fast.HeadDeltas(batchCount, targets, windowOrder, weights.View, buffers.Outputs.View, fastBuffers.HeadDeltas!.View,
             fastBuffers.TopGradient!.View, net, batchStart, batchCount);
-        fast.BackwardRecurrence(GroupPerWindow(batchCount, FastBackwardKernel.RecurrenceSharedFloats(layer)), weights.View, buffers.States.View,
-            fastBuffers.TopGradient.View, fastBuffers.Deltas!.View, net, layer);
+        // Wh in shared memory is copied there from the weights; otherwise the kernel reads Whᵀ, transposed for this step's weights.
+        var recurrentKernel = weights.View;
+        if (!plan.WhInShared)
+        {
+            recurrentKernel = fastBuffers.TransposedWh!.View;
+            fast.TransposeRecurrentKernel(layer.Units * layer.Units, weights.View, recurrentKernel, layer);
+        }
+        fast.BackwardRecurrence(plan.WhInShared)(GroupPerWindow(batchCount, FastBackwardKernel.RecurrenceSharedFloats(layer, plan.WhInShared)),
+            recurrentKernel, buffers.States.View, fastBuffers.TopGradient.View, fastBuffers.Deltas!.View, net, layer);
         fast.ReduceGradients(Layout.Count, data, windowOrder, buffers.States.View, fastBuffers.Deltas.View, fastBuffers.HeadDeltas.View,
             gradients.View, net, layer, batchStart, batchCount);
     }
@@ -234,7 +250,7 @@ public sealed class IlgpuEngine : IEpochEngine
         using var identity = accelerator.Allocate1D(Enumerable.Range(0, windows.Count).ToArray());
         int capacity = Math.Min(windows.Count, PredictChunk);
         using var chunk = new BatchBuffers(accelerator, net, capacity, forTraining: false);
-        using var fastChunk = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], capacity, forTraining: false) : null;
+        using var fastChunk = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], capacity, forTraining: false, plan.WhInShared) : null;
         for (int start = 0; start < windows.Count; start += chunk.Capacity)
         {
             int count = Math.Min(chunk.Capacity, windows.Count - start);
@@ -254,8 +270,8 @@ public sealed class IlgpuEngine : IEpochEngine
         {
             var layer = layers[0];
             fast.InputProjection(count * net.TimeSteps * layer.Units, data, windowOrder, weights.View, fastBuffers.Projection.View, net, layer, start);
-            fast.ForwardRecurrence(GroupPerWindow(count, FastForwardKernel.RecurrenceSharedFloats(layer)), weights.View, fastBuffers.Projection.View,
-                buffers.States.View, net, layer);
+            fast.ForwardRecurrence(plan.WhInShared)(GroupPerWindow(count, FastForwardKernel.RecurrenceSharedFloats(layer, plan.WhInShared)), weights.View,
+                fastBuffers.Projection.View, buffers.States.View, net, layer);
         }
         else
             foreach (var layer in layers)

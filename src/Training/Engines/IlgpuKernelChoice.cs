@@ -9,6 +9,12 @@ public enum IlgpuKernelChoice
     /// <summary>Only the simple reference kernels (thread per window, launches per step): what the fast ones are tested against.</summary>
     Reference,
 
-    /// <summary>The fast kernels wherever they can run at all (one layer, fits shared memory), whatever the batch or hidden size: for tests.</summary>
+    /// <summary>The fast kernels wherever they can run at all (one layer, fits shared memory; Wh in shared memory where it fits), whatever the batch or hidden size: for tests.</summary>
     Fast,
+
+    /// <summary>
+    /// As <see cref="Fast"/>, but the batch kernels read the recurrent kernel Wh from global memory even where it would
+    /// fit shared memory (the variant ByShape takes only for large hidden sizes): for tests of that variant.
+    /// </summary>
+    FastGlobalWh,
 }

@@ -6,12 +6,12 @@ namespace GpuRnn.Training.Engines.Ilgpu;
 
 /// <summary>
 /// What the fast batch kernels add to <see cref="BatchBuffers"/> for up to <see cref="Capacity"/> windows: the
-/// hoisted input projections and, when <c>forTraining</c>, every step's delta, the head's deltas and the gradient
-/// arriving at the last state.
+/// hoisted input projections and, when <c>forTraining</c>, every step's delta, the head's deltas, the gradient
+/// arriving at the last state and (unless <c>whInShared</c>) Whᵀ for the global-Wh backward recurrence.
 /// </summary>
 sealed class FastBatchBuffers : IDisposable
 {
-    public FastBatchBuffers(Accelerator accelerator, NetworkShape net, LayerShape layer, int capacity, bool forTraining)
+    public FastBatchBuffers(Accelerator accelerator, NetworkShape net, LayerShape layer, int capacity, bool forTraining, bool whInShared)
     {
         Capacity = capacity;
         long perStep = BatchBuffers.Checked(capacity, net.TimeSteps * layer.Units);
@@ -20,6 +20,7 @@ sealed class FastBatchBuffers : IDisposable
         Deltas = accelerator.Allocate1D<float>(perStep);
         HeadDeltas = accelerator.Allocate1D<float>(BatchBuffers.Checked(capacity, net.Outputs));
         TopGradient = accelerator.Allocate1D<float>(BatchBuffers.Checked(capacity, layer.Units));
+        if (!whInShared) TransposedWh = accelerator.Allocate1D<float>(BatchBuffers.Checked(layer.Units, layer.Units));
     }
 
     public int Capacity { get; }
@@ -28,11 +29,15 @@ sealed class FastBatchBuffers : IDisposable
     public MemoryBuffer1D<float, Stride1D.Dense>? HeadDeltas { get; }
     public MemoryBuffer1D<float, Stride1D.Dense>? TopGradient { get; }
 
+    /// <summary>Whᵀ for the global-Wh backward recurrence (training with Wh not in shared memory only).</summary>
+    public MemoryBuffer1D<float, Stride1D.Dense>? TransposedWh { get; }
+
     public void Dispose()
     {
         Projection.Dispose();
         Deltas?.Dispose();
         HeadDeltas?.Dispose();
         TopGradient?.Dispose();
+        TransposedWh?.Dispose();
     }
 }

@@ -19,16 +19,29 @@ sealed class FastKernels(Accelerator accelerator)
         accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, int>(
             FastForwardKernel.InputProjection));
 
-    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>> forwardRecurrence = new(() =>
-        accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>(FastForwardKernel.Recurrence));
+    /// <summary>[0]: Wh read from global memory (large hidden sizes); [1]: Wh in shared memory.</summary>
+    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>>[] forwardRecurrence =
+    [
+        new(() => accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>(FastForwardKernel.RecurrenceGlobalWh)),
+        new(() => accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>(FastForwardKernel.Recurrence)),
+    ];
 
     readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         NetworkShape, int, int>> headDeltas = new(() =>
         accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, NetworkShape, int, int>(FastBackwardKernel.HeadDeltas));
 
-    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>> backwardRecurrence = new(() =>
-        accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>(FastBackwardKernel.Recurrence));
+    /// <summary>[0]: Wh read from global memory (large hidden sizes); [1]: Wh in shared memory.</summary>
+    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>>[] backwardRecurrence =
+    [
+        new(() => accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>(
+            FastBackwardKernel.RecurrenceGlobalWh)),
+        new(() => accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape>(
+            FastBackwardKernel.Recurrence)),
+    ];
+
+    readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, LayerShape>> transpose = new(() =>
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, LayerShape>(FastBackwardKernel.TransposeRecurrentKernel));
 
     readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         NetworkShape, LayerShape, int, int>> reduceGradients = new(() =>
@@ -36,11 +49,12 @@ sealed class FastKernels(Accelerator accelerator)
             ArrayView<float>, NetworkShape, LayerShape, int, int>(FastBackwardKernel.ReduceGradients));
 
     /// <summary>Compiles now the kernels an engine may use, so that its training time excludes compilation.</summary>
-    public void Preload(bool epochKernel, bool batchKernels)
+    public void Preload(bool epochKernel, bool batchKernels, bool whInShared)
     {
         if (epochKernel) _ = epoch.Value;
         if (!batchKernels) return;
-        _ = projection.Value; _ = forwardRecurrence.Value; _ = headDeltas.Value; _ = backwardRecurrence.Value; _ = reduceGradients.Value;
+        _ = projection.Value; _ = ForwardRecurrence(whInShared); _ = headDeltas.Value; _ = BackwardRecurrence(whInShared); _ = reduceGradients.Value;
+        if (!whInShared) _ = transpose.Value;
     }
 
     public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
@@ -48,12 +62,18 @@ sealed class FastKernels(Accelerator accelerator)
 
     public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, int> InputProjection => projection.Value;
 
-    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape> ForwardRecurrence => forwardRecurrence.Value;
+    /// <summary>FastForwardKernel.Recurrence, or RecurrenceGlobalWh unless <paramref name="whInShared"/>.</summary>
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape> ForwardRecurrence(bool whInShared) =>
+        forwardRecurrence[whInShared ? 1 : 0].Value;
 
     public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         NetworkShape, int, int> HeadDeltas => headDeltas.Value;
 
-    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape> BackwardRecurrence => backwardRecurrence.Value;
+    /// <summary>FastBackwardKernel.Recurrence (takes the weights), or RecurrenceGlobalWh (takes Whᵀ) unless <paramref name="whInShared"/>.</summary>
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape> BackwardRecurrence(bool whInShared) =>
+        backwardRecurrence[whInShared ? 1 : 0].Value;
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, LayerShape> TransposeRecurrentKernel => transpose.Value;
 
     public Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         NetworkShape, LayerShape, int, int> ReduceGradients => reduceGradients.Value;

@@ -12,9 +12,13 @@ namespace GpuRnn.Training.Engines.Ilgpu;
 /// windows: small batches cannot fill a GPU anyway, and launch latency (~7 launches per step) is what costs.</item>
 /// <item>Batch kernels (hoisted input projection, a group per window over the hidden units, ordered gradient
 /// reduction) when hidden ≥ <see cref="BatchKernelMinUnits"/>: below that a group per window leaves most of a warp
-/// idle, and the reference thread-per-window kernels use the GPU better.</item>
+/// idle, and the reference thread-per-window kernels use the GPU better. Their recurrences keep Wh [U²] in shared
+/// memory when it fits (with h or da, dh: U² + 3U floats); otherwise (hidden above ~100 in the default 48 KB) they
+/// read Wh from global memory (L2-cached on a GPU) and keep only the per-window vectors [3U] in shared memory, so any
+/// hidden size whose 3U floats fit runs them (<see cref="WhInShared"/>).</item>
 /// </list>
 /// <see cref="IlgpuKernelChoice.Fast"/> drops the batch and hidden thresholds (tests use it to reach every shape);
+/// <see cref="IlgpuKernelChoice.FastGlobalWh"/> does too and always takes the global-Wh recurrences;
 /// <see cref="IlgpuKernelChoice.Reference"/> never uses the fast kernels.
 /// </summary>
 public sealed class KernelPlan
@@ -33,10 +37,12 @@ public sealed class KernelPlan
         long sharedFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
         bool oneLayer = layers.Count == 1;
         var layer = layers[0];
+        bool forced = choice is IlgpuKernelChoice.Fast or IlgpuKernelChoice.FastGlobalWh;
         EpochKernelFits = oneLayer && choice != IlgpuKernelChoice.Reference && EpochKernel.SharedFloats(net, layer) <= sharedFloats;
         BatchKernels = oneLayer && choice != IlgpuKernelChoice.Reference
-            && Math.Max(FastForwardKernel.RecurrenceSharedFloats(layer), FastBackwardKernel.RecurrenceSharedFloats(layer)) <= sharedFloats
-            && (choice == IlgpuKernelChoice.Fast || layer.Units >= BatchKernelMinUnits);
+            && RecurrenceSharedFloats(layer, whInShared: false) <= sharedFloats
+            && (forced || layer.Units >= BatchKernelMinUnits);
+        WhInShared = BatchKernels && choice != IlgpuKernelChoice.FastGlobalWh && RecurrenceSharedFloats(layer, whInShared: true) <= sharedFloats;
         // Threads over hidden units: a whole number of warps, at most the device's group size (16 on the CPU
         // accelerator, so hidden > 16 exercises the strided loops there).
         int warp = Math.Max(1, accelerator.WarpSize);
@@ -53,6 +59,12 @@ public sealed class KernelPlan
     /// <summary>Forward, Backward and Predict use the fast batch kernels.</summary>
     public bool BatchKernels { get; }
 
+    /// <summary>
+    /// The batch kernels' recurrences hold Wh in shared memory (FastForwardKernel.Recurrence and FastBackwardKernel.Recurrence);
+    /// false: they read it from global memory (the RecurrenceGlobalWh entry points).
+    /// </summary>
+    public bool WhInShared { get; }
+
     /// <summary>Threads per group of the grouped batch kernels.</summary>
     public int UnitThreads { get; }
 
@@ -60,5 +72,9 @@ public sealed class KernelPlan
     public int EpochThreads { get; }
 
     public bool UsesEpochKernel(int batchSize) =>
-        EpochKernelFits && (choice == IlgpuKernelChoice.Fast || batchSize <= EpochKernelMaxBatch);
+        EpochKernelFits && (choice is IlgpuKernelChoice.Fast or IlgpuKernelChoice.FastGlobalWh || batchSize <= EpochKernelMaxBatch);
+
+    /// <summary>Dynamic shared memory of the larger of the forward and backward recurrences, with or without Wh.</summary>
+    public static int RecurrenceSharedFloats(LayerShape layer, bool whInShared) =>
+        Math.Max(FastForwardKernel.RecurrenceSharedFloats(layer, whInShared), FastBackwardKernel.RecurrenceSharedFloats(layer, whInShared));
 }
