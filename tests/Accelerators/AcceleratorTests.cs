@@ -11,15 +11,8 @@ namespace GpuRnn.Tests.Accelerators;
 /// The properties every ILGPU accelerator must have, one test body each; a thin derived class per accelerator
 /// kind runs them (and skips, saying why, where that kind has no usable device).
 /// </summary>
-public abstract class AcceleratorTests
+public abstract class AcceleratorTests : AcceleratorFixture
 {
-    protected abstract EngineKind Kind { get; }
-
-    /// <summary>
-    /// Largest allowed |ILGPU − scalar| relative to the compared values' magnitude (see <see cref="AssertClose"/>).
-    /// </summary>
-    protected abstract float Tolerance { get; }
-
     public static TheoryData<NetworkCase> Shapes => new(
         new NetworkCase(1, [3], 1, Activation.Tanh, Activation.Tanh, 12, 20, 1),
         new NetworkCase(2, [17], 2, Activation.Relu, Activation.Linear, 5, 30, 7),
@@ -132,20 +125,4 @@ public abstract class AcceleratorTests
     /// Values agree when |a − b| ≤ tolerance · (|b| + max|b|): relative for large entries, and relative to the
     /// vector's scale for entries near zero, where a relative bound means nothing.
     /// </summary>
-    protected void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        float scale = expected.Length == 0 ? 0 : expected.Max(MathF.Abs);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            float bound = Tolerance * (MathF.Abs(expected[i]) + scale) + float.Epsilon;
-            if (!(MathF.Abs(expected[i] - actual[i]) <= bound))
-                Assert.Fail($"{what} [{i}]: scalar {expected[i]:R}, {Kind} {actual[i]:R} (bound {bound:R})");
-        }
-    }
-
-    protected void RequireDevice()
-    {
-        if (!IlgpuDevices.Has(Kind)) Assert.Skip(IlgpuDevices.WhyNone(Kind));
-    }
 }

@@ -11,13 +11,8 @@ namespace GpuRnn.Tests.Accelerators;
 /// property; a thin class per accelerator kind runs them. Shapes are tiny because the CPU accelerator simulates
 /// every group barrier with OS threads (~0.3 ms each).
 /// </summary>
-public abstract class FastKernelTests
+public abstract class FastKernelTests : AcceleratorFixture
 {
-    protected abstract EngineKind Kind { get; }
-
-    /// <summary>Largest |fast − expected| relative to the compared values' magnitude (see <see cref="AssertClose"/>).</summary>
-    protected abstract float Tolerance { get; }
-
     /// <summary>Hidden 1–32 (incl. above the CPU accelerator's 16 threads per group), steps 1–24, batches 1–257 incl. non-dividing, every activation.</summary>
     public static TheoryData<NetworkCase> BatchShapes => new(
         new NetworkCase(1, [3], 1, Activation.Tanh, Activation.Tanh, 12, 9, 4),
@@ -216,24 +211,6 @@ public abstract class FastKernelTests
     }
 
     static string Describe(IRnnEngine e) => e is IlgpuEngine ilgpu ? ilgpu.UsesFastBatchKernels ? "fast" : "reference or by shape" : "scalar";
-
-    /// <summary>|a − b| ≤ tolerance · (|b| + max|b|): relative for large entries, relative to the vector's scale near zero.</summary>
-    protected void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        float scale = expected.Length == 0 ? 0 : expected.Max(MathF.Abs);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            float bound = Tolerance * (MathF.Abs(expected[i]) + scale) + float.Epsilon;
-            if (!(MathF.Abs(expected[i] - actual[i]) <= bound))
-                Assert.Fail($"{what} [{i}]: expected {expected[i]:R}, got {actual[i]:R} (bound {bound:R})");
-        }
-    }
-
-    void RequireDevice()
-    {
-        if (!IlgpuDevices.Has(Kind)) Assert.Skip(IlgpuDevices.WhyNone(Kind));
-    }
 }
 
 /// <summary>ILGPU's CPU accelerator: the fast kernels use the same float operations in the same order as the scalar engine.</summary>

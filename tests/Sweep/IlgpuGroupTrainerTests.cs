@@ -19,13 +19,8 @@ public sealed record GroupCase(int Units, int TimeSteps, Activation Hidden, Acti
 /// What the ILGPU group trainer must do on every accelerator, one body; a thin class per accelerator kind runs it
 /// (and skips, saying why, where that kind has no usable device).
 /// </summary>
-public abstract class IlgpuGroupTrainerTests
+public abstract class IlgpuGroupTrainerTests : AcceleratorFixture
 {
-    protected abstract EngineKind Kind { get; }
-
-    /// <summary>Largest |group − scalar alone| after two epochs, relative to the weights' scale (see <see cref="AssertClose"/>).</summary>
-    protected abstract float Tolerance { get; }
-
     /// <summary>Whether batch-1 groups must match the scalar engine bit for bit (each gradient is then one running sum, as there).</summary>
     protected virtual bool ExactForBatchOne => false;
 
@@ -89,24 +84,6 @@ public abstract class IlgpuGroupTrainerTests
         // Learning rates from 0.001 to 0.02 and several seeds: members differ in both weights and shuffles.
         var members = Enumerable.Range(0, group.Members).Select(i => new GroupMember(i + 1, 0.001f * (1 + 19 * (i % 3) / 2))).ToArray();
         return (spec, data, members, new TrainingOptions { Epochs = 2, BatchSize = group.BatchSize });
-    }
-
-    /// <summary>|a − b| ≤ tolerance · (|b| + max|b|): relative for large weights, relative to the model's scale near zero.</summary>
-    void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        float scale = expected.Max(MathF.Abs);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            float bound = Tolerance * (MathF.Abs(expected[i]) + scale) + float.Epsilon;
-            if (!(MathF.Abs(expected[i] - actual[i]) <= bound))
-                Assert.Fail($"{what} weight [{i}]: scalar {expected[i]:R}, {Kind} group {actual[i]:R} (bound {bound:R})");
-        }
-    }
-
-    void RequireDevice()
-    {
-        if (!IlgpuDevices.Has(Kind)) Assert.Skip(IlgpuDevices.WhyNone(Kind));
     }
 }
 
