@@ -62,25 +62,28 @@ def synthetic_windows(count, steps, seed=42):
     return torch.rand(count, steps, 1, generator=g), torch.rand(count, 1, generator=g)
 
 
-def median_seconds(repeats, body):
+def median_seconds(repeats, body, device):
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         body()
+        if device.type == "cuda":
+            torch.cuda.synchronize()  # kernels run asynchronously: time until they have finished
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def run(name, threads, quick, repeats):
+def run(name, threads, quick, repeats, device):
     steps, hidden, batch, windows, quick_windows = WORKLOADS[name]
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     x, y = tutorial_windows() if name == "tutorial" else synthetic_windows(quick_windows if quick else windows, steps)
     count = x.shape[0]
-    model = Elman(hidden)
+    x, y = x.to(device), y.to(device)
+    model = Elman(hidden).to(device)  # on CUDA, nn.RNN runs cuDNN's RNN
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_fn = nn.MSELoss()
-    order = torch.randperm(count, generator=torch.Generator().manual_seed(3))
+    order = torch.randperm(count, generator=torch.Generator().manual_seed(3)).to(device)
     batches = [(x[order[s:s + batch]], y[order[s:s + batch]]) for s in range(0, count, batch)]
 
     def epoch():
@@ -96,9 +99,9 @@ def run(name, threads, quick, repeats):
                 loss_fn(model(bx), by)
 
     epoch()  # warm-up
-    train = median_seconds(repeats, epoch)
+    train = median_seconds(repeats, epoch, device)
     forward()
-    fwd = median_seconds(repeats, forward)
+    fwd = median_seconds(repeats, forward, device)
     return {"workload": name, "threads": threads, "windows": count,
             "train_windows_per_s": count / train, "forward_windows_per_s": count / fwd}
 
@@ -109,18 +112,21 @@ def main():
     parser.add_argument("--threads", default="1,2", help="thread counts to try (best is compared)")
     parser.add_argument("--only", default=",".join(WORKLOADS), help="workloads, comma-separated")
     parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda to compare against cuDNN on a GPU")
     args = parser.parse_args()
+    device = torch.device(args.device)
     results = []
     for name in args.only.split(","):
         for threads in (int(t) for t in args.threads.split(",")):
             repeats = 5 if name == "tutorial" else (3 if args.quick else 5)
-            r = run(name, threads, args.quick, repeats)
+            r = run(name, threads, args.quick, repeats, device)
             results.append(r)
             print(f"  pytorch {name} {threads} thread(s): {r['train_windows_per_s']:,.0f} windows/s train, "
                   f"{r['forward_windows_per_s']:,.0f} forward", file=sys.stderr)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"torch": torch.__version__, "results": results}, f, indent=1)
+            version = torch.__version__ + (f" on {torch.cuda.get_device_name(device)}" if device.type == "cuda" else "")
+            json.dump({"torch": version, "results": results}, f, indent=1)
 
 
 if __name__ == "__main__":
