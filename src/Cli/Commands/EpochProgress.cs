@@ -3,14 +3,16 @@ using GpuRnn.Training;
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>
-/// Shows each epoch as it ends: on a terminal one live line (bar, epoch, losses) rewritten in place, and the final
-/// epoch kept; when output is redirected (a file, a pipe, a test) one plain line per epoch.
+/// Shows each epoch as it ends: one line per epoch (loss, val_loss, time) always, and on a terminal also a live
+/// progress bar under them, rewritten in place and cleared at the end. When output is redirected (a file, a pipe,
+/// a test) only the plain lines are written.
 /// </summary>
 sealed class EpochProgress : IDisposable
 {
+    const int BarWidth = 24;
     readonly TextWriter output;
     readonly bool live;
-    string last = "";
+    int barLength;
 
     EpochProgress(TextWriter output, bool live) { this.output = output; this.live = live; }
 
@@ -27,14 +29,23 @@ sealed class EpochProgress : IDisposable
             output.WriteLine(line);
             return;
         }
-        const int width = 24;
-        int filled = e.Epochs == 0 ? width : width * e.Epoch / e.Epochs;
-        last = $"[{new string('#', filled)}{new string('.', width - filled)}] {line}";
-        output.Write($"\r{last.PadRight(Console.WindowWidth > 1 ? Math.Min(Console.WindowWidth - 1, 120) : 0)}");
+        ClearBar();
+        output.WriteLine(line);
+        int filled = e.Epochs == 0 ? BarWidth : BarWidth * e.Epoch / e.Epochs;
+        string bar = $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {e.Epoch}/{e.Epochs} epochs";
+        output.Write(bar);
+        barLength = bar.Length;
+    }
+
+    void ClearBar()
+    {
+        if (barLength == 0) return;
+        output.Write($"\r{new string(' ', barLength)}\r");
+        barLength = 0;
     }
 
     public void Dispose()
     {
-        if (live && last.Length > 0) output.WriteLine();
+        if (live) ClearBar();
     }
 }
