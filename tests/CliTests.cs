@@ -147,4 +147,13 @@ public class CliTests
     static string Line(string text, string prefix) => text.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal));
 
     static double SunspotsValue(int index) => GpuRnn.Training.Data.SunspotsDataset.Load().Values[index];
+
+    [Fact]
+    public void A_split_that_leaves_no_test_window_says_so_instead_of_printing_nan()
+    {
+        var run = CliRun.Of("train", "--split", "1", "--epochs", "1", "--no-plot", "--no-baseline");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Test RMSE:  n/a (the test part, 0 values, makes no window of 12 steps)", run.Out);
+        Assert.DoesNotContain("NaN", run.Out);
+    }
 }

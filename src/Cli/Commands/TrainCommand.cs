@@ -80,7 +80,9 @@ static class TrainCommand
                     ? $"Early stopping after epoch {forecast.History.Epochs.Count}: restored the weights of epoch {best}"
                     : $"Restored the weights of the best epoch, {best}");
             stdout.WriteLine($"Train RMSE: {forecast.TrainRmse:F4} (scaled)  {forecast.TrainRmseOriginal:F3} ({series.Name}, original units)");
-            stdout.WriteLine($"Test RMSE:  {forecast.TestRmse:F4} (scaled)  {forecast.TestRmseOriginal:F3} ({series.Name}, original units)");
+            stdout.WriteLine(forecast.Data.Test.Count == 0
+                ? $"Test RMSE:  n/a (the test part, {series.Length - forecast.Data.Split} values, makes no window of {windowing.TimeSteps} steps)"
+                : $"Test RMSE:  {forecast.TestRmse:F4} (scaled)  {forecast.TestRmseOriginal:F3} ({series.Name}, original units)");
             stdout.WriteLine($"Engine setup: {Ms(forecast.EngineSetup)} on {forecast.EngineName} (device, buffers, kernel or JIT compilation; not in the training time)");
             stdout.WriteLine($"Training time: {Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
             if (forecast.EngineName != "scalar" && !result.GetValue(noBaseline))
