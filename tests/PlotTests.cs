@@ -17,7 +17,7 @@ public class PlotTests
         var result = new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 2 }, EngineKind.Scalar).Run();
         string path = dir.File("plot.png");
 
-        var geometry = ForecastPlot.Save(path, result, 1000, 500);
+        var geometry = ForecastPlot.Save(path, result, width: 1000, height: 500);
 
         using var bitmap = SKBitmap.Decode(path);
         Assert.Equal(1000, bitmap.Width);
@@ -51,4 +51,23 @@ public class PlotTests
 
     static bool IsNear(SKColor c, ScottPlot.Color want) =>
         Math.Abs(c.Red - want.R) < 30 && Math.Abs(c.Green - want.G) < 30 && Math.Abs(c.Blue - want.B) < 30;
+
+    /// <summary>The tutorial's part 3: the same predictions back in sunspots, value by value.</summary>
+    [Fact]
+    public void Plot_values_in_original_units_are_the_inverse_of_the_scaled_ones()
+    {
+        var result = new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 1 }, EngineKind.Scalar).Run();
+        var (scaledActual, scaledPredicted) = ForecastPlot.Values(result, originalUnits: false);
+        var (actual, predicted) = ForecastPlot.Values(result, originalUnits: true);
+        Assert.Equal(187 + 46, actual.Length);
+        var series = SunspotsDataset.Load().Values;
+        Assert.Equal(series[12], actual[0], 1e-4);            // the first train target, back in sunspots
+        Assert.Equal(series[2256 + 12], actual[187], 1e-4);   // the first test target
+        for (int i = 0; i < predicted.Length; i++) Assert.Equal(scaledPredicted[i] * 253.8, predicted[i], 1e-3);
+        Assert.Equal(scaledActual.Length, scaledPredicted.Length);
+
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRun.Of("train", "--epochs", "1", "--no-baseline", "--plot-original-units", "--plot", dir.File("o.png")).ExitCode);
+        Assert.True(File.Exists(dir.File("o.png")));
+    }
 }

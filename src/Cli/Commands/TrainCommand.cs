@@ -30,6 +30,7 @@ static class TrainCommand
         var initWeights = new Option<string?>("--init-weights") { Description = "start from these weights (a gpurnn model or a Keras get_weights() JSON list); with --epochs 0 only evaluates", HelpName = "FILE" };
         var plot = new Option<string>("--plot") { Description = "PNG of actual vs predicted with the split marked", DefaultValueFactory = _ => DefaultPlot, HelpName = "FILE" };
         var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
+        var plotOriginal = new Option<bool>("--plot-original-units") { Description = "plot in the series' own units instead of the tutorial's scaled [0, 1]" };
         var lossPlot = new Option<string?>("--loss-plot") { Description = "PNG of the loss per epoch (default: beside the plot, FILE.loss.png)", HelpName = "FILE" };
         var validationSplit = new Option<double>("--validation-split") { Description = "hold out this fraction of the training windows (the last ones, before shuffling) to validate each epoch, as Keras's validation_split" };
         var earlyStopping = new Option<int?>("--early-stopping") { Description = "stop after this many epochs without a better validation (else training) loss, and keep the best epoch's weights", HelpName = "PATIENCE" };
@@ -39,7 +40,7 @@ static class TrainCommand
         var command = new Command("train", "Train SimpleRNN + Dense on a series and report train/test RMSE (defaults: the tutorial's sunspots model)");
         data.AddTo(command);
         model.AddTo(command);
-        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, noPlot, lossPlot, validationSplit, earlyStopping, accelerator, noBaseline })
+        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, noPlot, plotOriginal, lossPlot, validationSplit, earlyStopping, accelerator, noBaseline })
             command.Options.Add(o);
 
         command.SetAction(result =>
@@ -99,7 +100,7 @@ static class TrainCommand
             }
             if (plotPath is not null)
             {
-                ForecastPlot.Save(plotPath, forecast);
+                ForecastPlot.Save(plotPath, forecast, result.GetValue(plotOriginal));
                 stdout.WriteLine($"Plot:  {plotPath}");
             }
             if (lossPlotPath is not null && forecast.History.Epochs.Count > 0)

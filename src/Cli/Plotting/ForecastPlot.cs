@@ -16,11 +16,20 @@ public static class ForecastPlot
     public static readonly Color PredictedColor = Color.FromHex("#ff7f0e");
     public static readonly Color SplitColor = Color.FromHex("#ff0000");
 
-    public static PlotGeometry Save(string path, ForecastResult result, int width = 1200, int height = 600)
+    /// <summary>Actual and predicted values, train then test, scaled as the tutorial plots them or back in the series' units.</summary>
+    public static (double[] Actual, double[] Predicted) Values(ForecastResult result, bool originalUnits)
+    {
+        float[] actual = [.. result.Data.Train.Y, .. result.Data.Test.Y];
+        float[] predicted = [.. result.TrainPredictions, .. result.TestPredictions];
+        return originalUnits
+            ? (result.Original(actual), result.Original(predicted))
+            : ([.. actual.Select(v => (double)v)], [.. predicted.Select(v => (double)v)]);
+    }
+
+    public static PlotGeometry Save(string path, ForecastResult result, bool originalUnits = false, int width = 1200, int height = 600)
     {
         EmbeddedFonts.Register();
-        var actual = result.Data.Train.Y.Concat(result.Data.Test.Y).Select(v => (double)v).ToArray();
-        var predicted = result.TrainPredictions.Concat(result.TestPredictions).Select(v => (double)v).ToArray();
+        var (actual, predicted) = Values(result, originalUnits);
         var xs = Enumerable.Range(0, actual.Length).Select(i => (double)i).ToArray();
         int split = result.Data.Train.Count;
 
@@ -35,7 +44,7 @@ public static class ForecastPlot
         splitLine.LegendText = "Train / test split";
         plot.Title($"{result.Data.Series.Name}: actual vs predicted, SimpleRNN({string.Join(",", result.Spec.Units)}) + Dense({result.Spec.Outputs}), {result.Spec.TimeSteps} time steps");
         plot.XLabel($"Window (each {result.Data.Options.EffectiveStride} observations apart)");
-        plot.YLabel($"{result.Data.Series.Name} (scaled to [0, 1])");
+        plot.YLabel(originalUnits ? $"{result.Data.Series.Name} (original units)" : $"{result.Data.Series.Name} (scaled to [0, 1])");
         plot.ShowLegend(Alignment.UpperLeft);
 
         var png = plot.GetImageBytes(width, height, ImageFormat.Png);
