@@ -33,19 +33,9 @@ public static class SweepBackwardKernel
         for (int j = 0; j < units; j++) { scratch[dOutLast + j] = 0f; scratch[dh + j] = 0f; }
 
         int last = h + net.TimeSteps * units;
-        float scale = 2f / (count * net.Outputs);
-        for (int k = 0; k < net.Outputs; k++)
-        {
-            float o = outputs[slot * net.Outputs + k];
-            float dz = scale * (o - y[window * net.Outputs + k]) * Activations.Derivative(o, net.Output);
-            windowGradients[g + net.DenseBiasOffset + k] += dz;
-            for (int j = 0; j < units; j++)
-            {
-                int wy = net.DenseKernelOffset + j * net.Outputs + k;
-                windowGradients[g + wy] += states[last + j] * dz;
-                scratch[dOutLast + j] += dz * weights[w + wy];
-            }
-        }
+        DenseHeadGradient.Accumulate(outputs.SubView(slot * net.Outputs, net.Outputs), y.SubView(window * net.Outputs, net.Outputs),
+            weights.SubView(w, net.ParameterCount), states.SubView(last, units), windowGradients.SubView(g, net.ParameterCount),
+            scratch.SubView(dOutLast, units), units, net.Outputs, net.DenseKernelOffset, net.DenseBiasOffset, net.Output, 2f / (count * net.Outputs));
 
         for (int t = net.TimeSteps - 1; t >= 0; t--)
         {
