@@ -1,40 +1,20 @@
+using GpuRnn.Training.Files;
+
 namespace GpuRnn.Training;
 
 /// <summary>
-/// Writes a file through a temporary sibling and a rename, so an interrupted or failed run never leaves a
-/// truncated file where a complete one is expected.
+/// Writes one file all at once or not at all (see <see cref="StagedFile"/>): symbolic links are followed and their
+/// target replaced, devices and FIFOs are written to rather than replaced, the old file's mode and owner are kept.
+/// A command writing several files plans them together with <see cref="FilePlan"/> instead.
 /// </summary>
 public static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {
-        string full = Path.GetFullPath(path);
-        string? dir = Path.GetDirectoryName(full);
-        if (dir is not null && !Directory.Exists(dir)) throw new GpuRnnInputException($"cannot write {path}: the folder {dir} does not exist");
-        string temp = Path.Combine(dir ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-                write(stream);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new GpuRnnInputException($"cannot write {path}: {e.Message}", e);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+        using var file = StagedFile.Create(OutputTarget.Resolve("output", path), write);
+        file.Commit();
     }
 
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s); w.Write(text); });
-
-    static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
 }
