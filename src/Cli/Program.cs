@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using GpuRnn.Cli.Commands;
 using GpuRnn.Training;
+using GpuRnn.Training.Files;
 
 namespace GpuRnn.Cli;
 
@@ -9,11 +12,32 @@ public static class Program
     /// <summary>Exit code for bad input: one clear line on stderr, no stack trace, no half-written output.</summary>
     public const int BadInput = 2;
 
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    /// <summary>Exit code when training diverged (a NaN or infinite loss).</summary>
+    public const int Diverged = 1;
+
+    public static int Main(string[] args)
+    {
+        // Ctrl-C and SIGTERM: remove any temporary still being written, then exit as a shell expects (128 + signal).
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Interrupted(c, 130));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Interrupted(c, 143));
+        return Run(args, Console.Out, Console.Error);
+    }
+
+    static void Interrupted(PosixSignalContext context, int exitCode)
+    {
+        context.Cancel = true;
+        StagedFile.DeleteLiveTemporaries();
+        Console.Error.WriteLine();
+        Console.Error.WriteLine("gpurnn: interrupted; no output of this run was left half-written");
+        Environment.Exit(exitCode);
+    }
 
     /// <summary>The whole CLI behind one call, so tests run it in-process with their own writers.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        // Options, files and printed figures are culture-invariant, whatever LANG or the runtime's settings say.
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
         var root = new RootCommand("gpurnn: train Elman networks (Keras SimpleRNN + Dense) for time-series forecasting")
         {
             TrainCommand.Create(stdout),
@@ -23,25 +47,30 @@ public static class Program
             SweepCommand.Create(stdout),
             DevicesCommand.Create(stdout),
         };
+        OptionParsing.Apply(root);
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr };
+        if (args.Length == 0) args = ["--help"]; // a bare gpurnn shows what it can do
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"gpurnn: {parsed.Errors[0].Message}");
+            stderr.WriteLine($"gpurnn: {CommandNames.Explain(root, args) ?? FirstLine(parsed.Errors[0].Message)}");
             return BadInput;
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr });
+            return parsed.Invoke(invocation);
         }
         catch (GpuRnnInputException e)
         {
-            stderr.WriteLine($"gpurnn: {e.Message}");
+            stderr.WriteLine($"gpurnn: {FirstLine(e.Message)}");
             return BadInput;
         }
         catch (TrainingDivergedException e)
         {
-            stderr.WriteLine($"gpurnn: {e.Message}");
-            return 1;
+            stderr.WriteLine($"gpurnn: {FirstLine(e.Message)}");
+            return Diverged;
         }
     }
+
+    static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd();
 }

@@ -18,8 +18,8 @@ public sealed record ForecastResult(
 {
     public double TrainRmse => Metrics.Rmse(TrainPredictions, Data.Train.Y);
     public double TestRmse => Metrics.Rmse(TestPredictions, Data.Test.Y);
-    public double TrainRmseOriginal => RmseOriginal(TrainPredictions, Data.Train.Y);
-    public double TestRmseOriginal => RmseOriginal(TestPredictions, Data.Test.Y);
+    public double TrainRmseOriginal => RmseOriginal(TrainPredictions, test: false);
+    public double TestRmseOriginal => RmseOriginal(TestPredictions, test: true);
 
     /// <summary>Predictions back in the series' own units.</summary>
     public double[] Original(ReadOnlySpan<float> scaled)
@@ -29,16 +29,11 @@ public sealed record ForecastResult(
         return result;
     }
 
-    double RmseOriginal(float[] predicted, float[] actual)
+    double RmseOriginal(float[] predicted, bool test)
     {
-        if (predicted.Length == 0) return double.NaN;
-        double sum = 0;
-        for (int i = 0; i < predicted.Length; i++)
-        {
-            double e = Data.Scaler.Inverse(predicted[i]) - Data.Scaler.Inverse(actual[i]);
-            sum += e * e;
-        }
-        return Math.Sqrt(sum / predicted.Length);
+        var actual = new double[predicted.Length];
+        for (int i = 0; i < actual.Length; i++) actual[i] = Data.Series.Values[Data.TargetIndex(i, test)];
+        return Metrics.RmseOriginal(predicted, actual, Data.Scaler);
     }
 }
 

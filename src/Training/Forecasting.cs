@@ -22,7 +22,7 @@ public static class Forecasting
             throw new GpuRnnInputException($"the series is too short: a forecast needs the last {steps} values, the series has {history.Length}");
         using var engine = new ScalarEngine<float>(spec);
         engine.SetParameters(model.Parameters);
-        var window = scaler.Transform(history[^steps..]);
+        var window = scaler.TransformChecked(history[^steps..], "the series' last values");
         var forecast = new double[horizon];
         for (int k = 0; k < horizon; k++)
         {

@@ -23,7 +23,7 @@ sealed class EpochProgress : IDisposable
     {
         string epoch = $"Epoch {e.Epoch.ToString().PadLeft(e.Epochs.ToString().Length)}/{e.Epochs}";
         string losses = $"loss {e.Loss:F6}" + (e.ValidationLoss is { } v ? $"  val_loss {v:F6}" : "");
-        string line = $"{epoch}  {losses}  {TrainCommand.Ms(e.Elapsed)}";
+        string line = $"{epoch}  {losses}  {Figures.Ms(e.Elapsed)}";
         if (!live)
         {
             output.WriteLine(line);

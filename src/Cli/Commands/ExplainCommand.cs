@@ -28,13 +28,17 @@ static class ExplainCommand
             var spec = model.Spec(result, xs.Length);
             var layout = new ParameterLayout(spec);
             var p = result.GetValue(weights) is { } path ? WeightsFile.Load(path, layout) : Initializers.KerasDefaults(layout, result.GetValue(seed));
-            Write(stdout, layout, p, xs);
+            var byHand = StepByStep.Compute(layout, p, [.. xs.Select(x => new[] { x })]);
+            var predicted = Predict(layout.Spec, p, xs);
+            if (!byHand.Output.All(double.IsFinite) || !byHand.Layers.All(l => l.All(s => s.Hidden.All(double.IsFinite))) || !predicted.All(float.IsFinite))
+                throw new GpuRnnInputException($"--input {result.GetValue(input)} drives the network out of range (a hidden state or the output is not a finite number); give smaller values");
+            Write(stdout, layout, p, xs, byHand, predicted);
             return 0;
         });
         return command;
     }
 
-    static void Write(TextWriter o, ParameterLayout layout, float[] p, double[] xs)
+    static void Write(TextWriter o, ParameterLayout layout, float[] p, double[] xs, StepByStepResult byHand, float[] predicted)
     {
         var spec = layout.Spec;
         o.WriteLine($"Model: {spec}");
@@ -46,7 +50,6 @@ static class ExplainCommand
             var slot = layout.Slots[s];
             o.WriteLine($"{symbols[s]} = {slot.Name} [{slot.Rows}×{slot.Columns}] = {Format(slot, p)}");
         }
-        var byHand = StepByStep.Compute(layout, p, [.. xs.Select(x => new[] { x })]);
         o.WriteLine($"x = {Vector(xs)}");
         for (int l = 0; l < spec.Layers; l++)
         {
@@ -60,13 +63,16 @@ static class ExplainCommand
         string top = stacked ? $"h{Layer(spec.Layers - 1)}_{last}" : $"h{last}";
         o.WriteLine($"o{last} = {spec.OutputActivation.ToKeras()}({top}·wy + by) = {Vector(byHand.Output)}");
 
-        using var engine = new ScalarEngine<float>(spec);
-        engine.SetParameters(p);
-        var window = new WindowSet([.. xs.Select(x => (float)x)], new float[spec.Outputs], 1, xs.Length, 1, spec.Outputs);
-        var predicted = engine.Predict(window);
         o.WriteLine($"model prediction = {Vector([.. predicted.Select(v => (double)v)])}");
         bool agree = byHand.Output.Zip(predicted).All(t => Math.Abs(t.First - t.Second) <= 1e-5 * Math.Max(1, Math.Abs(t.First)));
         o.WriteLine(agree ? "agree: yes (the hand computation equals the model's prediction within 1e-5)" : "agree: NO");
+    }
+
+    static float[] Predict(ModelSpec spec, float[] p, double[] xs)
+    {
+        using var engine = new ScalarEngine<float>(spec);
+        engine.SetParameters(p);
+        return engine.Predict(new WindowSet([.. xs.Select(x => (float)x)], new float[spec.Outputs], 1, xs.Length, 1, spec.Outputs));
     }
 
     static double[] ParseInput(string text)
@@ -74,7 +80,7 @@ static class ExplainCommand
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var xs = new double[parts.Length];
         for (int i = 0; i < parts.Length; i++)
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out xs[i]) || !double.IsFinite(xs[i]))
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out xs[i]) || !(Math.Abs(xs[i]) <= float.MaxValue)) // the model computes in float32
                 throw new GpuRnnInputException($"--input takes numbers separated by commas (got '{text}')");
         if (xs.Length == 0) throw new GpuRnnInputException("--input needs at least one number");
         return xs;

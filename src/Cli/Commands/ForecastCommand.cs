@@ -3,6 +3,7 @@ using System.Globalization;
 using GpuRnn.Cli.Plotting;
 using GpuRnn.Training;
 using GpuRnn.Training.Data;
+using GpuRnn.Training.Files;
 
 namespace GpuRnn.Cli.Commands;
 
@@ -21,17 +22,22 @@ static class ForecastCommand
         data.AddTo(command);
         command.SetAction(result =>
         {
+            string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
             var (saved, series, scaler) = model.LoadWithSeries(result, data);
+            using var outputs = new FilePlan()
+                .Input("--model", result.GetValue(model.Model)).Input("--data", result.GetValue(data.Data) ?? saved.DataPath)
+                .Output("--plot", plotPath)
+                .Check();
             var forecast = Forecasting.Recursive(saved, scaler, series.Values, result.GetValue(horizon));
             stdout.WriteLine($"Forecast of {series.Name} for {forecast.Length} step(s) after the {series.Length} values of {series.Source}");
             stdout.WriteLine("step,index,forecast");
             for (int k = 0; k < forecast.Length; k++)
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k + 1},{series.Length + k},{forecast[k]:G6}"));
-            if (!result.GetValue(noPlot))
+                stdout.WriteLine($"{k + 1},{series.Length + k},{Figures.Predicted(forecast[k], scaler.Range)}");
+            if (plotPath is not null)
             {
-                string path = result.GetValue(plot)!;
-                ForecastAheadPlot.Save(path, series, forecast);
-                stdout.WriteLine($"Plot: {path}");
+                ForecastAheadPlot.Save(plotPath, series, forecast, write: outputs.Write);
+                outputs.Commit();
+                stdout.WriteLine($"Plot: {plotPath}");
             }
             return 0;
         });

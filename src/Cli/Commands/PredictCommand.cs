@@ -22,7 +22,7 @@ static class PredictCommand
         {
             var (saved, series, scaler) = model.LoadWithSeries(result, data);
             int steps = saved.Spec.TimeSteps;
-            var windows = Windowing.Make(scaler.Transform(series.Values), steps, result.GetValue(stride) ?? steps);
+            var windows = Windowing.Make(scaler.TransformChecked(series.Values, $"{series.Source}, column '{series.Name}'"), steps, result.GetValue(stride) ?? steps);
             if (windows.Count == 0) throw new GpuRnnInputException($"the series is too short: {series.Length} values make no window of {steps} steps");
             using var engine = new ScalarEngine<float>(saved.Spec);
             engine.SetParameters(saved.Parameters);
@@ -32,8 +32,7 @@ static class PredictCommand
             for (int i = 0; i < windows.Count; i++)
             {
                 int target = steps + i * stepBetween;
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{target},{series.Values[target]:G6},{scaler.Inverse(predictions[i]):G6}"));
+                stdout.WriteLine($"{target},{Figures.Exact(series.Values[target])},{Figures.Predicted(scaler.Inverse(predictions[i]), scaler.Range)}");
             }
             return 0;
         });

@@ -4,6 +4,7 @@ using System.Text;
 using GpuRnn.Training;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines;
+using GpuRnn.Training.Files;
 using GpuRnn.Training.Model;
 using GpuRnn.Training.Sweep;
 
@@ -41,6 +42,11 @@ static class SweepCommand
             var template = new ModelSpec(1, [1], 1, ActivationNames.Parse(result.GetValue(activation)!), ActivationNames.Parse(result.GetValue(outputActivation)!), 1);
             var training = new TrainingOptions { Epochs = result.GetValue(epochs), BatchSize = result.GetValue(batchSize), ValidationSplit = result.GetValue(validationSplit) }.Validated();
             if (result.GetValue(top) < 1) throw new GpuRnnInputException("--top must be at least 1");
+            string csvPath = result.GetValue(csv)!;
+            string? bestPath = result.GetValue(saveBest);
+            using var outputs = new FilePlan().Input("--data", result.GetValue(data.Data))
+                .Output("--csv", csvPath).Output("--save-best", bestPath)
+                .Check(); // before anything is trained or printed
             var series = data.Load(result);
             var runner = new SweepRunner(series, template, new WindowingOptions(SplitFraction: result.GetValue(split)), training);
             foreach (var t in grid.TimeSteps) // refuse a too-short series for any window length before training anything
@@ -49,23 +55,31 @@ static class SweepCommand
             using var trainers = new SweepTrainers(AcceleratorOption.Parse(result.GetValue(accelerator)!), withBaselines: !result.GetValue(noBaseline)); // an absent accelerator fails here, before any output
             stdout.WriteLine($"Sweep: {grid.Count} configurations ({grid.Hidden.Count} hidden × {grid.TimeSteps.Count} time steps × {grid.Seeds.Count} seeds × {grid.LearningRates.Count} learning rates), {training.Epochs} epochs each, on {series.Source}");
             var sweep = runner.Run(grid, trainers.Together);
-            stdout.WriteLine($"Trained in {TrainCommand.Ms(sweep.Elapsed)} ({sweep.TrainerName})");
-            foreach (var baseline in trainers.Baselines)
-            {
-                var alone = runner.Run(grid, baseline);
-                var pairs = sweep.Entries.Select(e => (e, alone.Entries.Single(a => a.Config == e.Config))).ToList();
-                float maxDifference = pairs.Max(p => p.e.Parameters.Zip(p.Item2.Parameters).Max(w => MathF.Abs(w.First - w.Second)));
-                stdout.WriteLine($"One at a time: {TrainCommand.Ms(alone.Elapsed)} ({alone.TrainerName}); speed-up {alone.Elapsed / sweep.Elapsed:F2}×; "
-                    + (maxDifference == 0 ? "identical weights" : $"weights differ by at most {maxDifference:G3}"));
-            }
-            WriteTable(stdout, sweep, result.GetValue(top));
-            string csvPath = result.GetValue(csv)!;
-            AtomicFile.WriteAllText(csvPath, ToCsv(sweep));
+            stdout.WriteLine($"Trained in {Figures.Ms(sweep.Elapsed)} ({sweep.TrainerName})");
+            // The grid's results are the run's record: in place before the optional comparison, so Ctrl-C there loses nothing.
+            outputs.Keep(csvPath, s => { using var w = new StreamWriter(s); w.Write(ToCsv(sweep)); });
             stdout.WriteLine($"CSV:   {csvPath}");
-            if (result.GetValue(saveBest) is { } bestPath)
+            try
             {
-                ModelFile.Save(bestPath, new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data)));
-                stdout.WriteLine($"Best model: {bestPath}");
+                foreach (var baseline in trainers.Baselines)
+                {
+                    var alone = runner.Run(grid, baseline);
+                    var pairs = sweep.Entries.Select(e => (e, alone.Entries.Single(a => a.Config == e.Config))).ToList();
+                    float maxDifference = pairs.Max(p => p.e.Parameters.Zip(p.Item2.Parameters).Max(w => MathF.Abs(w.First - w.Second)));
+                    stdout.WriteLine($"One at a time: {Figures.Ms(alone.Elapsed)} ({alone.TrainerName}); speed-up {alone.Elapsed / sweep.Elapsed:F2}×; "
+                        + (maxDifference == 0 ? "identical weights" : $"weights differ by at most {maxDifference:G3}"));
+                }
+                WriteTable(stdout, sweep, result.GetValue(top));
+                if (bestPath is not null)
+                {
+                    ModelFile.Save(bestPath, new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data)), outputs.Write);
+                    outputs.Commit();
+                    stdout.WriteLine($"Best model: {bestPath}");
+                }
+            }
+            catch (GpuRnnInputException e)
+            {
+                throw new GpuRnnInputException($"{e.Message} (the sweep's results are kept in {csvPath})", e);
             }
             return 0;
         });
@@ -77,9 +91,9 @@ static class SweepCommand
         o.WriteLine("rank  hidden  steps  seed  lr       train_rmse  val_rmse  test_rmse");
         foreach (var (e, i) in sweep.Entries.Take(top).Select((e, i) => (e, i)))
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{i + 1,4}  {e.Config.Hidden,6}  {e.Config.TimeSteps,5}  {e.Config.Seed,4}  {e.Config.LearningRate,-7:G4}  {e.TrainRmse,10:F4}  {e.ValidationRmse,8:F4}  {e.TestRmse,9:F4}"));
+                $"{i + 1,4}  {e.Config.Hidden,6}  {e.Config.TimeSteps,5}  {e.Config.Seed,4}  {e.Config.LearningRate,-7:G4}  {Figures.Rmse(e.TrainRmse),10}  {Figures.Rmse(e.ValidationRmse),8}  {Figures.Rmse(e.TestRmse),9}"));
         var b = sweep.Best.Config;
-        o.WriteLine($"Best:  hidden {b.Hidden}, time steps {b.TimeSteps}, seed {b.Seed}, learning rate {b.LearningRate.ToString(CultureInfo.InvariantCulture)}: validation RMSE {sweep.Best.ValidationRmse:F4}, test RMSE {sweep.Best.TestRmse:F4}");
+        o.WriteLine($"Best:  hidden {b.Hidden}, time steps {b.TimeSteps}, seed {b.Seed}, learning rate {b.LearningRate.ToString(CultureInfo.InvariantCulture)}: validation RMSE {Figures.Rmse(sweep.Best.ValidationRmse)}, test RMSE {Figures.Rmse(sweep.Best.TestRmse)} (scaled; train RMSE covers every window before the split, as 'gpurnn train' reports it)");
     }
 
     static string ToCsv(SweepResult sweep)

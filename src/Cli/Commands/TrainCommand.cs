@@ -4,6 +4,7 @@ using GpuRnn.Cli.Plotting;
 using GpuRnn.Training;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines;
+using GpuRnn.Training.Files;
 using GpuRnn.Training.Model;
 
 namespace GpuRnn.Cli.Commands;
@@ -57,12 +58,16 @@ static class TrainCommand
                 ValidationSplit = result.GetValue(validationSplit),
                 EarlyStoppingPatience = result.GetValue(earlyStopping),
             }.Validated();
-            var series = data.Load(result);
-            string? savePath = result.GetValue(save);
+            string? savePath = result.GetValue(save), initPath = result.GetValue(initWeights);
             string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
             string? lossPlotPath = result.GetValue(lossPlot) ?? (plotPath is null ? null : LossPlot.PathBeside(plotPath));
+            using var outputs = new FilePlan()
+                .Input("--data", result.GetValue(data.Data)).Input("--init-weights", initPath)
+                .Output("--save", savePath).Output("--plot", plotPath).Output("--loss-plot", lossPlotPath, asked: !result.GetValue(noPlot))
+                .Check(); // every output is writable and overwrites no input or other output, before any work
+            var series = data.Load(result);
             var job = new ForecastJob(series, spec, windowing, training, AcceleratorOption.Parse(result.GetValue(accelerator)!));
-            if (result.GetValue(initWeights) is { } init) job = job with { InitialWeights = WeightsFile.Load(init, new ParameterLayout(spec)) };
+            if (initPath is not null) job = job with { InitialWeights = WeightsFile.Load(initPath, new ParameterLayout(spec)) };
 
             var prepared = ForecastData.Prepare(series, windowing); // fails fast on a short series, before any output
             Trainer.HoldOut(prepared.Train, training.ValidationSplit); // and on a validation split that leaves nothing
@@ -80,38 +85,33 @@ static class TrainCommand
                 stdout.WriteLine(forecast.History.StoppedEarly
                     ? $"Early stopping after epoch {forecast.History.Epochs.Count}: restored the weights of epoch {best}"
                     : $"Restored the weights of the best epoch, {best}");
-            stdout.WriteLine($"Train RMSE: {forecast.TrainRmse:F4} (scaled)  {forecast.TrainRmseOriginal:F3} ({series.Name}, original units)");
+            stdout.WriteLine($"Train RMSE: {Figures.Rmse(forecast.TrainRmse)} (scaled)  {Figures.Rmse(forecast.TrainRmseOriginal)} ({series.Name}, original units)");
             stdout.WriteLine(forecast.Data.Test.Count == 0
                 ? $"Test RMSE:  n/a (the test part, {series.Length - forecast.Data.Split} values, makes no window of {windowing.TimeSteps} steps)"
-                : $"Test RMSE:  {forecast.TestRmse:F4} (scaled)  {forecast.TestRmseOriginal:F3} ({series.Name}, original units)");
-            stdout.WriteLine($"Engine setup: {Ms(forecast.EngineSetup)} on {forecast.EngineName} (device, buffers, kernel or JIT compilation; not in the training time)");
-            stdout.WriteLine($"Training time: {Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
+                : $"Test RMSE:  {Figures.Rmse(forecast.TestRmse)} (scaled)  {Figures.Rmse(forecast.TestRmseOriginal)} ({series.Name}, original units)");
+            stdout.WriteLine($"Engine setup: {Figures.Ms(forecast.EngineSetup)} on {forecast.EngineName} (device, buffers, kernel or JIT compilation; not in the training time)");
+            stdout.WriteLine($"Training time: {Figures.Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
             if (forecast.EngineName != "scalar" && !result.GetValue(noBaseline))
             {
                 var baseline = (job with { Engine = EngineKind.Scalar }).Run();
                 double ratio = baseline.History.Elapsed / forecast.History.Elapsed;
-                stdout.WriteLine($"Baseline: {Ms(baseline.History.Elapsed)} on scalar (same seed and data); speed-up on {forecast.EngineName}: "
+                stdout.WriteLine($"Baseline: {Figures.Ms(baseline.History.Elapsed)} on scalar (same seed and data); speed-up on {forecast.EngineName}: "
                     + $"{ratio.ToString("G3", CultureInfo.InvariantCulture)}× (scalar time / {forecast.EngineName} time)");
             }
             if (savePath is not null)
-            {
-                ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data)));
-                stdout.WriteLine($"Saved: {savePath}");
-            }
+                ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data)), outputs.Write);
             if (plotPath is not null)
-            {
-                ForecastPlot.Save(plotPath, forecast, result.GetValue(plotOriginal));
-                stdout.WriteLine($"Plot:  {plotPath}");
-            }
-            if (lossPlotPath is not null && forecast.History.Epochs.Count > 0)
-            {
-                LossPlot.Save(lossPlotPath, forecast.History);
-                stdout.WriteLine($"Loss:  {lossPlotPath}");
-            }
+                ForecastPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: outputs.Write);
+            bool lossPlotted = lossPlotPath is not null && forecast.History.Epochs.Count > 0;
+            if (lossPlotted)
+                LossPlot.Save(lossPlotPath!, forecast.History, write: outputs.Write);
+            outputs.Commit(); // all of them or, had anything failed above, none
+            if (savePath is not null) stdout.WriteLine($"Saved: {savePath}");
+            if (plotPath is not null) stdout.WriteLine($"Plot:  {plotPath}");
+            if (lossPlotted) stdout.WriteLine($"Loss:  {lossPlotPath}");
             return 0;
         });
         return command;
     }
 
-    internal static string Ms(TimeSpan t) => $"{t.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms";
 }

@@ -7,7 +7,7 @@ namespace GpuRnn.Cli.Plotting;
 /// <summary>The end of the history, then the forecast after it, in the series' original units.</summary>
 public static class ForecastAheadPlot
 {
-    public static void Save(string path, Series series, double[] forecast, int width = 1200, int height = 600)
+    public static void Save(string path, Series series, double[] forecast, int width = 1200, int height = 600, Action<string, Action<Stream>>? write = null)
     {
         EmbeddedFonts.Register();
         int shown = Math.Min(series.Length, Math.Max(240, 4 * forecast.Length));
@@ -29,6 +29,6 @@ public static class ForecastAheadPlot
         plot.YLabel($"{series.Name} (original units)");
         plot.ShowLegend(Alignment.UpperLeft);
         var png = plot.GetImageBytes(width, height, ImageFormat.Png);
-        AtomicFile.Write(path, s => s.Write(png));
+        (write ?? AtomicFile.Write)(path, s => s.Write(png)); // a command passes its OutputSet, to commit every output together
     }
 }

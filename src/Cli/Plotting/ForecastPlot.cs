@@ -26,7 +26,7 @@ public static class ForecastPlot
             : ([.. actual.Select(v => (double)v)], [.. predicted.Select(v => (double)v)]);
     }
 
-    public static PlotGeometry Save(string path, ForecastResult result, bool originalUnits = false, int width = 1200, int height = 600)
+    public static PlotGeometry Save(string path, ForecastResult result, bool originalUnits = false, int width = 1200, int height = 600, Action<string, Action<Stream>>? write = null)
     {
         EmbeddedFonts.Register();
         var (actual, predicted) = Values(result, originalUnits);
@@ -50,7 +50,7 @@ public static class ForecastPlot
         var png = plot.GetImageBytes(width, height, ImageFormat.Png);
         var pixel = plot.GetPixel(new Coordinates(split, 0));
         var area = plot.LastRender.DataRect;
-        AtomicFile.Write(path, s => s.Write(png));
+        (write ?? AtomicFile.Write)(path, s => s.Write(png)); // a command passes its OutputSet, to commit every output together
         return new PlotGeometry(width, height, pixel.X, area.Top, area.Bottom);
     }
 }

@@ -10,7 +10,7 @@ public static class LossPlot
     public static string PathBeside(string plotPath) =>
         Path.Combine(Path.GetDirectoryName(plotPath) ?? "", Path.GetFileNameWithoutExtension(plotPath) + ".loss.png");
 
-    public static void Save(string path, TrainingHistory history, int width = 900, int height = 500)
+    public static void Save(string path, TrainingHistory history, int width = 900, int height = 500, Action<string, Action<Stream>>? write = null)
     {
         EmbeddedFonts.Register();
         var plot = new Plot();
@@ -34,6 +34,6 @@ public static class LossPlot
         plot.YLabel("MSE");
         plot.ShowLegend(Alignment.UpperRight);
         var png = plot.GetImageBytes(width, height, ImageFormat.Png);
-        AtomicFile.Write(path, s => s.Write(png));
+        (write ?? AtomicFile.Write)(path, s => s.Write(png)); // a command passes its OutputSet, to commit every output together
     }
 }

@@ -35,6 +35,9 @@ public sealed class ForecastData
     public WindowSet Test { get; }
     public WindowingOptions Options { get; }
 
+    /// <summary>Where window <paramref name="i"/>'s target sits in the series (of the test part when <paramref name="test"/>).</summary>
+    public int TargetIndex(int i, bool test) => (test ? Split : 0) + Options.TimeSteps + i * Options.EffectiveStride;
+
     public static ForecastData Prepare(Series series, WindowingOptions options, MinMaxScaler? scaler = null)
     {
         if (!(options.SplitFraction > 0 && options.SplitFraction <= 1))
@@ -47,7 +50,7 @@ public sealed class ForecastData
         scaler ??= options.ScaleFit == ScaleFit.All
             ? MinMaxScaler.Fit(series.Values)
             : MinMaxScaler.Fit(series.Values.AsSpan(0, split));
-        var scaled = scaler.Transform(series.Values);
+        var scaled = scaler.TransformChecked(series.Values, $"{series.Source}, column '{series.Name}'");
         var train = Windowing.Make(scaled.AsSpan(0, split), options.TimeSteps, options.EffectiveStride);
         var test = Windowing.Make(scaled.AsSpan(split), options.TimeSteps, options.EffectiveStride);
         return new ForecastData(series, scaler, scaled, split, train, test, options);

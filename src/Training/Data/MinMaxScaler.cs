@@ -3,6 +3,9 @@ namespace GpuRnn.Training.Data;
 /// <summary>scikit-learn's MinMaxScaler with feature_range (0, 1): x' = (x − min) / (max − min).</summary>
 public sealed record MinMaxScaler(double Min, double Max)
 {
+    /// <summary>How many of a series' distinct values may merge when scaled to float32 before the series is refused.</summary>
+    public const double MaxMergedFraction = 0.01;
+
     public static MinMaxScaler Fit(ReadOnlySpan<double> values)
     {
         if (values.IsEmpty) throw new GpuRnnInputException("cannot fit a scaler on an empty series");
@@ -23,5 +26,25 @@ public sealed record MinMaxScaler(double Min, double Max)
         var result = new float[values.Length];
         for (int i = 0; i < values.Length; i++) result[i] = (float)Transform(values[i]);
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="Transform(ReadOnlySpan{double})"/>, refusing a series that float32 scaling would flatten: a range
+    /// float64 cannot hold, or more than <see cref="MaxMergedFraction"/> of the distinct values becoming equal (one
+    /// 1e300 among values near 100 maps them all to 0, and the model would learn nothing while RMSE said 0). A
+    /// constant series stays accepted: it has one distinct value and loses none.
+    /// </summary>
+    public float[] TransformChecked(ReadOnlySpan<double> values, string what)
+    {
+        if (!double.IsFinite(Range))
+            throw new GpuRnnInputException($"{what}: the values span {Min:G6} … {Max:G6}, a range float64 cannot hold; rescale the column");
+        var scaled = Transform(values);
+        var distinct = new HashSet<double>(values.Length);
+        foreach (var v in values) distinct.Add(v);
+        int kept = new HashSet<float>(scaled).Count;
+        if (distinct.Count - kept > MaxMergedFraction * distinct.Count)
+            throw new GpuRnnInputException($"{what}: scaling to [0, 1] in float32 merges {distinct.Count - kept} of its {distinct.Count} distinct values "
+                + $"(the range {Min:G6} … {Max:G6} is too wide for the differences between them; an outlier?); remove outliers or rescale the column");
+        return scaled;
     }
 }

@@ -37,10 +37,9 @@ public sealed class StagedFile : IDisposable
         try
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
+                write(stream); // which may close the stream (a StreamWriter does), so the data is synced below
+            using (var synced = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.None))
+                synced.Flush(flushToDisk: true); // fsync before the rename: a crash leaves the old file or the whole new one
             KeepModeAndOwner(temp, target.Existing);
             return new StagedFile(target, temp, null);
         }

@@ -18,7 +18,7 @@ public static class ModelFile
 {
     public const string Format = "gpurnn-model/1";
 
-    public static void Save(string path, SavedModel model)
+    public static void Save(string path, SavedModel model, Action<string, Action<Stream>>? write = null)
     {
         var layout = new ParameterLayout(model.Spec);
         var root = new JsonObject
@@ -38,7 +38,8 @@ public static class ModelFile
         if (model.Scaler is { } s) root["scaler"] = new JsonObject { ["min"] = s.Min, ["max"] = s.Max };
         if (model.Column is { } c) root["column"] = c;
         if (model.DataPath is { } d) root["data"] = Path.GetFullPath(d);
-        AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        string json = root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        (write ?? AtomicFile.Write)(path, s => { using var w = new StreamWriter(s); w.Write(json); }); // a command passes its OutputSet
     }
 
     /// <summary>What a bare Keras weight list cannot say: the activations and the window length.</summary>

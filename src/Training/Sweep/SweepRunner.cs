@@ -5,7 +5,11 @@ using GpuRnn.Training.Model;
 
 namespace GpuRnn.Training.Sweep;
 
-/// <summary>One trained configuration with its errors (scaled units) and weights.</summary>
+/// <summary>
+/// One trained configuration with its errors (scaled units) and weights. <see cref="TrainRmse"/> covers every window
+/// before the split (the validation windows too), as <c>gpurnn train</c> reports it; <see cref="ValidationRmse"/> the
+/// held-out last ones; <see cref="TestRmse"/> the windows after the split.
+/// </summary>
 public sealed record SweepEntry(SweepConfig Config, ModelSpec Spec, float[] Parameters, double TrainRmse, double ValidationRmse, double TestRmse);
 
 /// <summary>A whole sweep: entries sorted by validation RMSE (best first) and the time the training took.</summary>
@@ -54,7 +58,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
             {
                 scorer.SetParameters(trained[g][i]);
                 entries.Add(new SweepEntry(configs[i], spec, trained[g][i],
-                    Metrics.Rmse(scorer.Predict(fit), fit.Y), Metrics.Rmse(scorer.Predict(validation), validation.Y),
+                    Metrics.Rmse(scorer.Predict(data.Train), data.Train.Y), Metrics.Rmse(scorer.Predict(validation), validation.Y),
                     Metrics.Rmse(scorer.Predict(data.Test), data.Test.Y)));
             }
         }
