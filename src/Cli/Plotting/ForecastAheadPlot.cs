@@ -13,13 +13,13 @@ public static class ForecastAheadPlot
         int shown = Math.Min(series.Length, Math.Max(240, 4 * forecast.Length));
         int first = series.Length - shown;
         var plot = new Plot();
-        var history = plot.Add.ScatterLine(
-            Enumerable.Range(first, shown).Select(i => (double)i).ToArray(), series.Values[first..], ForecastPlot.ActualColor);
+        var (historyXs, historyYs) = Decimation.Thin(Decimation.Indices(first, shown), series.Values[first..], width);
+        var history = plot.Add.ScatterLine(historyXs, historyYs, ForecastPlot.ActualColor);
         history.LegendText = "History";
         history.LineWidth = 2;
         // The forecast line starts at the last known value so the two read as one curve.
-        var xs = Enumerable.Range(series.Length - 1, forecast.Length + 1).Select(i => (double)i).ToArray();
-        var ahead = plot.Add.ScatterLine(xs, [series.Values[^1], .. forecast], ForecastPlot.PredictedColor);
+        var (aheadXs, aheadYs) = Decimation.Thin(Decimation.Indices(series.Length - 1, forecast.Length + 1), [series.Values[^1], .. forecast], width);
+        var ahead = plot.Add.ScatterLine(aheadXs, aheadYs, ForecastPlot.PredictedColor);
         ahead.LegendText = $"Forecast ({forecast.Length} steps)";
         ahead.LineWidth = 2;
         var end = plot.Add.VerticalLine(series.Length - 1, 1, ForecastPlot.SplitColor);

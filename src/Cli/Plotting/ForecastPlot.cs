@@ -30,14 +30,15 @@ public static class ForecastPlot
     {
         EmbeddedFonts.Register();
         var (actual, predicted) = Values(result, originalUnits);
-        var xs = Enumerable.Range(0, actual.Length).Select(i => (double)i).ToArray();
         int split = result.Data.Train.Count;
 
         var plot = new Plot();
-        var actualLine = plot.Add.ScatterLine(xs, actual, ActualColor);
+        var (actualXs, actualYs) = Decimation.Thin(actual, width);
+        var actualLine = plot.Add.ScatterLine(actualXs, actualYs, ActualColor);
         actualLine.LegendText = "Actual";
         actualLine.LineWidth = 2;
-        var predictedLine = plot.Add.ScatterLine(xs, predicted, PredictedColor);
+        var (predictedXs, predictedYs) = Decimation.Thin(predicted, width);
+        var predictedLine = plot.Add.ScatterLine(predictedXs, predictedYs, PredictedColor);
         predictedLine.LegendText = "Predicted";
         predictedLine.LineWidth = 2;
         var splitLine = plot.Add.VerticalLine(split, 2, SplitColor);

@@ -15,12 +15,14 @@ public static class LossPlot
         EmbeddedFonts.Register();
         var plot = new Plot();
         var epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
-        var loss = plot.Add.ScatterLine(epochs, history.Epochs.Select(e => e.Loss).ToArray(), ForecastPlot.ActualColor);
+        var (lossXs, lossYs) = Decimation.Thin(epochs, [.. history.Epochs.Select(e => e.Loss)], width);
+        var loss = plot.Add.ScatterLine(lossXs, lossYs, ForecastPlot.ActualColor);
         loss.LegendText = "loss (train)";
         loss.LineWidth = 2;
         if (history.Epochs.All(e => e.ValidationLoss is not null))
         {
-            var validation = plot.Add.ScatterLine(epochs, history.Epochs.Select(e => e.ValidationLoss!.Value).ToArray(), ForecastPlot.PredictedColor);
+            var (validationXs, validationYs) = Decimation.Thin(epochs, [.. history.Epochs.Select(e => e.ValidationLoss!.Value)], width);
+            var validation = plot.Add.ScatterLine(validationXs, validationYs, ForecastPlot.PredictedColor);
             validation.LegendText = "val_loss";
             validation.LineWidth = 2;
         }
