@@ -1,0 +1,73 @@
+namespace GpuRnn.Tests;
+
+/// <summary>
+/// Issue 8, items 5 and 7: the command line reads the same whatever the locale, and every mistake on it is one
+/// readable line (no .NET type names, no stack trace, enum names in any case, a mistyped command named).
+/// </summary>
+public class CommandLineTests
+{
+    public static TheoryData<string, string[], string> Mistakes() => new()
+    {
+        { "mistyped command", ["trian"], "unknown command 'trian'; did you mean 'train'?" },
+        { "unknown command", ["frobnicate"], "unknown command 'frobnicate'" },
+        { "word for a number", ["train", "--epochs", "many"], "--epochs takes a whole number (got 'many')" },
+        { "decimal for a whole number", ["train", "--stride", "1.5"], "--stride takes a whole number (got '1.5')" },
+        { "word for a fraction", ["train", "--split", "most"], "--split takes a number (got 'most')" },
+        { "rate beyond float", ["train", "--lr", "1e40"], "--learning-rate takes a number (got '1e40')" },
+        { "unknown accelerator", ["train", "--accelerator", "warp"], "--accelerator takes one of auto, cuda, opencl, cpu, fast, scalar (got 'warp')" },
+        { "unknown scaling", ["train", "--scale-on", "some"], "--scale-on takes all or train (got 'some')" },
+        { "number for a scaling name", ["train", "--scale-on", "1"], "--scale-on takes all or train (got '1')" },
+        { "sweep word for a number", ["sweep", "--epochs", "x"], "--epochs takes a whole number (got 'x')" },
+        { "explain input beyond float32", ["explain", "--input", "1e308,1e308"], "--input" },
+        { "explain input driving the network out of range", ["explain", "--input", "3e38,3e38", "--hidden", "2"], "out of range" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public void A_mistake_is_one_readable_line_and_exit_two(string what, string[] args, string message)
+    {
+        var run = CliRun.Of(args);
+        Assert.True(run.ExitCode == 2, $"{what}: exit {run.ExitCode}: {run.Err}");
+        var lines = run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"{what}: {run.Err}");
+        Assert.Contains(message, lines[0]);
+        Assert.DoesNotMatch(@"System\.|`1|GpuRnn\.Training|   at ", run.Err);
+        Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public void A_bare_gpurnn_prints_its_usage()
+    {
+        var run = CliRun.Of();
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Usage:", run.Out);
+        foreach (var command in new[] { "train", "predict", "explain", "forecast", "sweep", "devices" }) Assert.Contains(command, run.Out);
+    }
+
+    [Theory]
+    [InlineData("--accelerator", "SCALAR")]
+    [InlineData("--accelerator", "Fast")]
+    [InlineData("--scale-on", "TRAIN")]
+    public void Enum_values_are_taken_in_any_case(string option, string value)
+    {
+        var run = CliRun.Of("train", option, value, "--epochs", "1", "--no-plot", "--no-baseline");
+        Assert.True(run.ExitCode == 0, run.Err);
+    }
+
+    /// <summary>Item 5: with a German locale really in force, --lr 0.001 stayed 1 and --split 0.8 became 8.</summary>
+    [Fact]
+    public void Options_and_printed_figures_ignore_the_locale()
+    {
+        if (!File.Exists(CliProcess.Executable)) Assert.Skip("the gpurnn executable is not beside the tests");
+        using var dir = new TempDir();
+        var german = new Dictionary<string, string> { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "0", ["LANG"] = "de_DE.UTF-8", ["LC_ALL"] = "de_DE.UTF-8" };
+        var (code, output, err) = CliProcess.Run(dir.Path, german, "train", "--lr", "0.001", "--split", "0.8", "--epochs", "2", "--no-plot", "--no-baseline");
+        if (code != 0 && err.Contains("ICU", StringComparison.Ordinal)) Assert.Skip($"no ICU here to run with a real locale: {err.Trim()}");
+        Assert.True(code == 0, err);
+        Assert.Contains("Adam lr 0.001,", output);
+        Assert.Contains("split 2256/564", output);
+        Assert.Matches(@"Epoch 1/2  loss 0\.\d{6}  \d+\.\d ms", output);
+        Assert.Matches(@"Test RMSE:\s+0\.\d+ \(scaled\)\s+\d+\.\d+ \(Sunspots", output);
+        Assert.DoesNotMatch(@"\d,\d", output.Replace("2256/564, 187", "").Replace(", ", " "));
+    }
+}
