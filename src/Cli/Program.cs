@@ -40,7 +40,7 @@ public static class Program
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
         var root = new RootCommand("gpurnn: train Elman networks (Keras SimpleRNN + Dense) for time-series forecasting")
         {
-            TrainCommand.Create(stdout),
+            TrainCommand.Create(stdout, stderr),
             PredictCommand.Create(stdout),
             ExplainCommand.Create(stdout),
             ForecastCommand.Create(stdout),

@@ -14,7 +14,7 @@ static class TrainCommand
 {
     public const string DefaultPlot = "forecast.png";
 
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var data = new DataOptions();
         var model = new ModelOptions(defaultUnits: 3, defaultActivation: "tanh");
@@ -65,6 +65,8 @@ static class TrainCommand
                 .Input("--data", result.GetValue(data.Data)).Input("--init-weights", initPath)
                 .Output("--save", savePath).Output("--plot", plotPath).Output("--loss-plot", lossPlotPath, asked: !result.GetValue(noPlot))
                 .Check(); // every output is writable and overwrites no input or other output, before any work
+            using var progress = Progress.For(stderr);
+            progress.Show($"reading {result.GetValue(data.Data) ?? "the embedded sunspots"}…");
             var series = data.Load(result);
             var job = new ForecastJob(series, spec, windowing, training, AcceleratorOption.Parse(result.GetValue(accelerator)!));
             if (initPath is not null) job = job with { InitialWeights = WeightsFile.Load(initPath, new ParameterLayout(spec)) };
@@ -72,15 +74,16 @@ static class TrainCommand
             var prepared = ForecastData.Prepare(series, windowing); // fails fast on a short series, before any output
             Trainer.HoldOut(prepared.Train, training.ValidationSplit); // and on a validation split that leaves nothing
             EngineFactory.EnsureAvailable(job.Engine);
+            progress.Clear();
             stdout.WriteLine($"Data:  {series.Source}, column '{series.Name}': {series.Length} values, split {prepared.Split}/{series.Length - prepared.Split}, "
                 + $"{prepared.Train.Count} train / {prepared.Test.Count} test windows of {windowing.TimeSteps} (stride {windowing.EffectiveStride})");
             stdout.WriteLine($"Model: {spec}, {new ParameterLayout(spec).Count} parameters");
             stdout.WriteLine($"Train: Adam lr {training.Adam.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {training.BatchSize}, {training.Epochs} epochs, "
                 + $"{(training.Shuffle ? "shuffled" : "in order")}, seed {training.Seed}");
 
-            ForecastResult forecast;
-            using (var progress = EpochProgress.For(stdout))
-                forecast = job.Run(progress.Report);
+            progress.Show("initialising the weights and the engine…");
+            var forecast = job.Run(new EpochProgress(stdout, progress).Report);
+            progress.Clear();
             if (forecast.History.RestoredEpoch is { } best)
                 stdout.WriteLine(forecast.History.StoppedEarly
                     ? $"Early stopping after epoch {forecast.History.Epochs.Count}: restored the weights of epoch {best}"
@@ -93,11 +96,14 @@ static class TrainCommand
             stdout.WriteLine($"Training time: {Figures.Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
             if (forecast.EngineName != "scalar" && !result.GetValue(noBaseline))
             {
+                progress.Show("timing the same training on the scalar engine…");
                 var baseline = (job with { Engine = EngineKind.Scalar }).Run();
+                progress.Clear();
                 double ratio = baseline.History.Elapsed / forecast.History.Elapsed;
                 stdout.WriteLine($"Baseline: {Figures.Ms(baseline.History.Elapsed)} on scalar (same seed and data); speed-up on {forecast.EngineName}: "
                     + $"{ratio.ToString("G3", CultureInfo.InvariantCulture)}× (scalar time / {forecast.EngineName} time)");
             }
+            progress.Show("writing the outputs…");
             if (savePath is not null)
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data)), outputs.Write);
             if (plotPath is not null)
@@ -106,6 +112,7 @@ static class TrainCommand
             if (lossPlotted)
                 LossPlot.Save(lossPlotPath!, forecast.History, write: outputs.Write);
             outputs.Commit(); // all of them or, had anything failed above, none
+            progress.Clear();
             if (savePath is not null) stdout.WriteLine($"Saved: {savePath}");
             if (plotPath is not null) stdout.WriteLine($"Plot:  {plotPath}");
             if (lossPlotted) stdout.WriteLine($"Loss:  {lossPlotPath}");
