@@ -17,7 +17,7 @@ sealed class JsonStream : IDisposable
     readonly string source;
     byte[] buffer = new byte[64 * 1024];
     int start, end, valueStart, valueLength;
-    bool final;
+    bool final, anyToken;
     JsonReaderState state;
 
     JsonStream(Stream stream, string source) { this.stream = stream; this.source = source; }
@@ -49,6 +49,8 @@ sealed class JsonStream : IDisposable
     {
         while (true)
         {
+            // An empty (or blank) file is no JSON at all; say so plainly rather than in the reader's terms.
+            if (final && !anyToken && buffer.AsSpan(start, end - start).IndexOfAnyExcept(" \t\r\n"u8) < 0) return false;
             var reader = new Utf8JsonReader(buffer.AsSpan(start, end - start), final, state);
             bool got;
             try
@@ -60,6 +62,7 @@ sealed class JsonStream : IDisposable
                     Text = Token is JsonTokenType.String or JsonTokenType.PropertyName ? reader.GetString() : null;
                     valueStart = start + (int)reader.TokenStartIndex;
                     valueLength = reader.ValueSpan.Length;
+                    anyToken = true;
                 }
             }
             catch (JsonException e) { throw new GpuRnnInputException($"{source}: not valid JSON ({FirstLine(e.Message)})", e); }
