@@ -55,7 +55,7 @@ public class InputValidationTests
         // --data that is not a regular file (item 8)
         ["data is a FIFO"] = new(["train", "--data", "{dir}/pipe.csv"], ["pipe.csv", "FIFO", "not a regular file"], d => MakeFifo(d.File("pipe.csv"))),
         ["data is a folder"] = new(["train", "--data", "{dir}/sub"], ["sub", "folder"], d => Directory.CreateDirectory(d.File("sub"))),
-        ["data is a character device"] = new(["train", "--data", "{dir}/zero"], ["zero", "character device"], d => Run("mknod", "-m", "666", d.File("zero"), "c", "1", "5"), NeedsRoot: true),
+        ["data is a character device"] = new(["train", "--data", "{dir}/zero"], ["zero", "character device"], d => { if (!TryRun("mknod", "-m", "666", d.File("zero"), "c", "1", "5")) Assert.Skip("this machine does not let the tests make a device node"); }, NeedsRoot: true),
         ["model is a FIFO"] = new(["predict", "--model", "{dir}/pipe.json"], ["pipe.json", "FIFO"], d => MakeFifo(d.File("pipe.json"))),
 
         // Windows too large to hold (item 7): 128 000 training values make 28 000 windows of 100 000 (the test part none).
@@ -165,12 +165,14 @@ public class InputValidationTests
 
     static void MakeFifo(string path) => Run("mkfifo", path);
 
-    static void Run(string program, params string[] args)
+    static void Run(string program, params string[] args) => Assert.True(TryRun(program, args), $"{program} {string.Join(' ', args)} failed");
+
+    static bool TryRun(string program, params string[] args)
     {
         using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardError = true })!;
-        string err = process.StandardError.ReadToEnd();
+        process.StandardError.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} failed: {err}");
+        return process.ExitCode == 0;
     }
 
     static void WriteBigCsv(string path)
