@@ -57,7 +57,7 @@ public class ForecastTests
         using var dir = new TempDir();
         Assert.Equal(0, CliRun.Of("train", "--no-plot", "--epochs", "2", "--save", dir.File("m.json")).ExitCode);
         var saved = ModelFile.Load(dir.File("m.json"));
-        File.WriteAllText(dir.File("keras.json"), ModelFile.WeightsToJson(new ParameterLayout(saved.Spec), saved.Parameters).ToJsonString());
+        File.WriteAllText(dir.File("keras.json"), ModelFile.WeightsToJson(new ParameterLayout(saved.Spec), saved.Parameters));
 
         var ours = CliRun.Of("predict", "--model", dir.File("m.json"));
         var keras = CliRun.Of("predict", "--model", dir.File("keras.json"));

@@ -32,6 +32,18 @@ public class HonestFiguresTests
         Assert.DoesNotContain("Epoch", run.Out);
     }
 
+    /// <summary>A million random values: many neighbours closer than float32 can tell apart, none of them materially.</summary>
+    [Fact]
+    public void A_dense_series_whose_close_neighbours_merge_harmlessly_is_accepted()
+    {
+        var rng = new Random(8);
+        double[] values = [.. Enumerable.Range(0, 1_000_000).Select(_ => rng.NextDouble() * 3 - 1)];
+        var scaled = MinMaxScaler.Fit(values).TransformChecked(values, "dense");
+        Assert.True(new HashSet<float>(scaled).Count < values.Length, "the test needs some float32 merges to mean anything");
+        values[17] = 1e300;
+        Assert.Throws<GpuRnnInputException>(() => MinMaxScaler.Fit(values).TransformChecked(values, "with an outlier"));
+    }
+
     [Fact]
     public void A_constant_series_is_still_accepted()
     {

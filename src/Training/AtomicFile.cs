@@ -16,5 +16,5 @@ public static class AtomicFile
     }
 
     public static void WriteAllText(string path, string text) =>
-        Write(path, s => { using var w = new StreamWriter(s); w.Write(text); });
+        Write(path, s => { using var w = new StreamWriter(s, leaveOpen: true); w.Write(text); });
 }

@@ -47,12 +47,16 @@ public sealed class ForecastData
         if (split <= options.TimeSteps)
             throw new GpuRnnInputException(
                 $"the series is too short: {n} values give a training part of {split}, which needs more than {options.TimeSteps} (the time steps) to make one window");
+        // Both parts' windows are refused together, before the scaled copy of the series or either part is allocated.
+        int stride = options.EffectiveStride;
+        Windowing.EnsureFits(n, (long)Windowing.Count(split, options.TimeSteps, stride) + Windowing.Count(n - split, options.TimeSteps, stride),
+            options.TimeSteps, stride);
         scaler ??= options.ScaleFit == ScaleFit.All
             ? MinMaxScaler.Fit(series.Values)
             : MinMaxScaler.Fit(series.Values.AsSpan(0, split));
         var scaled = scaler.TransformChecked(series.Values, $"{series.Source}, column '{series.Name}'");
-        var train = Windowing.Make(scaled.AsSpan(0, split), options.TimeSteps, options.EffectiveStride);
-        var test = Windowing.Make(scaled.AsSpan(split), options.TimeSteps, options.EffectiveStride);
+        var train = Windowing.Make(scaled.AsSpan(0, split), options.TimeSteps, stride);
+        var test = Windowing.Make(scaled.AsSpan(split), options.TimeSteps, stride);
         return new ForecastData(series, scaler, scaled, split, train, test, options);
     }
 }

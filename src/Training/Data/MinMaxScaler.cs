@@ -30,9 +30,11 @@ public sealed record MinMaxScaler(double Min, double Max)
 
     /// <summary>
     /// <see cref="Transform(ReadOnlySpan{double})"/>, refusing a series that float32 scaling would flatten: a range
-    /// float64 cannot hold, or more than <see cref="MaxMergedFraction"/> of the distinct values becoming equal (one
-    /// 1e300 among values near 100 maps them all to 0, and the model would learn nothing while RMSE said 0). A
-    /// constant series stays accepted: it has one distinct value and loses none.
+    /// float64 cannot hold, or more than <see cref="MaxMergedFraction"/> of the distinct values becoming equal to a
+    /// neighbour they differ from materially (by more than 1e-5 of the spread of the bulk of the distinct values,
+    /// their 5th to 95th percentile). One 1e300 among values near 100 maps them all to 0, and the model would learn
+    /// nothing while RMSE said 0. Neighbours closer than that (millions of values packed densely) merge harmlessly,
+    /// and a constant series has one distinct value and loses none.
     /// </summary>
     public float[] TransformChecked(ReadOnlySpan<double> values, string what)
     {
@@ -41,9 +43,16 @@ public sealed record MinMaxScaler(double Min, double Max)
         var scaled = Transform(values);
         var distinct = new HashSet<double>(values.Length);
         foreach (var v in values) distinct.Add(v);
-        int kept = new HashSet<float>(scaled).Count;
-        if (distinct.Count - kept > MaxMergedFraction * distinct.Count)
-            throw new GpuRnnInputException($"{what}: scaling to [0, 1] in float32 merges {distinct.Count - kept} of its {distinct.Count} distinct values "
+        if (distinct.Count < 2) return scaled;
+        var sorted = distinct.ToArray();
+        Array.Sort(sorted);
+        double bulk = sorted[(int)(0.95 * (sorted.Length - 1))] - sorted[(int)(0.05 * (sorted.Length - 1))];
+        double material = 1e-5 * (bulk > 0 ? bulk : Range);
+        int merged = 0;
+        for (int i = 1; i < sorted.Length; i++)
+            if ((float)Transform(sorted[i]) == (float)Transform(sorted[i - 1]) && sorted[i] - sorted[i - 1] > material) merged++;
+        if (merged > MaxMergedFraction * sorted.Length)
+            throw new GpuRnnInputException($"{what}: scaling to [0, 1] in float32 merges {merged} of its {sorted.Length} distinct values with a neighbour "
                 + $"(the range {Min:G6} … {Max:G6} is too wide for the differences between them; an outlier?); remove outliers or rescale the column");
         return scaled;
     }

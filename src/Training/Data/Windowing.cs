@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace GpuRnn.Training.Data;
 
 /// <summary>Cuts a scaled series into (window, next value) pairs.</summary>
@@ -10,9 +12,8 @@ public static class Windowing
     /// </summary>
     public static WindowSet Make(ReadOnlySpan<float> series, int timeSteps, int stride)
     {
-        if (timeSteps < 1) throw new GpuRnnInputException($"time steps must be at least 1 (got {timeSteps})");
-        if (stride < 1) throw new GpuRnnInputException($"stride must be at least 1 (got {stride})");
-        int count = series.Length > timeSteps ? (series.Length - 1 - timeSteps) / stride + 1 : 0;
+        int count = Count(series.Length, timeSteps, stride);
+        EnsureFits(series.Length, count, timeSteps, stride);
         var x = new float[count * timeSteps];
         var y = new float[count];
         for (int i = 0; i < count; i++)
@@ -23,4 +24,32 @@ public static class Windowing
         }
         return new WindowSet(x, y, count, timeSteps, features: 1, outputs: 1);
     }
+
+    /// <summary>How many windows <see cref="Make"/> cuts from <paramref name="length"/> values.</summary>
+    public static int Count(int length, int timeSteps, int stride)
+    {
+        if (timeSteps < 1) throw new GpuRnnInputException($"time steps must be at least 1 (got {timeSteps})");
+        if (stride < 1) throw new GpuRnnInputException($"stride must be at least 1 (got {stride})");
+        return length > timeSteps ? (length - 1 - timeSteps) / stride + 1 : 0;
+    }
+
+    /// <summary>
+    /// Refuses, before anything is allocated, windows whose values (each window holds its own copy of T values, so
+    /// overlapping windows multiply the series) exceed what one array can hold or what this machine's memory can take.
+    /// </summary>
+    public static void EnsureFits(int values, long windows, int timeSteps, int stride)
+    {
+        long elements = checked(windows * timeSteps);
+        long bytes = checked((elements + windows) * sizeof(float));
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        string limit = elements > Array.MaxLength ? $"more values than one array holds ({Array.MaxLength})"
+            : bytes > available ? $"more than the {Gigabytes(available)} of memory available"
+            : "";
+        if (limit.Length == 0) return;
+        throw new GpuRnnInputException(string.Create(CultureInfo.InvariantCulture,
+            $"{values} values make {windows} windows of {timeSteps} steps (stride {stride}), which would need {Gigabytes(bytes)} for the windows; "
+            + $"that is {limit} (a larger --stride or fewer --time-steps make fewer or smaller windows)"));
+    }
+
+    static string Gigabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:F1} GB");
 }

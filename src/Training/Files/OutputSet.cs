@@ -16,7 +16,7 @@ public sealed class OutputSet : IDisposable
     /// <summary>Stages the output given as <paramref name="path"/> (the spelling it was planned with).</summary>
     public void Write(string path, Action<Stream> write) => staged.Add(StagedFile.Create(Target(path), write));
 
-    public void WriteAllText(string path, string text) => Write(path, s => { using var w = new StreamWriter(s); w.Write(text); });
+    public void WriteAllText(string path, string text) => Write(path, s => { using var w = new StreamWriter(s, leaveOpen: true); w.Write(text); });
 
     /// <summary>Writes one output and puts it in place now: it survives whatever happens to the others.</summary>
     public void Keep(string path, Action<Stream> write)

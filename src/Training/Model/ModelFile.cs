@@ -1,6 +1,8 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using GpuRnn.Training.Data;
+using GpuRnn.Training.Files;
 
 namespace GpuRnn.Training.Model;
 
@@ -13,6 +15,8 @@ public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler
 /// <summary>
 /// Reads and writes models as JSON. The weights are a list of nested lists in Keras's <c>get_weights()</c> order
 /// and shapes, so that <c>json.dumps([w.tolist() for w in model.get_weights()])</c> is the same thing.
+/// Files are read as a stream of tokens, the spec first, and checked whole: every field, every tensor's nesting,
+/// every weight finite, and a size that fits the weights (so a huge file is refused before it is parsed).
 /// </summary>
 public static class ModelFile
 {
@@ -20,26 +24,35 @@ public static class ModelFile
 
     public static void Save(string path, SavedModel model, Action<string, Action<Stream>>? write = null)
     {
-        var layout = new ParameterLayout(model.Spec);
-        var root = new JsonObject
+        var spec = model.Spec;
+        var layout = new ParameterLayout(spec);
+        (write ?? AtomicFile.Write)(path, stream => // a command passes its OutputSet, to commit every output together
         {
-            ["format"] = Format,
-            ["spec"] = new JsonObject
-            {
-                ["features"] = model.Spec.Features,
-                ["units"] = new JsonArray([.. model.Spec.Units.Select(u => (JsonNode)u)]),
-                ["outputs"] = model.Spec.Outputs,
-                ["hidden_activation"] = model.Spec.HiddenActivation.ToKeras(),
-                ["output_activation"] = model.Spec.OutputActivation.ToKeras(),
-                ["time_steps"] = model.Spec.TimeSteps,
-            },
-            ["weights"] = WeightsToJson(layout, model.Parameters),
-        };
-        if (model.Scaler is { } s) root["scaler"] = new JsonObject { ["min"] = s.Min, ["max"] = s.Max };
-        if (model.Column is { } c) root["column"] = c;
-        if (model.DataPath is { } d) root["data"] = Path.GetFullPath(d);
-        string json = root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-        (write ?? AtomicFile.Write)(path, s => { using var w = new StreamWriter(s); w.Write(json); }); // a command passes its OutputSet
+            using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            w.Write($"{{\n  \"format\": {Text(Format)},\n");
+            w.Write($"  \"spec\": {{\"features\": {spec.Features}, \"units\": [{string.Join(", ", spec.Units)}], \"outputs\": {spec.Outputs}, ");
+            w.Write($"\"hidden_activation\": {Text(spec.HiddenActivation.ToKeras())}, \"output_activation\": {Text(spec.OutputActivation.ToKeras())}, ");
+            w.Write($"\"time_steps\": {spec.TimeSteps}}},\n  \"weights\": ");
+            KerasWeights.Write(w, layout, model.Parameters, "  ");
+            if (model.Scaler is { } s) w.Write($",\n  \"scaler\": {{\"min\": {Number(s.Min)}, \"max\": {Number(s.Max)}}}");
+            if (model.Column is { } c) w.Write($",\n  \"column\": {Text(c)}");
+            if (model.DataPath is { } d) w.Write($",\n  \"data\": {Text(Path.GetFullPath(d))}");
+            w.Write("\n}\n");
+        });
+    }
+
+    static string Text(string s) => JsonSerializer.Serialize(s);
+
+    static string Number(double v) => double.IsFinite(v)
+        ? v.ToString("R", CultureInfo.InvariantCulture)
+        : throw new InvalidOperationException("a scaler bound is not finite, so it cannot be written as JSON");
+
+    /// <summary>The weights alone as a Keras <c>get_weights()</c> JSON list.</summary>
+    public static string WeightsToJson(ParameterLayout layout, float[] parameters)
+    {
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        KerasWeights.Write(text, layout, parameters, "");
+        return text.ToString();
     }
 
     /// <summary>What a bare Keras weight list cannot say: the activations and the window length.</summary>
@@ -54,97 +67,183 @@ public static class ModelFile
     /// </summary>
     public static SavedModel Load(string path, KerasDefaults? keras)
     {
-        var root = ReadJson(path);
-        if (root is JsonArray list && keras is not null)
+        long size = InputFile.EnsureRegular(path, "model file").Size;
+        using var json = OpenAtFirstToken(path);
+        if (json.Token == JsonTokenType.StartArray && keras is not null)
         {
-            var spec = InferSpec(list, keras, path);
-            return new SavedModel(spec, WeightsFromJson(new ParameterLayout(spec), list, path), null);
+            // Two passes over the file: its shapes (nothing kept) give the model, then the weights fill a vector of that size.
+            var spec = KerasWeights.InferSpec(KerasWeights.ReadShapes(json, path), keras, path);
+            EnsureEnd(json, path);
+            var layout = new ParameterLayout(spec);
+            KerasWeights.EnsureSizeFits(size, layout, path);
+            using var again = OpenAtFirstToken(path);
+            return new SavedModel(spec, KerasWeights.Read(again, layout, path), null);
         }
-        try
+        if (json.Token != JsonTokenType.StartObject) throw NotAModel(path);
+
+        string? format = null, column = null, data = null;
+        ModelSpec? modelSpec = null;
+        float[]? weights = null;
+        bool weightsLater = false;
+        MinMaxScaler? scaler = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (json.Next("the model"); json.Token == JsonTokenType.PropertyName; json.Next("the model"))
         {
-            if (root is not JsonObject obj || (string?)obj["format"] != Format)
-                throw new GpuRnnInputException($"{path}: not a gpurnn model file (expected \"format\": \"{Format}\")");
-            var specNode = obj["spec"] ?? throw new GpuRnnInputException($"{path}: no \"spec\"");
-            var spec = new ModelSpec(
-                (int)specNode["features"]!,
-                [.. specNode["units"]!.AsArray().Select(u => (int)u!)],
-                (int)specNode["outputs"]!,
-                ParseActivation((string)specNode["hidden_activation"]!, path),
-                ParseActivation((string)specNode["output_activation"]!, path),
-                (int)specNode["time_steps"]!).Validated();
-            var parameters = WeightsFromJson(new ParameterLayout(spec), obj["weights"], path);
-            MinMaxScaler? scaler = obj["scaler"] is JsonObject sc ? new MinMaxScaler((double)sc["min"]!, (double)sc["max"]!) : null;
-            return new SavedModel(spec, parameters, scaler, (string?)obj["column"], (string?)obj["data"]);
+            string name = json.Text!;
+            if (!seen.Add(name)) throw new GpuRnnInputException($"{path}: \"{name}\" appears twice");
+            json.Next($"\"{name}\"");
+            switch (name)
+            {
+                case "format":
+                    format = json.Token == JsonTokenType.String ? json.Text : null;
+                    if (format != Format) throw NotAModel(path);
+                    break;
+                case "spec":
+                    modelSpec = ReadSpec(json, path);
+                    break;
+                case "weights" when modelSpec is null:
+                    // Written before its spec (not by gpurnn): skipped now, read in a second pass once the size is known.
+                    json.SkipValue();
+                    weightsLater = true;
+                    break;
+                case "weights":
+                    var layout = new ParameterLayout(modelSpec);
+                    KerasWeights.EnsureSizeFits(size, layout, path);
+                    weights = KerasWeights.Read(json, layout, path);
+                    break;
+                case "scaler":
+                    scaler = ReadScaler(json, path);
+                    break;
+                case "column":
+                    column = ReadText(json, name, path);
+                    break;
+                case "data":
+                    data = ReadText(json, name, path);
+                    break;
+                default:
+                    json.SkipValue();
+                    break;
+            }
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException or ArgumentException)
-        {
-            throw new GpuRnnInputException($"{path}: malformed model file ({e.Message})", e);
-        }
+        EnsureEnd(json, path);
+        if (format is null) throw NotAModel(path);
+        if (modelSpec is null) throw new GpuRnnInputException($"{path}: no \"spec\"");
+        if (weightsLater) weights = ReadWeightsAgain(path, size, modelSpec);
+        if (weights is null) throw new GpuRnnInputException($"{path}: no \"weights\"");
+        return new SavedModel(modelSpec, weights, scaler, column, data);
     }
 
-    internal static JsonNode? ReadJson(string path)
+    static JsonStream OpenAtFirstToken(string path)
     {
-        if (!File.Exists(path)) throw new GpuRnnInputException($"model file not found: {path}");
-        try { return JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new GpuRnnInputException($"{path}: not valid JSON ({e.Message})", e); }
+        var json = JsonStream.Open(path);
+        if (!json.Read()) { json.Dispose(); throw new GpuRnnInputException($"{path}: the file is empty"); }
+        return json;
     }
+
+    /// <summary>The object's closing brace (or the list's bracket) must be the last thing in the file.</summary>
+    static void EnsureEnd(JsonStream json, string path)
+    {
+        if (json.Token is not (JsonTokenType.EndObject or JsonTokenType.EndArray) || json.Read())
+            throw new GpuRnnInputException($"{path}: not valid JSON (more after the end of the model)");
+    }
+
+    static float[] ReadWeightsAgain(string path, long size, ModelSpec spec)
+    {
+        var layout = new ParameterLayout(spec);
+        KerasWeights.EnsureSizeFits(size, layout, path);
+        using var json = OpenAtFirstToken(path);
+        for (json.Next("the model"); json.Token == JsonTokenType.PropertyName; json.Next("the model"))
+        {
+            bool isWeights = json.Text == "weights";
+            json.Next("the model");
+            if (isWeights) return KerasWeights.Read(json, layout, path);
+            json.SkipValue();
+        }
+        throw new GpuRnnInputException($"{path}: no \"weights\"");
+    }
+
+    static GpuRnnInputException NotAModel(string path) =>
+        new($"{path}: not a gpurnn model file (expected \"format\": \"{Format}\")");
+
+    /// <summary>The spec object: every size a whole number in its range, both activations known.</summary>
+    static ModelSpec ReadSpec(JsonStream json, string path)
+    {
+        if (json.Token != JsonTokenType.StartObject) throw new GpuRnnInputException($"{path}: \"spec\" is {json.Describe()}, not an object");
+        int? features = null, outputs = null, timeSteps = null;
+        int[]? units = null;
+        Activation? hidden = null, output = null;
+        for (json.Next("\"spec\""); json.Token == JsonTokenType.PropertyName; json.Next("\"spec\""))
+        {
+            string name = json.Text!;
+            json.Next($"\"{name}\"");
+            switch (name)
+            {
+                case "features": features = ReadCount(json, name, ModelSpec.MaxFeatures, path); break;
+                case "outputs": outputs = ReadCount(json, name, ModelSpec.MaxOutputs, path); break;
+                case "time_steps": timeSteps = ReadCount(json, name, ModelSpec.MaxTimeSteps, path); break;
+                case "hidden_activation": hidden = ReadActivation(json, name, path); break;
+                case "output_activation": output = ReadActivation(json, name, path); break;
+                case "units":
+                    if (json.Token != JsonTokenType.StartArray)
+                        throw new GpuRnnInputException($"{path}: spec \"units\" must be a list of whole numbers (got {json.Describe()})");
+                    var list = new List<int>();
+                    for (json.Next("\"units\""); json.Token != JsonTokenType.EndArray; json.Next("\"units\""))
+                    {
+                        if (list.Count == ModelSpec.MaxLayers)
+                            throw new GpuRnnInputException($"{path}: spec \"units\" lists more than {ModelSpec.MaxLayers} layers");
+                        list.Add(ReadCount(json, "units", ModelSpec.MaxUnits, path));
+                    }
+                    units = [.. list];
+                    break;
+                default: json.SkipValue(); break;
+            }
+        }
+        static T Required<T>(T? value, string name, string path) where T : struct =>
+            value ?? throw new GpuRnnInputException($"{path}: spec has no \"{name}\"");
+        var spec = new ModelSpec(Required(features, "features", path), units ?? throw new GpuRnnInputException($"{path}: spec has no \"units\""),
+            Required(outputs, "outputs", path), Required(hidden, "hidden_activation", path), Required(output, "output_activation", path),
+            Required(timeSteps, "time_steps", path));
+        try { return spec.Validated(); }
+        catch (GpuRnnInputException e) { throw new GpuRnnInputException($"{path}: {e.Message}", e); }
+    }
+
+    static int ReadCount(JsonStream json, string name, int max, string path)
+    {
+        if (json.Token == JsonTokenType.Number && json.TryDouble(out double v) && v >= 1 && v <= max && v == Math.Floor(v)) return (int)v;
+        throw new GpuRnnInputException($"{path}: spec \"{name}\" must be a whole number from 1 to {max} (got {json.Describe()})");
+    }
+
+    static Activation ReadActivation(JsonStream json, string name, string path) =>
+        json.Token == JsonTokenType.String && ActivationNames.TryParse(json.Text!, out var a) ? a
+            : throw new GpuRnnInputException($"{path}: spec \"{name}\" is {json.Describe()}, not one of linear, tanh, relu, sigmoid");
+
+    static string ReadText(JsonStream json, string name, string path) =>
+        json.Token == JsonTokenType.String ? json.Text! : throw new GpuRnnInputException($"{path}: \"{name}\" is {json.Describe()}, not a string");
 
     /// <summary>
-    /// Reads the layers off the shapes: per SimpleRNN layer kernel [inputs×units], recurrent [units×units], bias
-    /// [units]; then the Dense kernel [units×outputs] and bias [outputs].
+    /// {"min": …, "max": …}, finite, min ≤ max. min = max is a constant series, which <see cref="MinMaxScaler"/> maps
+    /// to 0 as scikit-learn does; a training run on one saves it, so it must load.
     /// </summary>
-    static ModelSpec InferSpec(JsonArray list, KerasDefaults keras, string path)
+    static MinMaxScaler ReadScaler(JsonStream json, string path)
     {
-        static (int Rows, int Columns) Shape(JsonNode? n) =>
-            n is JsonArray rows && rows.Count > 0 && rows[0] is JsonArray first ? (rows.Count, first.Count) : (1, (n as JsonArray)?.Count ?? 0);
-        if (list.Count < 5 || (list.Count - 2) % 3 != 0)
-            throw new GpuRnnInputException($"{path}: a Keras SimpleRNN + Dense weight list has 3 tensors per SimpleRNN layer and 2 for Dense (got {list.Count})");
-        int layers = (list.Count - 2) / 3;
-        int features = Shape(list[0]).Rows;
-        var units = Enumerable.Range(0, layers).Select(l => Shape(list[3 * l]).Columns).ToArray();
-        int outputs = Shape(list[^2]).Columns;
-        return new ModelSpec(features, units, outputs, keras.Hidden, keras.Output, keras.TimeSteps).Validated();
-    }
-
-    /// <summary>Keras's nested lists: 2-D kernels as rows of columns, biases as flat lists.</summary>
-    public static JsonArray WeightsToJson(ParameterLayout layout, float[] parameters)
-    {
-        var list = new JsonArray();
-        foreach (var slot in layout.Slots)
+        if (json.Token != JsonTokenType.StartObject)
+            throw new GpuRnnInputException($"{path}: \"scaler\" is {json.Describe()}, not an object with \"min\" and \"max\"");
+        double? min = null, max = null;
+        for (json.Next("\"scaler\""); json.Token == JsonTokenType.PropertyName; json.Next("\"scaler\""))
         {
-            bool isBias = slot.Name.EndsWith("bias", StringComparison.Ordinal);
-            if (isBias)
-                list.Add(new JsonArray([.. Enumerable.Range(0, slot.Columns).Select(c => (JsonNode)parameters[slot.At(0, c)])]));
-            else
-                list.Add(new JsonArray([.. Enumerable.Range(0, slot.Rows).Select(r =>
-                    (JsonNode)new JsonArray([.. Enumerable.Range(0, slot.Columns).Select(c => (JsonNode)parameters[slot.At(r, c)])]))]));
+            string name = json.Text!;
+            json.Next($"\"{name}\"");
+            if (name is "min" or "max")
+            {
+                if (json.Token != JsonTokenType.Number || !json.TryDouble(out double v))
+                    throw new GpuRnnInputException($"{path}: scaler \"{name}\" is {json.Describe()}, not a finite number");
+                if (name == "min") min = v; else max = v;
+            }
+            else json.SkipValue();
         }
-        return list;
+        if (min is not { } lo || max is not { } hi) throw new GpuRnnInputException($"{path}: \"scaler\" needs both \"min\" and \"max\"");
+        if (lo > hi)
+            throw new GpuRnnInputException(string.Create(CultureInfo.InvariantCulture, $"{path}: scaler \"min\" ({lo}) is above its \"max\" ({hi})"));
+        return new MinMaxScaler(lo, hi);
     }
-
-    public static float[] WeightsFromJson(ParameterLayout layout, JsonNode? weights, string source)
-    {
-        if (weights is not JsonArray tensors || tensors.Count != layout.Slots.Count)
-            throw new GpuRnnInputException($"{source}: expected {layout.Slots.Count} weight tensors in Keras order ({string.Join(", ", layout.Slots.Select(s => s.Name))})");
-        var p = new float[layout.Count];
-        for (int s = 0; s < layout.Slots.Count; s++)
-        {
-            var slot = layout.Slots[s];
-            var values = Flatten(tensors[s]).ToArray();
-            if (values.Length != slot.Length)
-                throw new GpuRnnInputException($"{source}: {slot.Name} should be {slot.Rows}×{slot.Columns} ({slot.Length} values), got {values.Length}");
-            values.CopyTo(p, slot.Offset);
-        }
-        return p;
-    }
-
-    static IEnumerable<float> Flatten(JsonNode? node) => node switch
-    {
-        JsonArray a => a.SelectMany(Flatten),
-        JsonValue v => [(float)v.GetValue<double>()],
-        _ => throw new FormatException("a weight is null"),
-    };
-
-    static Activation ParseActivation(string text, string path) =>
-        ActivationNames.TryParse(text, out var a) ? a : throw new GpuRnnInputException($"{path}: unknown activation '{text}'");
 }

@@ -28,15 +28,24 @@ public sealed record ModelSpec(
     /// <summary>Inputs per step of layer <paramref name="layer"/>: the features, or the layer below's units.</summary>
     public int InputsOf(int layer) => layer == 0 ? Features : Units[layer - 1];
 
-    /// <summary>Throws <see cref="GpuRnnInputException"/> when a size is not a positive count.</summary>
+    /// <summary>Sizes beyond these are refused, so that every count and offset of a model fits an <c>int</c>.</summary>
+    public const int MaxUnits = 4096, MaxTimeSteps = 100_000, MaxFeatures = 65_536, MaxOutputs = 65_536, MaxLayers = 64;
+
+    /// <summary>Throws <see cref="GpuRnnInputException"/> when a size is not a positive count in its range.</summary>
     public ModelSpec Validated()
     {
-        if (Features < 1) throw new GpuRnnInputException($"features must be at least 1 (got {Features})");
+        if (Features < 1 || Features > MaxFeatures) throw new GpuRnnInputException($"features must be between 1 and {MaxFeatures} (got {Features})");
         if (Units.Count == 0) throw new GpuRnnInputException("the model needs at least one SimpleRNN layer");
+        if (Units.Count > MaxLayers) throw new GpuRnnInputException($"the model may have at most {MaxLayers} SimpleRNN layers (got {Units.Count})");
         foreach (var u in Units)
-            if (u < 1 || u > 4096) throw new GpuRnnInputException($"hidden units must be between 1 and 4096 (got {u})");
-        if (Outputs < 1) throw new GpuRnnInputException($"outputs must be at least 1 (got {Outputs})");
-        if (TimeSteps < 1 || TimeSteps > 100_000) throw new GpuRnnInputException($"time steps must be between 1 and 100000 (got {TimeSteps})");
+            if (u < 1 || u > MaxUnits) throw new GpuRnnInputException($"hidden units must be between 1 and {MaxUnits} (got {u})");
+        if (Outputs < 1 || Outputs > MaxOutputs) throw new GpuRnnInputException($"outputs must be between 1 and {MaxOutputs} (got {Outputs})");
+        if (TimeSteps < 1 || TimeSteps > MaxTimeSteps) throw new GpuRnnInputException($"time steps must be between 1 and {MaxTimeSteps} (got {TimeSteps})");
+        long parameters = 0;
+        for (int l = 0; l < Layers; l++) parameters += ((long)InputsOf(l) + Units[l] + 1) * Units[l];
+        parameters += ((long)LastUnits + 1) * Outputs;
+        if (parameters > Array.MaxLength)
+            throw new GpuRnnInputException($"the model would have {parameters} parameters, more than one array holds ({Array.MaxLength})");
         return this;
     }
 

@@ -1,19 +1,24 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using GpuRnn.Training.Files;
 
 namespace GpuRnn.Training.Model;
 
-/// <summary>Weights from either a gpurnn model file or a bare Keras <c>get_weights()</c> list.</summary>
+/// <summary>Weights from either a gpurnn model file or a bare Keras <c>get_weights()</c> list, checked as <see cref="ModelFile"/> checks them.</summary>
 public static class WeightsFile
 {
     public static float[] Load(string path, ParameterLayout layout)
     {
-        var root = ModelFile.ReadJson(path);
-        if (root is JsonArray)
+        long size = InputFile.EnsureRegular(path, "weights file").Size;
+        using (var json = JsonStream.Open(path))
         {
-            try { return ModelFile.WeightsFromJson(layout, root, path); }
-            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            if (!json.Read()) throw new GpuRnnInputException($"{path}: the file is empty");
+            if (json.Token == JsonTokenType.StartArray)
             {
-                throw new GpuRnnInputException($"{path}: malformed weight list ({e.Message})", e);
+                // The model is known, so one pass reads the list in the shapes it needs.
+                KerasWeights.EnsureSizeFits(size, layout, path);
+                var weights = KerasWeights.Read(json, layout, path);
+                if (json.Read()) throw new GpuRnnInputException($"{path}: not valid JSON (more after the end of the weight list)");
+                return weights;
             }
         }
         var saved = ModelFile.Load(path);
