@@ -30,9 +30,9 @@ public sealed record MinMaxScaler(double Min, double Max)
 
     /// <summary>
     /// <see cref="Transform(ReadOnlySpan{double})"/>, refusing a series that float32 scaling would flatten: a range
-    /// float64 cannot hold, or more than <see cref="MaxMergedFraction"/> of the distinct values becoming equal to a
-    /// neighbour they differ from materially (by more than 1e-5 of the spread of the bulk of the distinct values,
-    /// their 5th to 95th percentile). One 1e300 among values near 100 maps them all to 0, and the model would learn
+    /// float64 cannot hold, or more than <see cref="MaxMergedFraction"/> of the distinct values merging into runs
+    /// that all scale to one float32 while spanning a material difference (more than 1e-5 of the spread of the bulk
+    /// of the distinct values, their 5th to 95th percentile). One 1e300 among values near 100 maps them all to 0, and the model would learn
     /// nothing while RMSE said 0. Neighbours closer than that (millions of values packed densely) merge harmlessly,
     /// and a constant series has one distinct value and loses none.
     /// </summary>
@@ -48,9 +48,13 @@ public sealed record MinMaxScaler(double Min, double Max)
         Array.Sort(sorted);
         double bulk = sorted[(int)(0.95 * (sorted.Length - 1))] - sorted[(int)(0.05 * (sorted.Length - 1))];
         double material = 1e-5 * (bulk > 0 ? bulk : Range);
-        int merged = 0;
-        for (int i = 1; i < sorted.Length; i++)
-            if ((float)Transform(sorted[i]) == (float)Transform(sorted[i - 1]) && sorted[i] - sorted[i - 1] > material) merged++;
+        int merged = 0, runStart = 0; // a run: neighbours that all scale to one float32
+        for (int i = 1; i <= sorted.Length; i++)
+        {
+            if (i < sorted.Length && (float)Transform(sorted[i]) == (float)Transform(sorted[runStart])) continue;
+            if (sorted[i - 1] - sorted[runStart] > material) merged += i - 1 - runStart;
+            runStart = i;
+        }
         if (merged > MaxMergedFraction * sorted.Length)
             throw new GpuRnnInputException($"{what}: scaling to [0, 1] in float32 merges {merged} of its {sorted.Length} distinct values with a neighbour "
                 + $"(the range {Min:G6} … {Max:G6} is too wide for the differences between them; an outlier?); remove outliers or rescale the column");
