@@ -178,6 +178,19 @@ public class OutputSafetyTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_read_only_output_is_refused_not_replaced()
+    {
+        if (SpecialFiles.IsRoot) Assert.Skip("root may write any file, so nothing is read-only to it");
+        using var dir = Folder();
+        File.WriteAllText(dir.File("m.json"), "keep me");
+        File.SetUnixFileMode(dir.File("m.json"), UnixFileMode.UserRead);
+        var before = Snapshot(dir.Path);
+        AssertRefused(CliRun.Of("train", "--no-plot", "--save", dir.File("m.json")), "read-only", "read-only --save");
+        Assert.Equal(before, Snapshot(dir.Path));
+    }
+
+    [Fact]
     public void The_sweep_writes_its_results_before_the_one_at_a_time_comparison()
     {
         using var dir = Folder();

@@ -66,4 +66,7 @@ internal static partial class LibC
 
     /// <summary>access(W_OK | X_OK): may a file be created in this folder by this user?</summary>
     internal static bool CanCreateIn(string folder) => access(folder, 2 | 1) == 0;
+
+    /// <summary>access(W_OK): may this user write the file? (Root may write anything.)</summary>
+    internal static bool CanWrite(string path) => access(path, 2) == 0;
 }

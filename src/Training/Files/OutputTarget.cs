@@ -42,6 +42,9 @@ public sealed record OutputTarget(string Option, string Path, string Target, Fil
             throw new GpuRnnInputException($"{option} {path}: {folder} is not a folder");
         if (OperatingSystem.IsLinux() && !LibC.CanCreateIn(folder))
             throw new GpuRnnInputException($"{option} {path}: the folder {folder} is not writable");
+        // A rename would replace a file its owner made read-only (the folder allows it): refuse instead, as cp would.
+        if (existing.Kind == FileKind.Regular && OperatingSystem.IsLinux() && !LibC.CanWrite(target))
+            throw new GpuRnnInputException($"{option} {path}: the file is read-only");
         return new OutputTarget(option, path, target, existing, WriteMode.Replace);
     }
 
