@@ -33,8 +33,8 @@ public class PublicApiTests
     {
         var job = new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Seed = 1 });
         var result = job.Run(epoch => Assert.True(epoch.Loss > 0));
-        // One seed may land anywhere in Keras's spread over seeds (test RMSE up to 0.27 over 300 seeds; seed 1 is a slow
-        // one at 0.22): the band of the median is TutorialTrainingTests' concern; here the API must train and report.
+        // One seed may land anywhere in Keras's spread over seeds (test RMSE up to 0.27 over 300 seeds; seed 18 is a slow
+        // one here at 0.18): the band of the median is TutorialTrainingTests' concern; here the API must train and report.
         Assert.InRange(result.TrainRmse, 0.01, 0.3);
         Assert.InRange(result.TestRmse, 0.01, 0.3);
         Assert.True(result.History.Epochs[^1].Loss < result.History.Epochs[0].Loss, "the loss should fall");

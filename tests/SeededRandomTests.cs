@@ -147,6 +147,23 @@ public class SeededRandomTests
         Assert.InRange(x.Average(), -4 / Math.Sqrt(n), 4 / Math.Sqrt(n));
         Assert.InRange(x.Average(v => v * v), 1 - 4 * Math.Sqrt(2.0 / n), 1 + 4 * Math.Sqrt(2.0 / n)); // Var(x²) = 2
         Assert.InRange(x.Count(v => Math.Abs(v) < 1) / (double)n, 0.6827 - 4 * 0.0015, 0.6827 + 4 * 0.0015); // P(|x| < 1)
+        Assert.InRange(x.Count(v => Math.Abs(v) > 3), 270 - 4 * 16.4, 270 + 4 * 16.4); // P(|x| > 3) = 0.0027: the tails too
+    }
+
+    /// <summary>The bulk fill is only a faster path: spans of any length, odd ones included, continue the same sequence.</summary>
+    [Fact]
+    public void Filling_a_span_draws_the_same_normals_as_single_calls()
+    {
+        var one = new SeededRandom(7, RandomStream.InitialWeights);
+        var bulk = new SeededRandom(7, RandomStream.InitialWeights);
+        foreach (int length in new[] { 3, 0, 1, 4, 7, 2, 10, 16, 40, 5, 33 })
+        {
+            var expected = Enumerable.Range(0, length).Select(_ => one.NextStandardNormal()).ToArray();
+            var actual = new double[length];
+            bulk.FillStandardNormal(actual);
+            Assert.Equal(expected, actual);
+            Assert.Equal(one.NextDouble(), bulk.NextDouble()); // the uniform stream stays in step too
+        }
     }
 
     static double Pearson(double[] x, double[] y)

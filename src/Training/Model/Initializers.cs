@@ -37,23 +37,30 @@ public static class Initializers
         int rows = slot.Rows, cols = slot.Columns;
         bool transpose = rows < cols; // orthonormalise along the longer side, as Keras does
         int n = transpose ? cols : rows, k = transpose ? rows : cols;
-        var q = GaussianColumns(rng, n, k);
-        Orthonormalization.OrthonormalizeColumns(q, n, k);
+        var q = new Orthonormalization.ColumnMatrix(n, k);
+        for (int c = 0; c < k; c++) rng.FillStandardNormal(q.Column(c)); // the draws in GaussianColumns' order
+        q.Orthonormalize(Orthonormalization.WidestLanes);
         if (transpose) // Q's columns are the slot's rows: both contiguous
             for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++) p[slot.At(r, c)] = (float)q[r * n + c];
+            {
+                var column = q.Column(r);
+                for (int c = 0; c < cols; c++) p[slot.At(r, c)] = (float)column[c];
+            }
         else // Q's columns are the slot's columns: transpose in tiles, so that neither side is walked with a long stride
             for (int r0 = 0; r0 < rows; r0 += 64)
                 for (int c0 = 0; c0 < cols; c0 += 64)
-                    for (int r = r0; r < Math.Min(r0 + 64, rows); r++)
-                        for (int c = c0; c < Math.Min(c0 + 64, cols); c++) p[slot.At(r, c)] = (float)q[(long)c * n + r];
+                    for (int c = c0; c < Math.Min(c0 + 64, cols); c++)
+                    {
+                        var column = q.Column(c);
+                        for (int r = r0; r < Math.Min(r0 + 64, rows); r++) p[slot.At(r, c)] = (float)column[r];
+                    }
     }
 
     /// <summary>n·k standard normal draws as k columns of n, in the order <see cref="Orthogonal"/> uses them.</summary>
     public static double[] GaussianColumns(SeededRandom rng, int n, int k)
     {
-        var a = new double[(long)n * k];
-        for (long i = 0; i < a.Length; i++) a[i] = rng.NextStandardNormal();
+        var a = new double[n * k];
+        rng.FillStandardNormal(a);
         return a;
     }
 }

@@ -18,37 +18,78 @@ public static class Orthonormalization
     /// <summary>
     /// Replaces the k columns of <paramref name="columns"/> (each n long, stored one after another) by Q's.
     /// </summary>
-    public static void OrthonormalizeColumns(double[] columns, int n, int k) =>
-        OrthonormalizeColumns(columns, n, k, Vector512.IsHardwareAccelerated ? Lanes.Wide512 : Vector256.IsHardwareAccelerated ? Lanes.Wide256 : Lanes.One);
+    public static void OrthonormalizeColumns(double[] columns, int n, int k) => OrthonormalizeColumns(columns, n, k, WidestLanes);
 
     /// <summary>The vector width the kernels use: the widest the CPU has, or a narrower one (tests run all three).</summary>
     internal enum Lanes { One = 1, Wide256 = 4, Wide512 = 8 }
+
+    internal static Lanes WidestLanes => Vector512.IsHardwareAccelerated ? Lanes.Wide512 : Vector256.IsHardwareAccelerated ? Lanes.Wide256 : Lanes.One;
 
     internal static void OrthonormalizeColumns(double[] columns, int n, int k, Lanes lanes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, k);
         ArgumentOutOfRangeException.ThrowIfLessThan(columns.Length, (long)n * k);
-        if (lanes == Lanes.Wide512) new Blocked<Vector512<double>, Lanes512>(columns, n).Run(0, k);
-        else if (lanes == Lanes.Wide256) new Blocked<Vector256<double>, Lanes256>(columns, n).Run(0, k);
-        else new Blocked<double, LanesScalar>(columns, n).Run(0, k);
+        var work = new ColumnMatrix(n, k);
+        for (int c = 0; c < k; c++) columns.AsSpan(c * n, n).CopyTo(work.Column(c));
+        work.Orthonormalize(lanes);
+        for (int c = 0; c < k; c++) work.Column(c).CopyTo(columns.AsSpan(c * n, n));
     }
 
-    readonly struct Blocked<TV, TL>(double[] columns, int n) where TL : struct, ILanes<TV>
+    /// <summary>
+    /// An n×k matrix stored column after column, laid out for the kernels: each column starts on a 64-byte boundary
+    /// (one cache line, so 512-bit loads never straddle two) and the distance between columns is an odd number of
+    /// cache lines, so that the columns of a power-of-two n do not all fall into the same few cache sets.
+    /// </summary>
+    internal sealed class ColumnMatrix
     {
-        readonly double[] a = columns;
+        readonly double[] data;
+        readonly int offset;
+
+        public unsafe ColumnMatrix(int rows, int columns)
+        {
+            Rows = rows;
+            Columns = columns;
+            int lines = (rows + 7) / 8;
+            Stride = 8 * (lines | 1);
+            // Pinned (so the alignment found now holds) and uninitialised: the kernels never read past row n.
+            data = GC.AllocateUninitializedArray<double>(Stride * columns + 8, pinned: true);
+            offset = (int)((64 - (nuint)Unsafe.AsPointer(ref data[0]) % 64) % 64 / sizeof(double));
+        }
+
+        public int Rows { get; }
+        public int Columns { get; }
+        /// <summary>Distance between the starts of two neighbouring columns, in doubles.</summary>
+        public int Stride { get; }
+
+        public Span<double> Column(int c) => data.AsSpan(offset + c * Stride, Rows);
+
+        public void Orthonormalize(Lanes lanes)
+        {
+            if (lanes == Lanes.Wide512) new Blocked<Vector512<double>, Lanes512>(data, offset, Stride, Rows).Run(0, Columns);
+            else if (lanes == Lanes.Wide256) new Blocked<Vector256<double>, Lanes256>(data, offset, Stride, Rows).Run(0, Columns);
+            else new Blocked<double, LanesScalar>(data, offset, Stride, Rows).Run(0, Columns);
+        }
+    }
+
+    readonly struct Blocked<TV, TL>(double[] data, int offset, int stride, int n) where TL : struct, ILanes<TV>
+    {
+        readonly double[] a = data;
+        readonly nuint offset = (nuint)(uint)offset;
+        readonly nuint stride = (nuint)(uint)stride;
         readonly int n = n;
 
-        /// <summary>Rows of one Gram pass that stay in L2 while every Q column of a thread's share meets them.</summary>
+        /// <summary>Rows of one Gram pass: a panel's 128 columns of them (512 KB) stay in L2 while Q's columns meet them.</summary>
         const int GramRows = 512;
-        /// <summary>Rows per parallel work item of the update: the item's slice of Q and P stay in L2.</summary>
+        /// <summary>Rows per parallel work item of the update.</summary>
         const int UpdateRows = 256;
-        /// <summary>Q columns per pass of the update: 256 × 32 rows of Q and 256 × 4 of W fit L1 + L2 together.</summary>
-        const int UpdateColumns = 256;
+        /// <summary>Q columns per pass of the update: 128 of them × 32 rows (32 KB) stay in L1 across the tile's columns of P.</summary>
+        const int UpdateColumns = 128;
         /// <summary>Below this many multiply–adds a product runs on the calling thread (a Parallel.For costs microseconds).</summary>
+        // The loops below are AggressiveOptimization: a one-off initialisation never gets past the JIT's first tier otherwise.
         const long ParallelWork = 1 << 18;
 
-        nuint Column(int c) => (nuint)(uint)c * (nuint)(uint)n;
+        nuint Column(int c) => offset + (nuint)(uint)c * stride;
 
         public void Run(int lo, int hi)
         {
@@ -75,6 +116,7 @@ public static class Orthonormalization
         }
 
         /// <summary>Modified Gram–Schmidt, twice, on a few columns already orthogonal to everything before them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Leaf(int lo, int hi)
         {
             ref double a0 = ref a[0];
@@ -111,6 +153,7 @@ public static class Orthonormalization
             });
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void GramTile(int q0, int qn, int pLo, int pCount, int i0, int rows, double[] w, int wRow)
         {
             ref double a0 = ref a[0];
@@ -119,17 +162,19 @@ public static class Orthonormalization
             int t = 0;
             if (qn == 4)
                 for (; t + 4 <= pCount; t += 4)
-                    Dots4x4(ref q, ref Unsafe.Add(ref a0, Column(pLo + t) + (nuint)i0), (nuint)(uint)n, rows,
+                    Dots4x4(ref q, ref Unsafe.Add(ref a0, Column(pLo + t) + (nuint)i0), stride, rows,
                         ref Unsafe.Add(ref w0, t), (nuint)(uint)pCount);
             for (; t < pCount; t++)
                 for (int c = 0; c < qn; c++)
-                    Unsafe.Add(ref w0, c * pCount + t) += Dot(ref Unsafe.Add(ref q, Column(c)),
+                    Unsafe.Add(ref w0, c * pCount + t) += Dot(ref Unsafe.Add(ref q, (nuint)(uint)c * stride),
                         ref Unsafe.Add(ref a0, Column(pLo + t) + (nuint)i0), rows);
         }
 
         /// <summary>P −= Q·W for P = columns pLo … pLo + pCount − 1 and Q = columns qLo … qLo + qCount − 1.</summary>
         void Update(int qLo, int qCount, int pLo, int pCount, double[] w)
         {
+            // The kernel adds Q·(−W): with W negated once here, its FMAs take W straight from memory.
+            for (int i = 0; i < w.Length; i++) w[i] = -w[i];
             var self = this;
             int items = (n + UpdateRows - 1) / UpdateRows;
             int parts = (long)qCount * pCount * n < ParallelWork ? 1 : items;
@@ -142,30 +187,28 @@ public static class Orthonormalization
             });
         }
 
+        /// <summary>Rows i0 … i1 − 1 of P += Q·W' for qn columns of Q from q0 and W' = rows wRow0 … of the negated W.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void UpdateTile(int q0, int qn, int pLo, int pCount, int i0, int i1, double[] w, int wRow0)
         {
             ref double a0 = ref a[0];
             ref double wFirst = ref w[wRow0 * pCount];
-            nuint stride = (nuint)(uint)n, wStride = (nuint)(uint)pCount;
+            nuint wStride = (nuint)(uint)pCount;
             int micro = 4 * TL.Count;
-            int t = 0;
-            for (; t < pCount; t += 4)
-            {
-                int tn = Math.Min(4, pCount - t);
-                int i = i0;
-                if (tn == 4)
-                    for (; i + micro <= i1; i += micro)
-                        Subtract4x4(ref Unsafe.Add(ref a0, Column(q0) + (nuint)i), stride, qn, ref Unsafe.Add(ref wFirst, t), wStride,
-                            ref Unsafe.Add(ref a0, Column(pLo + t) + (nuint)i));
-                int from = tn == 4 ? i : i0; // the rows past the last micro-tile, or every row of the last columns
-                for (int tt = t; tt < t + tn; tt++)
-                    for (int r = from; r < i1; r++)
-                    {
-                        double sum = 0;
-                        for (int c = 0; c < qn; c++) sum += Unsafe.Add(ref a0, Column(q0 + c) + (nuint)r) * Unsafe.Add(ref wFirst, c * pCount + tt);
-                        Unsafe.Add(ref a0, Column(pLo + tt) + (nuint)r) -= sum;
-                    }
-            }
+            int fullGroups = pCount / 4;
+            int i = i0;
+            // One micro-panel of Q (micro rows × qn columns) stays in L1 while every group of four P columns meets it.
+            for (; i + micro <= i1; i += micro)
+                for (int g = 0; g < fullGroups; g++)
+                    Add4x4(ref Unsafe.Add(ref a0, Column(q0) + (nuint)i), stride, qn, ref Unsafe.Add(ref wFirst, 4 * g), wStride,
+                        ref Unsafe.Add(ref a0, Column(pLo + 4 * g) + (nuint)i));
+            for (int t = 0; t < pCount; t++) // the rows past the last micro-panel, and every row of the columns past the last group of four
+                for (int r = t < 4 * fullGroups ? i : i0; r < i1; r++)
+                {
+                    double sum = 0;
+                    for (int c = 0; c < qn; c++) sum += Unsafe.Add(ref a0, Column(q0 + c) + (nuint)r) * Unsafe.Add(ref wFirst, c * pCount + t);
+                    Unsafe.Add(ref a0, Column(pLo + t) + (nuint)r) += sum;
+                }
         }
 
         /// <summary>A 4×4 tile of dot products of length <paramref name="length"/>, added to w (row stride ws).</summary>
@@ -202,11 +245,11 @@ public static class Orthonormalization
         }
 
         /// <summary>
-        /// P[rows, 0..3] −= Σ_c Q[rows, c]·W[c, 0..3] on a tile of 4 vectors of rows × 4 columns of P, held in
+        /// P[rows, 0..3] += Σ_c Q[rows, c]·W[c, 0..3] on a tile of 4 vectors of rows × 4 columns of P, held in
         /// registers across all qn columns of Q.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void Subtract4x4(ref double q, nuint stride, int qn, ref double w, nuint ws, ref double p)
+        static void Add4x4(ref double q, nuint stride, int qn, ref double w, nuint ws, ref double p)
         {
             nuint l = (nuint)TL.Count;
             ref double p1 = ref Unsafe.Add(ref p, stride), p2 = ref Unsafe.Add(ref p1, stride), p3 = ref Unsafe.Add(ref p2, stride);
@@ -216,16 +259,16 @@ public static class Orthonormalization
             TV r03 = TL.Load(ref p3, 0), r13 = TL.Load(ref p3, l), r23 = TL.Load(ref p3, 2 * l), r33 = TL.Load(ref p3, 3 * l);
             for (int c = 0; c < qn; c++)
             {
-                ref double qc = ref Unsafe.Add(ref q, (nuint)c * stride);
-                ref double wc = ref Unsafe.Add(ref w, (nuint)c * ws);
+                ref double qc = ref Unsafe.Add(ref q, (nuint)(uint)c * stride);
+                ref double wc = ref Unsafe.Add(ref w, (nuint)(uint)c * ws);
                 TV a0 = TL.Load(ref qc, 0), a1 = TL.Load(ref qc, l), a2 = TL.Load(ref qc, 2 * l), a3 = TL.Load(ref qc, 3 * l);
-                TV m = TL.Broadcast(-wc);
+                TV m = TL.Broadcast(wc);
                 r00 = TL.MultiplyAdd(a0, m, r00); r10 = TL.MultiplyAdd(a1, m, r10); r20 = TL.MultiplyAdd(a2, m, r20); r30 = TL.MultiplyAdd(a3, m, r30);
-                m = TL.Broadcast(-Unsafe.Add(ref wc, 1));
+                m = TL.Broadcast(Unsafe.Add(ref wc, 1));
                 r01 = TL.MultiplyAdd(a0, m, r01); r11 = TL.MultiplyAdd(a1, m, r11); r21 = TL.MultiplyAdd(a2, m, r21); r31 = TL.MultiplyAdd(a3, m, r31);
-                m = TL.Broadcast(-Unsafe.Add(ref wc, 2));
+                m = TL.Broadcast(Unsafe.Add(ref wc, 2));
                 r02 = TL.MultiplyAdd(a0, m, r02); r12 = TL.MultiplyAdd(a1, m, r12); r22 = TL.MultiplyAdd(a2, m, r22); r32 = TL.MultiplyAdd(a3, m, r32);
-                m = TL.Broadcast(-Unsafe.Add(ref wc, 3));
+                m = TL.Broadcast(Unsafe.Add(ref wc, 3));
                 r03 = TL.MultiplyAdd(a0, m, r03); r13 = TL.MultiplyAdd(a1, m, r13); r23 = TL.MultiplyAdd(a2, m, r23); r33 = TL.MultiplyAdd(a3, m, r33);
             }
             TL.Store(r00, ref p, 0); TL.Store(r10, ref p, l); TL.Store(r20, ref p, 2 * l); TL.Store(r30, ref p, 3 * l);
@@ -240,6 +283,7 @@ public static class Orthonormalization
             else Parallel.For(0, count, body);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         static double Dot(ref double x, ref double y, int length)
         {
             TV s0 = TL.Zero, s1 = TL.Zero;
@@ -255,6 +299,7 @@ public static class Orthonormalization
         }
 
         /// <summary>y += alpha·x.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         static void Axpy(double alpha, ref double x, ref double y, int length)
         {
             TV m = TL.Broadcast(alpha);
@@ -264,6 +309,7 @@ public static class Orthonormalization
             for (; i < length; i++) Unsafe.Add(ref y, i) += alpha * Unsafe.Add(ref x, i);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         static void Scale(double factor, ref double x, int length)
         {
             for (int i = 0; i < length; i++) Unsafe.Add(ref x, i) *= factor;
