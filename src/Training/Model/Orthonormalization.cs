@@ -79,15 +79,19 @@ public static class Orthonormalization
         readonly nuint stride = (nuint)(uint)stride;
         readonly int n = n;
 
-        /// <summary>Rows of one Gram pass: a panel's 128 columns of them (512 KB) stay in L2 while Q's columns meet them.</summary>
-        const int GramRows = 512;
+        /// <summary>
+        /// Rows × columns of P in one Gram pass: 512 × 64 (256 KB) stay in L2 while Q's columns meet them, 8 at a time
+        /// (32 KB, in L1). A tile is 8 columns of Q × 2 of P, so each vector loaded from L2 feeds 8 multiply–adds.
+        /// </summary>
+        const int GramRows = 512, GramColumns = 64;
         /// <summary>Rows per parallel work item of the update.</summary>
         const int UpdateRows = 256;
         /// <summary>Q columns per pass of the update: 128 of them × 32 rows (32 KB) stay in L1 across the tile's columns of P.</summary>
         const int UpdateColumns = 128;
         /// <summary>Below this many multiply–adds a product runs on the calling thread (a Parallel.For costs microseconds).</summary>
-        // The loops below are AggressiveOptimization: a one-off initialisation never gets past the JIT's first tier otherwise.
         const long ParallelWork = 1 << 18;
+
+        // The loops below are AggressiveOptimization: a one-off initialisation never gets past the JIT's first tier otherwise.
 
         nuint Column(int c) => offset + (nuint)(uint)c * stride;
 
@@ -138,35 +142,37 @@ public static class Orthonormalization
         void Gram(int qLo, int qCount, int pLo, int pCount, double[] w)
         {
             var self = this;
-            int groups = (qCount + 3) / 4;
-            int parts = (long)qCount * pCount * n < ParallelWork ? 1 : Math.Min(groups, 2 * Environment.ProcessorCount);
-            // Each part owns whole rows of w (its Q columns), so the parts never write the same sums.
+            int groups = (qCount + 7) / 8;
+            // Each part owns whole rows of w (its Q columns), so the parts never write the same sums; more parts than cores
+            // keep both cores busy to the end when another process takes one of them for a while.
+            int parts = (long)qCount * pCount * n < ParallelWork ? 1 : Math.Min(groups, 16);
             ForEach(parts, part =>
             {
                 int g0 = (int)((long)groups * part / parts), g1 = (int)((long)groups * (part + 1) / parts);
-                for (int i0 = 0; i0 < self.n; i0 += GramRows)
-                {
-                    int rows = Math.Min(GramRows, self.n - i0);
-                    for (int g = g0; g < g1; g++)
-                        self.GramTile(qLo + 4 * g, Math.Min(4, qCount - 4 * g), pLo, pCount, i0, rows, w, 4 * g * pCount);
-                }
+                for (int t0 = 0; t0 < pCount; t0 += GramColumns)
+                    for (int i0 = 0; i0 < self.n; i0 += GramRows)
+                    {
+                        int rows = Math.Min(GramRows, self.n - i0), columns = Math.Min(GramColumns, pCount - t0);
+                        for (int g = g0; g < g1; g++)
+                            self.GramTile(qLo + 8 * g, Math.Min(8, qCount - 8 * g), pLo + t0, columns, i0, rows, w, 8 * g * pCount + t0, pCount);
+                    }
             });
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void GramTile(int q0, int qn, int pLo, int pCount, int i0, int rows, double[] w, int wRow)
+        void GramTile(int q0, int qn, int pLo, int pCount, int i0, int rows, double[] w, int wFirst, int wStride)
         {
             ref double a0 = ref a[0];
             ref double q = ref Unsafe.Add(ref a0, Column(q0) + (nuint)i0);
-            ref double w0 = ref w[wRow];
+            ref double w0 = ref w[wFirst];
             int t = 0;
-            if (qn == 4)
-                for (; t + 4 <= pCount; t += 4)
-                    Dots4x4(ref q, ref Unsafe.Add(ref a0, Column(pLo + t) + (nuint)i0), stride, rows,
-                        ref Unsafe.Add(ref w0, t), (nuint)(uint)pCount);
+            if (qn == 8)
+                for (; t + 2 <= pCount; t += 2)
+                    Dots8x2(ref q, ref Unsafe.Add(ref a0, Column(pLo + t) + (nuint)i0), stride, rows,
+                        ref Unsafe.Add(ref w0, t), (nuint)(uint)wStride);
             for (; t < pCount; t++)
                 for (int c = 0; c < qn; c++)
-                    Unsafe.Add(ref w0, c * pCount + t) += Dot(ref Unsafe.Add(ref q, (nuint)(uint)c * stride),
+                    Unsafe.Add(ref w0, c * wStride + t) += Dot(ref Unsafe.Add(ref q, (nuint)(uint)c * stride),
                         ref Unsafe.Add(ref a0, Column(pLo + t) + (nuint)i0), rows);
         }
 
@@ -211,37 +217,46 @@ public static class Orthonormalization
                 }
         }
 
-        /// <summary>A 4×4 tile of dot products of length <paramref name="length"/>, added to w (row stride ws).</summary>
+        /// <summary>An 8×2 tile of dot products of length <paramref name="length"/> (Q columns × P columns), added to w (row stride ws).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void Dots4x4(ref double q, ref double p, nuint stride, int length, ref double w, nuint ws)
+        static void Dots8x2(ref double q, ref double p, nuint stride, int length, ref double w, nuint ws)
         {
             ref double q1 = ref Unsafe.Add(ref q, stride), q2 = ref Unsafe.Add(ref q1, stride), q3 = ref Unsafe.Add(ref q2, stride);
-            ref double p1 = ref Unsafe.Add(ref p, stride), p2 = ref Unsafe.Add(ref p1, stride), p3 = ref Unsafe.Add(ref p2, stride);
-            TV s00 = TL.Zero, s01 = TL.Zero, s02 = TL.Zero, s03 = TL.Zero, s10 = TL.Zero, s11 = TL.Zero, s12 = TL.Zero, s13 = TL.Zero;
-            TV s20 = TL.Zero, s21 = TL.Zero, s22 = TL.Zero, s23 = TL.Zero, s30 = TL.Zero, s31 = TL.Zero, s32 = TL.Zero, s33 = TL.Zero;
+            ref double q4 = ref Unsafe.Add(ref q3, stride), q5 = ref Unsafe.Add(ref q4, stride), q6 = ref Unsafe.Add(ref q5, stride);
+            ref double q7 = ref Unsafe.Add(ref q6, stride), p1 = ref Unsafe.Add(ref p, stride);
+            TV s00 = TL.Zero, s01 = TL.Zero, s10 = TL.Zero, s11 = TL.Zero, s20 = TL.Zero, s21 = TL.Zero, s30 = TL.Zero, s31 = TL.Zero;
+            TV s40 = TL.Zero, s41 = TL.Zero, s50 = TL.Zero, s51 = TL.Zero, s60 = TL.Zero, s61 = TL.Zero, s70 = TL.Zero, s71 = TL.Zero;
             int i = 0;
             for (; i + TL.Count <= length; i += TL.Count)
             {
                 nuint o = (nuint)i;
-                TV b0 = TL.Load(ref p, o), b1 = TL.Load(ref p1, o), b2 = TL.Load(ref p2, o), b3 = TL.Load(ref p3, o);
+                TV b0 = TL.Load(ref p, o), b1 = TL.Load(ref p1, o);
                 TV a = TL.Load(ref q, o);
-                s00 = TL.MultiplyAdd(a, b0, s00); s01 = TL.MultiplyAdd(a, b1, s01); s02 = TL.MultiplyAdd(a, b2, s02); s03 = TL.MultiplyAdd(a, b3, s03);
+                s00 = TL.MultiplyAdd(a, b0, s00); s01 = TL.MultiplyAdd(a, b1, s01);
                 a = TL.Load(ref q1, o);
-                s10 = TL.MultiplyAdd(a, b0, s10); s11 = TL.MultiplyAdd(a, b1, s11); s12 = TL.MultiplyAdd(a, b2, s12); s13 = TL.MultiplyAdd(a, b3, s13);
+                s10 = TL.MultiplyAdd(a, b0, s10); s11 = TL.MultiplyAdd(a, b1, s11);
                 a = TL.Load(ref q2, o);
-                s20 = TL.MultiplyAdd(a, b0, s20); s21 = TL.MultiplyAdd(a, b1, s21); s22 = TL.MultiplyAdd(a, b2, s22); s23 = TL.MultiplyAdd(a, b3, s23);
+                s20 = TL.MultiplyAdd(a, b0, s20); s21 = TL.MultiplyAdd(a, b1, s21);
                 a = TL.Load(ref q3, o);
-                s30 = TL.MultiplyAdd(a, b0, s30); s31 = TL.MultiplyAdd(a, b1, s31); s32 = TL.MultiplyAdd(a, b2, s32); s33 = TL.MultiplyAdd(a, b3, s33);
+                s30 = TL.MultiplyAdd(a, b0, s30); s31 = TL.MultiplyAdd(a, b1, s31);
+                a = TL.Load(ref q4, o);
+                s40 = TL.MultiplyAdd(a, b0, s40); s41 = TL.MultiplyAdd(a, b1, s41);
+                a = TL.Load(ref q5, o);
+                s50 = TL.MultiplyAdd(a, b0, s50); s51 = TL.MultiplyAdd(a, b1, s51);
+                a = TL.Load(ref q6, o);
+                s60 = TL.MultiplyAdd(a, b0, s60); s61 = TL.MultiplyAdd(a, b1, s61);
+                a = TL.Load(ref q7, o);
+                s70 = TL.MultiplyAdd(a, b0, s70); s71 = TL.MultiplyAdd(a, b1, s71);
             }
-            Span<double> sums = [TL.Sum(s00), TL.Sum(s01), TL.Sum(s02), TL.Sum(s03), TL.Sum(s10), TL.Sum(s11), TL.Sum(s12), TL.Sum(s13),
-                TL.Sum(s20), TL.Sum(s21), TL.Sum(s22), TL.Sum(s23), TL.Sum(s30), TL.Sum(s31), TL.Sum(s32), TL.Sum(s33)];
+            Span<double> sums = [TL.Sum(s00), TL.Sum(s01), TL.Sum(s10), TL.Sum(s11), TL.Sum(s20), TL.Sum(s21), TL.Sum(s30), TL.Sum(s31),
+                TL.Sum(s40), TL.Sum(s41), TL.Sum(s50), TL.Sum(s51), TL.Sum(s60), TL.Sum(s61), TL.Sum(s70), TL.Sum(s71)];
             for (; i < length; i++)
-                for (int r = 0; r < 4; r++)
-                    for (int c = 0; c < 4; c++)
-                        sums[4 * r + c] += Unsafe.Add(ref q, (nuint)r * stride + (nuint)i) * Unsafe.Add(ref p, (nuint)c * stride + (nuint)i);
-            for (int r = 0; r < 4; r++)
-                for (int c = 0; c < 4; c++)
-                    Unsafe.Add(ref w, (nuint)r * ws + (nuint)c) += sums[4 * r + c];
+                for (int r = 0; r < 8; r++)
+                    for (int c = 0; c < 2; c++)
+                        sums[2 * r + c] += Unsafe.Add(ref q, (nuint)r * stride + (nuint)i) * Unsafe.Add(ref p, (nuint)c * stride + (nuint)i);
+            for (int r = 0; r < 8; r++)
+                for (int c = 0; c < 2; c++)
+                    Unsafe.Add(ref w, (nuint)r * ws + (nuint)c) += sums[2 * r + c];
         }
 
         /// <summary>
