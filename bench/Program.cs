@@ -8,9 +8,15 @@ using GpuRnn.Bench;
 //   dotnet run -c Release --project bench -- --quick            the same with a short job and fewer windows
 //   dotnet run -c Release --project bench -- --table [--quick] [--peer torch.json] [--json out.json]
 //                                                              Stopwatch medians, one Markdown table
+//   dotnet run -c Release --project bench -- --init [--hidden 4096] [--runs 5]
+//                                                              Stopwatch medians of the initial weights' draw
 if (args.Contains("--table"))
 {
     return TableMode.Run(args);
+}
+if (args.Contains("--init"))
+{
+    return InitMode.Run(args);
 }
 
 var config = DefaultConfig.Instance

@@ -12,24 +12,28 @@ public class TutorialTrainingTests
         new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Seed = seed }, EngineKind.Scalar).Run();
 
     /// <remarks>
-    /// As in Keras, some initialisations converge more slowly: seeds 2 and 7 reach test RMSE 0.15 after 20 epochs
-    /// and 0.09 after 60. The seeds below are the first that land within 20 epochs, not hand-picked for speed.
+    /// As in Keras, the result after 20 epochs varies a lot with the seed: over 300 seeds a Keras-exact reference has
+    /// test RMSE mean 0.097, p90 0.119 and max 0.27, and some initialisations converge slowly (here seed 18 ends at
+    /// 0.18 and reaches 0.07 after 100 epochs). So no single seed is held to the ≈ 0.06 / 0.09 band:
+    /// the first five seeds (not picked) must each stay within Keras's whole spread and learn, and their median
+    /// must land in the band.
     /// </remarks>
-    [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    public void Twenty_epochs_land_in_kerass_band(int seed)
+    [Fact]
+    public void Twenty_epochs_land_in_kerass_band_over_five_seeds()
     {
-        var result = Train(seed);
-        Assert.Equal(20, result.History.Epochs.Count);
-        Assert.Equal(187 * 20, result.History.Steps);
-        Assert.InRange(result.TrainRmse, 0.01, 0.09);
-        Assert.InRange(result.TestRmse, 0.01, 0.12);
-        Assert.True(result.History.Epochs[^1].Loss < result.History.Epochs[0].Loss, "the loss should fall");
-        // Original units are the scaled error times the series' range (253.8 − 0).
-        Assert.Equal(result.TestRmse * 253.8, result.TestRmseOriginal, 1e-3);
+        var results = Enumerable.Range(1, 5).Select(Train).ToArray();
+        foreach (var result in results)
+        {
+            Assert.Equal(20, result.History.Epochs.Count);
+            Assert.Equal(187 * 20, result.History.Steps);
+            Assert.InRange(result.TestRmse, 0.01, 0.3); // Keras's worst of 300 seeds: 0.27
+            Assert.True(result.History.Epochs[^1].Loss < result.History.Epochs[0].Loss, "the loss should fall");
+            // Original units are the scaled error times the series' range (253.8 − 0).
+            Assert.Equal(result.TestRmse * 253.8, result.TestRmseOriginal, 1e-3);
+        }
+        static double Median(IEnumerable<double> values) => values.Order().ElementAt(2);
+        Assert.InRange(Median(results.Select(r => r.TrainRmse)), 0.01, 0.09);
+        Assert.InRange(Median(results.Select(r => r.TestRmse)), 0.01, 0.12);
     }
 
     [Fact]

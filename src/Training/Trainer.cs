@@ -151,13 +151,13 @@ sealed class EarlyStopping(int patience)
 public sealed class ShuffleSchedule(int seed, int count, bool shuffle)
 {
     // Shuffling draws from its own stream so that changing the initialiser never changes the batches.
-    readonly Random rng = new(unchecked(seed * 7919 + 17));
+    readonly SeededRandom rng = new(seed, RandomStream.Shuffle);
     readonly int[] order = [.. Enumerable.Range(0, count)];
 
     /// <summary>The next epoch's order (the same array, reshuffled in place).</summary>
     public int[] Next()
     {
-        if (shuffle) rng.Shuffle(order);
+        if (shuffle) rng.Shuffle(order.AsSpan());
         return order;
     }
 }

@@ -92,7 +92,8 @@ static class TrainCommand
             stdout.WriteLine(forecast.Data.Test.Count == 0
                 ? $"Test RMSE:  n/a (the test part, {series.Length - forecast.Data.Split} values, makes no window of {windowing.TimeSteps} steps)"
                 : $"Test RMSE:  {Figures.Rmse(forecast.TestRmse)} (scaled)  {Figures.Rmse(forecast.TestRmseOriginal)} ({series.Name}, original units)");
-            stdout.WriteLine($"Engine setup: {Figures.Ms(forecast.EngineSetup)} on {forecast.EngineName} (device, buffers, kernel or JIT compilation; not in the training time)");
+            stdout.WriteLine($"Engine setup: {Figures.Ms(forecast.EngineSetup)} on {forecast.EngineName} (device, buffers, kernel or JIT compilation; not in the training time); initial weights: "
+                + (job.InitialWeights is null ? $"{Figures.Ms(forecast.InitializationTime)} (orthogonal {string.Join(", ", spec.Units.Select(u => $"{u}×{u}"))})" : "loaded"));
             stdout.WriteLine($"Training time: {Figures.Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
             if (forecast.EngineName != "scalar" && !result.GetValue(noBaseline))
             {
