@@ -8,8 +8,15 @@ namespace GpuRnn.Cli.Commands;
 /// </summary>
 static class Figures
 {
-    /// <summary>An error measure: four significant digits (0.05783, 14.67, 0.0001234).</summary>
-    public static string Rmse(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+    /// <summary>An error measure: four significant digits, trailing zeros kept (0.05783, 20.60, 0.0001234, 9.870E+300).</summary>
+    public static string Rmse(double value)
+    {
+        double magnitude = Math.Abs(value);
+        if (!double.IsFinite(value) || value == 0) return value.ToString(CultureInfo.InvariantCulture);
+        if (magnitude < 1e-6 || magnitude >= 1e15) return value.ToString("0.000E+0", CultureInfo.InvariantCulture);
+        int decimals = Math.Max(0, 3 - (int)Math.Floor(Math.Log10(magnitude)));
+        return value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+    }
 
     /// <summary>A value as read from the data: exactly, in the shortest text that reads back the same.</summary>
     public static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
