@@ -8,14 +8,16 @@ namespace GpuRnn.Tests;
 /// Issue 8's fuzz test: thousands of randomly mutated CSV and model files through <c>train</c> and <c>predict</c>,
 /// in-process, from a fixed seed. Only the contract is asserted: exit 0, 1 (diverged) or 2 (refused); on 1 or 2 one
 /// line on stderr and no stack trace; and a run that fails leaves no new file. <c>GPURNN_FUZZ_COUNT</c> raises the
-/// number of cases (the default keeps CI well under a minute).
+/// number of cases and lifts the time guard (the default, 2 000 cases, takes about 15 s here).
 /// </summary>
 public class FuzzTests
 {
     const int Seed = 20261129;
     static readonly TimeSpan Budget = TimeSpan.FromSeconds(45);
 
-    static int Count => int.TryParse(Environment.GetEnvironmentVariable("GPURNN_FUZZ_COUNT"), out int n) && n > 0 ? n : 1500;
+    static int? Asked => int.TryParse(Environment.GetEnvironmentVariable("GPURNN_FUZZ_COUNT"), out int n) && n > 0 ? n : null;
+
+    static int Count => Asked ?? 2000;
 
     static readonly string BaseCsv = "Month,Sunspots,Other\n" + string.Join("\n", Enumerable.Range(0, 40).Select(i =>
         string.Create(CultureInfo.InvariantCulture, $"1749-{i % 12 + 1:00},{50 + 30 * Math.Sin(i / 3.0):F3},{i}"))) + "\n";
@@ -45,7 +47,7 @@ public class FuzzTests
         var clock = Stopwatch.StartNew();
         using var dir = new TempDir();
         int ran = 0;
-        for (; ran < Count && clock.Elapsed < Budget; ran++)
+        for (; ran < Count && (Asked is not null || clock.Elapsed < Budget); ran++) // the time guard keeps CI bounded on a slow machine
         {
             int kind = rng.Next(3);
             byte[] bytes = Mutate(rng, Encoding.UTF8.GetBytes(kind switch { 0 => BaseCsv, 1 => BaseKeras, _ => BaseModel }));

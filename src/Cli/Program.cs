@@ -41,10 +41,10 @@ public static class Program
         var root = new RootCommand("gpurnn: train Elman networks (Keras SimpleRNN + Dense) for time-series forecasting")
         {
             TrainCommand.Create(stdout, stderr),
-            PredictCommand.Create(stdout),
+            PredictCommand.Create(stdout, stderr),
             ExplainCommand.Create(stdout),
-            ForecastCommand.Create(stdout),
-            SweepCommand.Create(stdout),
+            ForecastCommand.Create(stdout, stderr),
+            SweepCommand.Create(stdout, stderr),
             DevicesCommand.Create(stdout),
         };
         OptionParsing.Apply(root);

@@ -10,7 +10,7 @@ namespace GpuRnn.Cli.Commands;
 /// <summary><c>gpurnn forecast</c>: a recursive multi-step forecast past the end of the series.</summary>
 static class ForecastCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = new SavedModelOptions();
         var data = new DataOptions();
@@ -23,20 +23,25 @@ static class ForecastCommand
         command.SetAction(result =>
         {
             string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
+            using var progress = Progress.For(stderr);
+            progress.Show("reading the model and the series…");
             var (saved, series, scaler) = model.LoadWithSeries(result, data);
             using var outputs = new FilePlan()
                 .Input("--model", result.GetValue(model.Model)).Input("--data", result.GetValue(data.Data) ?? saved.DataPath)
                 .Output("--plot", plotPath)
                 .Check();
             var forecast = Forecasting.Recursive(saved, scaler, series.Values, result.GetValue(horizon));
+            progress.Clear();
             stdout.WriteLine($"Forecast of {series.Name} for {forecast.Length} step(s) after the {series.Length} values of {series.Source}");
             stdout.WriteLine("step,index,forecast");
             for (int k = 0; k < forecast.Length; k++)
                 stdout.WriteLine($"{k + 1},{series.Length + k},{Figures.Predicted(forecast[k], scaler.Range)}");
             if (plotPath is not null)
             {
+                progress.Show("plotting…");
                 ForecastAheadPlot.Save(plotPath, series, forecast, write: outputs.Write);
                 outputs.Commit();
+                progress.Clear();
                 stdout.WriteLine($"Plot: {plotPath}");
             }
             return 0;

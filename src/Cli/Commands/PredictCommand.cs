@@ -10,7 +10,7 @@ namespace GpuRnn.Cli.Commands;
 /// <summary><c>gpurnn predict</c>: a saved model's one-step predictions over a series, in original units.</summary>
 static class PredictCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = new SavedModelOptions();
         var data = new DataOptions();
@@ -20,6 +20,8 @@ static class PredictCommand
         data.AddTo(command);
         command.SetAction(result =>
         {
+            using var progress = Progress.For(stderr);
+            progress.Show("reading the model and the series…");
             var (saved, series, scaler) = model.LoadWithSeries(result, data);
             int steps = saved.Spec.TimeSteps;
             var windows = Windowing.Make(scaler.TransformChecked(series.Values, $"{series.Source}, column '{series.Name}'"), steps, result.GetValue(stride) ?? steps);
@@ -28,6 +30,7 @@ static class PredictCommand
             engine.SetParameters(saved.Parameters);
             var predictions = engine.Predict(windows);
             int stepBetween = result.GetValue(stride) ?? steps;
+            progress.Clear();
             stdout.WriteLine("index,actual,predicted");
             for (int i = 0; i < windows.Count; i++)
             {

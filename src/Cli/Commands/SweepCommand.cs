@@ -13,7 +13,7 @@ namespace GpuRnn.Cli.Commands;
 /// <summary><c>gpurnn sweep</c>: a grid of configurations trained together, ranked by validation RMSE.</summary>
 static class SweepCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var data = new DataOptions();
         var hidden = new Option<string>("--hidden") { Description = "hidden sizes to try", DefaultValueFactory = _ => "2,3,8", HelpName = "N,N,…" };
@@ -47,14 +47,19 @@ static class SweepCommand
             using var outputs = new FilePlan().Input("--data", result.GetValue(data.Data))
                 .Output("--csv", csvPath).Output("--save-best", bestPath)
                 .Check(); // before anything is trained or printed
+            using var progress = Progress.For(stderr);
+            progress.Show($"reading {result.GetValue(data.Data) ?? "the embedded sunspots"}…");
             var series = data.Load(result);
             var runner = new SweepRunner(series, template, new WindowingOptions(SplitFraction: result.GetValue(split)), training);
             foreach (var t in grid.TimeSteps) // refuse a too-short series for any window length before training anything
                 Trainer.HoldOut(ForecastData.Prepare(series, new WindowingOptions(t, null, result.GetValue(split))).Train, training.ValidationSplit);
 
             using var trainers = new SweepTrainers(AcceleratorOption.Parse(result.GetValue(accelerator)!), withBaselines: !result.GetValue(noBaseline)); // an absent accelerator fails here, before any output
+            progress.Clear();
             stdout.WriteLine($"Sweep: {grid.Count} configurations ({grid.Hidden.Count} hidden × {grid.TimeSteps.Count} time steps × {grid.Seeds.Count} seeds × {grid.LearningRates.Count} learning rates), {training.Epochs} epochs each, on {series.Source}");
+            progress.Show($"training {grid.Count} configurations together…");
             var sweep = runner.Run(grid, trainers.Together);
+            progress.Clear();
             stdout.WriteLine($"Trained in {Figures.Ms(sweep.Elapsed)} ({sweep.TrainerName})");
             // The grid's results are the run's record: in place before the optional comparison, so Ctrl-C there loses nothing.
             outputs.Keep(csvPath, s => { using var w = new StreamWriter(s); w.Write(ToCsv(sweep)); });
@@ -63,7 +68,9 @@ static class SweepCommand
             {
                 foreach (var baseline in trainers.Baselines)
                 {
+                    progress.Show("training them one at a time, for comparison…");
                     var alone = runner.Run(grid, baseline);
+                    progress.Clear();
                     var pairs = sweep.Entries.Select(e => (e, alone.Entries.Single(a => a.Config == e.Config))).ToList();
                     float maxDifference = pairs.Max(p => p.e.Parameters.Zip(p.Item2.Parameters).Max(w => MathF.Abs(w.First - w.Second)));
                     stdout.WriteLine($"One at a time: {Figures.Ms(alone.Elapsed)} ({alone.TrainerName}); speed-up {alone.Elapsed / sweep.Elapsed:F2}×; "

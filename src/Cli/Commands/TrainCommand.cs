@@ -104,7 +104,7 @@ static class TrainCommand
                 stdout.WriteLine($"Baseline: {Figures.Ms(baseline.History.Elapsed)} on scalar (same seed and data); speed-up on {forecast.EngineName}: "
                     + $"{ratio.ToString("G3", CultureInfo.InvariantCulture)}× (scalar time / {forecast.EngineName} time)");
             }
-            progress.Show("writing the outputs…");
+            progress.Show("plotting and writing the outputs…");
             if (savePath is not null)
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data)), outputs.Write);
             if (plotPath is not null)
