@@ -1,3 +1,4 @@
+using GpuRnn.Training;
 using GpuRnn.Training.Engines;
 
 namespace GpuRnn.Bench;
@@ -29,26 +30,10 @@ public sealed class EngineSession : IDisposable
     public int Windows { get; }
     public string EngineName => engine.Name;
 
-    /// <summary>
-    /// One training epoch as the trainer runs it: the engine's own epoch when it has one (IEpochEngine, e.g. the
-    /// ILGPU epoch kernel), otherwise forward, backward and Adam for every batch.
-    /// </summary>
+    /// <summary>One training epoch exactly as the trainer runs it (<see cref="Trainer.RunEpoch"/>).</summary>
     public void Epoch()
     {
-        int batch = Workload.BatchSize;
-        if (engine is IEpochEngine epochEngine)
-        {
-            epochEngine.TrainEpoch(batch, iteration + 1, adam);
-            iteration += (Windows + batch - 1) / batch;
-            engine.TakeLossSum();
-            return;
-        }
-        for (int start = 0; start < Windows; start += batch)
-        {
-            engine.Forward(start, Math.Min(batch, Windows - start));
-            engine.Backward();
-            engine.ApplyAdam(adam.StepFor(++iteration));
-        }
+        iteration += Trainer.RunEpoch(engine, Windows, Workload.BatchSize, iteration + 1, adam);
         engine.TakeLossSum();
     }
 

@@ -156,4 +156,16 @@ public class CliTests
         Assert.Contains("Test RMSE:  n/a (the test part, 0 values, makes no window of 12 steps)", run.Out);
         Assert.DoesNotContain("NaN", run.Out);
     }
+
+    /// <summary>The scalar baseline never silently doubles a long run: about a second, scaled up, and said so.</summary>
+    [Fact]
+    public void The_baseline_is_timed_whole_when_short_and_estimated_from_a_sample_when_long()
+    {
+        var tutorial = CliRun.Of("train", "--epochs", "2", "--no-plot", "--accelerator", "fast");
+        Assert.Matches(@"Baseline: \d+\.\d ms on scalar \(same seed and data\)", tutorial.Out);
+
+        var longer = CliRun.Of("train", "--hidden", "64", "--stride", "1", "--epochs", "6", "--no-plot", "--accelerator", "fast");
+        Assert.True(longer.ExitCode == 0, longer.Err);
+        Assert.Matches(@"Baseline: ≈\d+\.\d ms on scalar, estimated from \d+ of the run's \d+ steps, timed in 1\d{3}\.\d ms \(--baseline full times it all\)", longer.Out);
+    }
 }

@@ -74,4 +74,36 @@ public class TrainingControlTests
         Assert.Equal(1, nan.ExitCode);
         Assert.Contains("diverged", nan.Err);
     }
+
+    /// <summary>The bounded baseline's sample: training stops between batches at the time limit, reports only whole
+    /// epochs, and its steps are exactly those of an unlimited run's beginning (same weights after as many steps).</summary>
+    [Fact]
+    public void A_time_limit_stops_between_batches_and_keeps_the_steps_it_took_exact()
+    {
+        var data = RandomData.Windows(new Random(4), Spec, 400);
+        using var limited = new ScalarEngine<float>(Spec);
+        limited.SetParameters(Initializers.KerasDefaults(limited.Layout, 4));
+        var history = Trainer.Fit(limited, data, new TrainingOptions { Epochs = 100_000, TimeLimit = TimeSpan.FromMilliseconds(100) });
+        Assert.True(history.StoppedByTimeLimit);
+        Assert.InRange(history.Steps, 1, 100_000 * 400 - 1);
+        Assert.Equal(history.Steps / 400, history.Epochs.Count); // whole epochs only
+
+        // The same number of steps without a limit: the weights agree bit for bit.
+        using var whole = new ScalarEngine<float>(Spec);
+        whole.SetParameters(Initializers.KerasDefaults(whole.Layout, 4));
+        whole.SetTrainingData(data);
+        var schedule = new ShuffleSchedule(1, data.Count, shuffle: true);
+        int done = 0;
+        while (done < history.Steps)
+        {
+            whole.SetOrder(schedule.Next());
+            for (int start = 0; start < data.Count && done < history.Steps; start++, done++)
+            {
+                whole.Forward(start, 1);
+                whole.Backward();
+                whole.ApplyAdam(new AdamOptions().StepFor(done + 1));
+            }
+        }
+        Assert.Equal(whole.GetParameters(), limited.GetParameters());
+    }
 }

@@ -51,9 +51,22 @@ public sealed record ForecastJob(Series Series, ModelSpec Spec, WindowingOptions
     /// <summary>Starting weights (flat, Keras order); Keras's initialisers from the seed when null.</summary>
     public float[]? InitialWeights { get; init; }
 
-    public ForecastResult Run(Action<EpochReport>? onEpoch = null)
+    /// <summary>
+    /// The series scaled and windowed, checked as training will use it (enough windows, a validation split that
+    /// leaves some on both sides): the one preparation a caller validates with and then runs on.
+    /// </summary>
+    public ForecastData Prepare()
     {
         var data = ForecastData.Prepare(Series, Windowing);
+        Trainer.CheckHoldOut(data.Train.Count, Training.ValidationSplit);
+        return data;
+    }
+
+    public ForecastResult Run(Action<EpochReport>? onEpoch = null) => Run(Prepare(), onEpoch);
+
+    /// <summary>Trains on data from <see cref="Prepare"/> (so a caller that showed or checked it does not prepare twice).</summary>
+    public ForecastResult Run(ForecastData data, Action<EpochReport>? onEpoch = null)
+    {
         var layout = new ParameterLayout(Spec.Validated());
         var init = Stopwatch.StartNew();
         var initial = InitialWeights ?? Initializers.KerasDefaults(layout, Training.Seed);

@@ -22,6 +22,10 @@ public sealed record TrainingOptions
     /// </summary>
     public int? EarlyStoppingPatience { get; init; }
 
+    /// <summary>Stop between batches once training has run this long (for timing a sample of the work, as the
+    /// baseline estimate does); the history says when it did.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
     public TrainingOptions Validated()
     {
         if (Epochs < 0) throw new GpuRnnInputException($"epochs must be 0 or more (got {Epochs})");
@@ -48,6 +52,9 @@ public sealed record TrainingHistory(IReadOnlyList<EpochReport> Epochs, TimeSpan
     public int? RestoredEpoch { get; init; }
 
     public bool StoppedEarly { get; init; }
+
+    /// <summary>Training stopped at <see cref="TrainingOptions.TimeLimit"/>, part-way through an epoch.</summary>
+    public bool StoppedByTimeLimit { get; init; }
 }
 
 /// <summary>
@@ -68,26 +75,20 @@ public static class Trainer
         var stopping = options.EarlyStoppingPatience is { } patience ? new EarlyStopping(patience) : null;
         int iteration = 0;
         var total = Stopwatch.StartNew();
+        long? deadline = options.TimeLimit is { } limit ? Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency) : null;
+        bool timedOut = false;
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             engine.SetOrder(schedule.Next());
-            // An engine that can run a whole epoch itself (e.g. in one device launch) does so: nothing here happens
-            // between batches, and TrainEpoch promises the per-batch loop's result. Per-batch host work added
-            // here later must take the loop below instead.
-            if (engine is IEpochEngine epochEngine)
+            int steps = RunEpoch(engine, train.Count, options.BatchSize, iteration + 1, options.Adam, deadline);
+            iteration += steps;
+            if (steps < StepsPerEpoch(train.Count, options.BatchSize))
             {
-                epochEngine.TrainEpoch(options.BatchSize, iteration + 1, options.Adam);
-                iteration += (train.Count + options.BatchSize - 1) / options.BatchSize;
+                engine.TakeLossSum(); // a partial epoch's loss is no epoch loss
+                timedOut = true;
+                break;
             }
-            else
-                for (int start = 0; start < train.Count; start += options.BatchSize)
-                {
-                    int count = Math.Min(options.BatchSize, train.Count - start);
-                    engine.Forward(start, count);
-                    engine.Backward();
-                    engine.ApplyAdam(options.Adam.StepFor(++iteration));
-                }
             double loss = engine.TakeLossSum() / train.Count;
             double? validationLoss = validation is null ? null : Math.Pow(Metrics.Rmse(engine.Predict(validation), validation.Y), 2);
             var report = new EpochReport(epoch, options.Epochs, loss, validationLoss, clock.Elapsed);
@@ -97,7 +98,7 @@ public static class Trainer
                 throw new TrainingDivergedException(epoch, double.IsFinite(loss) ? validationLoss!.Value : loss);
             if (stopping is not null && stopping.ShouldStop(epoch, validationLoss ?? loss, engine)) break;
         }
-        var history = new TrainingHistory(epochs, total.Elapsed, iteration);
+        var history = new TrainingHistory(epochs, total.Elapsed, iteration) { StoppedByTimeLimit = timedOut };
         if (stopping?.Best is { } best)
         {
             engine.SetParameters(best.Parameters);
@@ -106,14 +107,50 @@ public static class Trainer
         return history;
     }
 
+    /// <summary>
+    /// The one epoch loop: over the <paramref name="windowCount"/> training windows in the engine's current order, in
+    /// batches of <paramref name="batchSize"/> (the last may be short), with Adam iterations
+    /// <paramref name="firstIteration"/>, <paramref name="firstIteration"/> + 1, …. An engine that can fuse the whole
+    /// epoch (e.g. in one device launch) for this batch size does so; it promises this loop's result. Stops between
+    /// batches once <paramref name="deadline"/> (a <see cref="Stopwatch"/> timestamp) has passed. Returns the Adam
+    /// steps taken. The trainer, the benchmarks and the tests all train through here.
+    /// </summary>
+    public static int RunEpoch(IRnnEngine engine, int windowCount, int batchSize, int firstIteration, AdamOptions adam, long? deadline = null)
+    {
+        if (deadline is null && engine is IEpochEngine fused && fused.CanTrainEpoch(batchSize))
+        {
+            fused.TrainEpoch(batchSize, firstIteration, adam);
+            return StepsPerEpoch(windowCount, batchSize);
+        }
+        int steps = 0;
+        for (int start = 0; start < windowCount; start += batchSize)
+        {
+            if (deadline is { } d && Stopwatch.GetTimestamp() > d) break;
+            engine.Forward(start, Math.Min(batchSize, windowCount - start));
+            engine.Backward();
+            engine.ApplyAdam(adam.StepFor(firstIteration + steps++));
+        }
+        return steps;
+    }
+
+    public static int StepsPerEpoch(int windowCount, int batchSize) => (windowCount + batchSize - 1) / batchSize;
+
     /// <summary>Keras's <c>validation_split</c>: the last <c>n − floor(n·(1 − fraction))</c> windows, before any shuffling.</summary>
     public static (WindowSet Train, WindowSet? Validation) HoldOut(WindowSet windows, double fraction)
     {
         if (fraction <= 0) return (windows, null);
-        int keep = (int)Math.Floor(windows.Count * (1 - fraction));
-        if (keep < 1 || keep == windows.Count)
-            throw new GpuRnnInputException($"a validation split of {fraction} leaves {keep} of {windows.Count} windows for training and {windows.Count - keep} for validation; both need at least one");
+        int keep = CheckHoldOut(windows.Count, fraction);
         return (windows.Slice(0, keep), windows.Slice(keep, windows.Count - keep));
+    }
+
+    /// <summary>How many of <paramref name="count"/> windows <see cref="HoldOut"/> keeps for training; refuses a split that leaves either side empty.</summary>
+    public static int CheckHoldOut(int count, double fraction)
+    {
+        if (fraction <= 0) return count;
+        int keep = (int)Math.Floor(count * (1 - fraction));
+        if (keep < 1 || keep == count)
+            throw new GpuRnnInputException($"a validation split of {fraction} leaves {keep} of {count} windows for training and {count - keep} for validation; both need at least one");
+        return keep;
     }
 
 }

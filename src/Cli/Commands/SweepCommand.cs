@@ -52,7 +52,7 @@ static class SweepCommand
             var series = data.Load(result);
             var runner = new SweepRunner(series, template, new WindowingOptions(SplitFraction: result.GetValue(split)), training);
             foreach (var t in grid.TimeSteps) // refuse a too-short series for any window length before training anything
-                Trainer.HoldOut(ForecastData.Prepare(series, new WindowingOptions(t, null, result.GetValue(split))).Train, training.ValidationSplit);
+                Trainer.CheckHoldOut(ForecastData.Prepare(series, new WindowingOptions(t, null, result.GetValue(split))).Train.Count, training.ValidationSplit);
 
             using var trainers = new SweepTrainers(AcceleratorOption.Parse(result.GetValue(accelerator)!), withBaselines: !result.GetValue(noBaseline)); // an absent accelerator fails here, before any output
             progress.Clear();

@@ -7,6 +7,9 @@ namespace GpuRnn.Training.Engines;
 /// </summary>
 public interface IEpochEngine : IRnnEngine
 {
+    /// <summary>Whether <see cref="TrainEpoch"/> can run an epoch of this batch size (else the trainer's per-batch loop runs).</summary>
+    bool CanTrainEpoch(int batchSize);
+
     /// <summary>
     /// Trains one epoch over the windows in the current order (<see cref="IRnnEngine.SetOrder"/>), in batches of
     /// <paramref name="batchSize"/> (the last may be short), taking Adam iterations <paramref name="firstIteration"/>,

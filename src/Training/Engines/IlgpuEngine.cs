@@ -106,9 +106,6 @@ public sealed class IlgpuEngine : IEpochEngine
     /// </summary>
     public bool FastBatchKernelsHoldWhInShared => plan.BatchKernels && plan.WhInShared;
 
-    /// <summary>Whether <see cref="TrainEpoch"/> runs the one-launch epoch kernel for this batch size (KernelPlan's rule).</summary>
-    public bool UsesEpochKernel(int batchSize) => plan.UsesEpochKernel(batchSize);
-
     public void SetTrainingData(WindowSet windows)
     {
         CheckShape(windows);
@@ -194,26 +191,14 @@ public sealed class IlgpuEngine : IEpochEngine
             gradients.View, net, layer, batchStart, batchCount);
     }
 
-    /// <summary>
-    /// One epoch in one launch when KernelPlan picks the epoch kernel for this batch size; otherwise the same
-    /// Forward, Backward, ApplyAdam loop as <see cref="Trainer.Fit"/>'s per-batch path.
-    /// </summary>
+    public bool CanTrainEpoch(int batchSize) => plan.UsesEpochKernel(batchSize);
+
+    /// <summary>One epoch in one launch (the epoch kernel), where KernelPlan picks it for this batch size.</summary>
     public void TrainEpoch(int batchSize, int firstIteration, AdamOptions adam)
     {
         if (x is null || y is null || order is null) throw new InvalidOperationException("SetTrainingData first");
-        if (batchSize < 1) throw new GpuRnnInputException($"batch size must be at least 1 (got {batchSize})");
-        int batches = (windowCount + batchSize - 1) / batchSize;
-        if (!plan.UsesEpochKernel(batchSize))
-        {
-            for (int b = 0; b < batches; b++)
-            {
-                int start = b * batchSize;
-                Forward(start, Math.Min(batchSize, windowCount - start));
-                Backward();
-                ApplyAdam(adam.StepFor(firstIteration + b));
-            }
-            return;
-        }
+        if (!CanTrainEpoch(batchSize)) throw new InvalidOperationException($"the epoch kernel does not run batches of {batchSize} here; Trainer.RunEpoch takes the per-batch path");
+        int batches = Trainer.StepsPerEpoch(windowCount, batchSize);
         // α per batch from the host's own formula (float32 as Keras), so both paths step by the same bits.
         var steps = new float[batches];
         for (int b = 0; b < batches; b++) steps[b] = adam.StepFor(firstIteration + b).Alpha;
