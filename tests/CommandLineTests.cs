@@ -14,7 +14,7 @@ public class CommandLineTests
         { "decimal for a whole number", ["train", "--stride", "1.5"], "--stride takes a whole number (got '1.5')" },
         { "word for a fraction", ["train", "--split", "most"], "--split takes a number (got 'most')" },
         { "rate beyond float", ["train", "--lr", "1e40"], "--learning-rate takes a number (got '1e40')" },
-        { "unknown accelerator", ["train", "--accelerator", "warp"], "--accelerator takes one of auto, cuda, opencl, cpu, fast, scalar (got 'warp')" },
+        { "unknown accelerator", ["train", "--accelerator", "warp"], "--accelerator takes one of auto, cuda, opencl, simd, ilgpu-cpu, scalar (fast and cpu are old names for simd and ilgpu-cpu) (got 'warp')" },
         { "unknown scaling", ["train", "--scale-on", "some"], "--scale-on takes all or train (got 'some')" },
         { "number for a scaling name", ["train", "--scale-on", "1"], "--scale-on takes all or train (got '1')" },
         { "sweep word for a number", ["sweep", "--epochs", "x"], "--epochs takes a whole number (got 'x')" },
@@ -47,6 +47,7 @@ public class CommandLineTests
     [Theory]
     [InlineData("--accelerator", "SCALAR")]
     [InlineData("--accelerator", "Fast")]
+    [InlineData("--accelerator", "SIMD")]
     [InlineData("--scale-on", "TRAIN")]
     public void Enum_values_are_taken_in_any_case(string option, string value)
     {

@@ -25,14 +25,14 @@ public sealed class AcceleratorSelectionTests
     public void Auto_takes_a_gpu_when_there_is_one_and_otherwise_the_fast_cpu_engine()
     {
         using var engine = EngineFactory.Create(EngineKind.Auto, ModelSpec.Tutorial);
-        Assert.Equal(IlgpuDevices.BestGpu()?.ToString().ToLowerInvariant() ?? "fast-cpu", engine.Name);
+        Assert.Equal(IlgpuDevices.BestGpu()?.ToString().ToLowerInvariant() ?? "simd", engine.Name);
     }
 
     [Fact]
     public void The_cpu_accelerator_is_always_there()
     {
         using var engine = EngineFactory.Create(EngineKind.Cpu, ModelSpec.Tutorial);
-        Assert.Equal("cpu", engine.Name);
+        Assert.Equal("ilgpu-cpu", engine.Name);
         Assert.Contains(IlgpuDevices.List(), d => d.Kind == EngineKind.Cpu && d.Usable);
     }
 
@@ -65,9 +65,9 @@ public sealed class AcceleratorSelectionTests
         Assert.Equal("", stderr);
         Assert.Contains("Engine setup: ", stdout);
         Assert.Contains("Training time: ", stdout);
-        Assert.Contains(" on cpu (187 steps)", stdout);
+        Assert.Contains(" on ilgpu-cpu (187 steps)", stdout);
         Assert.Contains("Baseline: ", stdout);
-        Assert.Contains("speed-up on cpu: ", stdout);
+        Assert.Contains("speed-up on ilgpu-cpu: ", stdout);
 
         var (_, noBaseline, _) = Cli("train", "--accelerator", "cpu", "--epochs", "1", "--no-plot", "--no-baseline");
         Assert.DoesNotContain("Baseline: ", noBaseline);

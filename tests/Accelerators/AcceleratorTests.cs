@@ -102,7 +102,7 @@ public abstract class AcceleratorTests : AcceleratorFixture
         var job = new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(12), new TrainingOptions(), EngineKind.Scalar);
         var scalar = job.Run();
         var accelerated = (job with { Engine = Kind }).Run();
-        Assert.Equal(Kind.ToString().ToLowerInvariant(), accelerated.EngineName);
+        Assert.Equal(EngineNames.Of(Kind), accelerated.EngineName);
         Assert.InRange(Math.Abs(accelerated.TrainRmse - scalar.TrainRmse), 0, 1e-4);
         Assert.InRange(Math.Abs(accelerated.TestRmse - scalar.TestRmse), 0, 1e-4);
     }

@@ -17,7 +17,7 @@ public sealed class FastCpuTrainingTests
     {
         var scalar = Tutorial(EngineKind.Scalar);
         var fast = Tutorial(EngineKind.Fast);
-        Assert.Equal("fast-cpu", fast.EngineName);
+        Assert.Equal("simd", fast.EngineName);
         Assert.Equal(20, fast.History.Epochs.Count);
         Assert.InRange(Math.Abs(scalar.TrainRmse - fast.TrainRmse), 0, 1e-4);
         Assert.InRange(Math.Abs(scalar.TestRmse - fast.TestRmse), 0, 1e-4);

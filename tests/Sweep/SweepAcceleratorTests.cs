@@ -16,22 +16,33 @@ public sealed class SweepAcceleratorTests
         var run = CliRun.Of([.. SmallGrid, "--accelerator", "cpu", "--csv", dir.File("s.csv")]);
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Trained in ", run.Out);
-        Assert.Contains("(cpu accelerator (CPUAccelerator): every model of a group in the same launches)", run.Out);
-        Assert.Matches(@"\(cpu accelerator \(CPUAccelerator\), one model at a time\); speed-up \d+\.\d\d×; identical weights", run.Out);
+        Assert.Contains("(ilgpu-cpu accelerator (CPUAccelerator): every model of a group in the same launches)", run.Out);
+        Assert.Matches(@"\(ilgpu-cpu accelerator \(CPUAccelerator\), one model at a time\); speed-up \d+\.\d\d×; identical weights", run.Out);
         Assert.Matches(@"\(scalar, one model at a time\); speed-up \d+\.\d\d×; (identical weights|weights differ by at most \d)", run.Out);
         Assert.Equal(3, File.ReadAllLines(dir.File("s.csv")).Length);
     }
 
     [Theory]
-    [InlineData("fast")]
-    [InlineData("scalar")]
-    public void Cpu_engines_train_the_group_in_simd_lanes(string accelerator)
+    [InlineData("simd")]
+    [InlineData("fast")] // the old name of simd
+    public void The_simd_engine_trains_the_group_in_simd_lanes(string accelerator)
     {
         using var dir = new TempDir();
         var run = CliRun.Of([.. SmallGrid, "--accelerator", accelerator, "--csv", dir.File("s.csv"), "--no-baseline"]);
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("(lanes engine: ", run.Out);
         Assert.DoesNotContain("One at a time", run.Out);
+    }
+
+    /// <summary>scalar means the reference engine, one model at a time (it once meant the SIMD lanes).</summary>
+    [Fact]
+    public void Scalar_trains_on_the_scalar_engine()
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of([.. SmallGrid, "--accelerator", "scalar", "--csv", dir.File("s.csv")]);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("(scalar, one model at a time)", run.Out);
+        Assert.DoesNotContain("lanes", run.Out);
     }
 
     [Theory]

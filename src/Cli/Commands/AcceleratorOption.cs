@@ -3,34 +3,25 @@ using GpuRnn.Training.Engines;
 
 namespace GpuRnn.Cli.Commands;
 
-/// <summary><c>--accelerator auto|cuda|opencl|cpu|fast|scalar</c>: which engine trains (names in any case).</summary>
+/// <summary><c>--accelerator auto|cuda|opencl|simd|ilgpu-cpu|scalar</c> (names in any case; <c>fast</c> and <c>cpu</c> still work).</summary>
 static class AcceleratorOption
 {
-    static readonly Dictionary<string, EngineKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["auto"] = EngineKind.Auto,
-        ["cuda"] = EngineKind.Cuda,
-        ["opencl"] = EngineKind.OpenCL,
-        ["cpu"] = EngineKind.Cpu,
-        ["fast"] = EngineKind.Fast,
-        ["scalar"] = EngineKind.Scalar,
-    };
-
     public static Option<string> Create()
     {
         var option = new Option<string>("--accelerator")
         {
-            Description = "auto (CUDA, else an OpenCL GPU, else the fast CPU engine), cuda, opencl, cpu (ILGPU's CPU accelerator, a simulator), fast (multi-threaded SIMD CPU engine) or scalar (the reference engine)",
+            Description = string.Join("; ", new[] { EngineKind.Auto, EngineKind.Cuda, EngineKind.OpenCL, EngineKind.Fast, EngineKind.Cpu, EngineKind.Scalar }
+                .Select(k => $"{EngineNames.Of(k)}: {EngineNames.Meaning(k)}")) + $". Old names: fast = simd, cpu = ilgpu-cpu",
             DefaultValueFactory = _ => "auto",
         };
         option.Validators.Add(r =>
         {
             if (r.Tokens.Count == 0) return; // the default
             string text = r.Tokens[^1].Value;
-            if (!Kinds.ContainsKey(text.Trim())) r.AddError($"--accelerator takes one of {string.Join(", ", Kinds.Keys)} (got '{text}')");
+            if (EngineNames.Parse(text) is null) r.AddError($"--accelerator takes one of {EngineNames.Choices} (got '{text}')");
         });
         return option;
     }
 
-    public static EngineKind Parse(string text) => Kinds[text.Trim()];
+    public static EngineKind Parse(string text) => EngineNames.Parse(text) ?? throw new ArgumentException($"not an accelerator: {text}");
 }

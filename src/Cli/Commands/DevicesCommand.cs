@@ -14,15 +14,15 @@ static class DevicesCommand
         {
             var reports = IlgpuDevices.List();
             foreach (var d in reports)
-                stdout.WriteLine($"{d.Kind.ToString().ToLowerInvariant(),-7} {d.Name}: {Memory(d.MemoryBytes)}, "
+                stdout.WriteLine($"{EngineNames.Of(d.Kind),-9} {d.Name}: {Memory(d.MemoryBytes)}, "
                     + $"max group {d.MaxGroupSize}, warp {d.WarpSize}{(d.Usable ? "" : $" — unusable: {d.Problem}")}");
             foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL })
                 if (!reports.Any(d => d.Kind == kind && d.Usable))
-                    stdout.WriteLine($"{kind.ToString().ToLowerInvariant(),-7} {IlgpuDevices.WhyNone(kind)}");
-            stdout.WriteLine($"fast    the multi-threaded SIMD CPU engine: {Environment.ProcessorCount} core(s), {System.Numerics.Vector<float>.Count} float lanes");
-            stdout.WriteLine("scalar  the single-threaded reference engine");
+                    stdout.WriteLine($"{EngineNames.Of(kind),-9} {IlgpuDevices.WhyNone(kind)}");
+            stdout.WriteLine($"simd      {EngineNames.Meaning(EngineKind.Fast)}: {Environment.ProcessorCount} core(s), {System.Numerics.Vector<float>.Count} float lanes (old name: fast)");
+            stdout.WriteLine($"scalar    {EngineNames.Meaning(EngineKind.Scalar)}");
             var best = IlgpuDevices.BestGpu();
-            stdout.WriteLine($"auto    trains on {(best is { } gpu ? gpu.ToString().ToLowerInvariant() : "the fast CPU engine (no usable GPU)")}");
+            stdout.WriteLine($"auto      trains on {(best is { } gpu ? EngineNames.Of(gpu) : "simd, the SIMD CPU engine (no usable GPU)")}");
             return 0;
         });
         return command;

@@ -46,7 +46,7 @@ public sealed class IlgpuEngine : IEpochEngine
         {
             var devices = IlgpuDevices.DevicesOf(context, kind);
             if (devices.Count == 0) throw new GpuRnnInputException(IlgpuDevices.WhyNone(kind));
-            return new IlgpuEngine(context, devices[0], kind.ToString().ToLowerInvariant(), spec, kernels);
+            return new IlgpuEngine(context, devices[0], EngineNames.Of(kind), spec, kernels);
         }
         catch
         {

@@ -68,7 +68,7 @@ public sealed class IlgpuGroupTrainer : IGroupTrainer, IDisposable
         ? $"{KindName} accelerator ({accelerator.Name}): every model of a group in the same launches"
         : $"{KindName} accelerator ({accelerator.Name}), one model at a time";
 
-    string KindName => kind.ToString().ToLowerInvariant();
+    string KindName => EngineNames.Of(kind);
 
     public IReadOnlyList<float[]> Train(ModelSpec spec, WindowSet train, IReadOnlyList<GroupMember> members, TrainingOptions common)
     {

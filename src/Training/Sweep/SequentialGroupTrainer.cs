@@ -7,7 +7,7 @@ namespace GpuRnn.Training.Sweep;
 /// <summary>The baseline a sweep is compared with: each model trained alone, one after another, on one engine kind.</summary>
 public sealed class SequentialGroupTrainer(EngineKind kind) : IGroupTrainer
 {
-    public string Name => $"{kind.ToString().ToLowerInvariant()}, one model at a time";
+    public string Name => $"{EngineNames.Of(kind)}, one model at a time";
 
     public bool TrainsGroupsConcurrently => false;
 

@@ -46,7 +46,7 @@ public sealed class FastCpuEngine : IRnnEngine
         HotMethods.EnsureCompiled();
     }
 
-    public string Name => "fast-cpu";
+    public string Name => EngineNames.Of(EngineKind.Fast);
     public ModelSpec Spec { get; }
     public ParameterLayout Layout { get; }
 
