@@ -119,4 +119,20 @@ public class ModelTests
         Assert.Equal(output[0], byHand.Output[0], 12);
         Assert.Contains("agree: yes", CliRun.Of("explain", "--units", string.Join(",", units), "--activation", activation.ToKeras()).Out);
     }
+
+    /// <summary>A saved model says how it was trained; files written before that still load, with no record.</summary>
+    [Fact]
+    public void A_saved_model_records_how_it_was_trained()
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("train", "--seed", "7", "--lr", "0.003", "--epochs", "4", "--batch-size", "2", "--validation-split", "0.25",
+            "--no-shuffle", "--no-plot", "--no-baseline", "--save", dir.File("m.json"));
+        Assert.True(run.ExitCode == 0, run.Err);
+        var saved = ModelFile.Load(dir.File("m.json"));
+        Assert.Equal(new TrainingRecord(7, 0.003f, 4, 4, 2, 0.25, false), saved.Training);
+
+        var predicted = CliRun.Of("predict", "--model", dir.File("m.json")); // the record changes nothing else
+        Assert.Equal(0, predicted.ExitCode);
+        Assert.Null(ModelFile.Load(System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures/model-v1-indented.json")).Training);
+    }
 }

@@ -1,3 +1,4 @@
+using GpuRnn.Training.Engines.FastCpu;
 using Xunit;
 using GpuRnn.Training;
 using GpuRnn.Training.Data;

@@ -79,7 +79,9 @@ static class SweepCommand
                 WriteTable(stdout, sweep, result.GetValue(top));
                 if (bestPath is not null)
                 {
-                    ModelFile.Save(bestPath, new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data)), outputs.Write);
+                    var b = sweep.Best.Config; // trained as the sweep trains every model: its options with this seed and rate, all epochs
+                    var record = new TrainingRecord(b.Seed, b.LearningRate, training.Epochs, training.Epochs, training.BatchSize, training.ValidationSplit, training.Shuffle);
+                    ModelFile.Save(bestPath, new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data), record), outputs.Write);
                     outputs.Commit();
                     stdout.WriteLine($"Best model: {bestPath}");
                 }

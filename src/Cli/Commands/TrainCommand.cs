@@ -120,7 +120,8 @@ static class TrainCommand
             }
             progress.Show("plotting and writing the outputs…");
             if (savePath is not null)
-                ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data)), outputs.Write);
+                ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data),
+                    TrainingRecord.Of(training, forecast.History)), outputs.Write);
             if (plotPath is not null)
                 ForecastPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: outputs.Write);
             bool lossPlotted = lossPlotPath is not null && forecast.History.Epochs.Count > 0;

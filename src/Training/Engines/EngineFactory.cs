@@ -1,3 +1,4 @@
+using GpuRnn.Training.Engines.FastCpu;
 using GpuRnn.Training.Engines.Ilgpu;
 using GpuRnn.Training.Model;
 

@@ -5,7 +5,7 @@ public enum EngineKind
 {
     Auto,
     Scalar,
-    /// <summary>The multi-threaded, vectorised float32 CPU engine (<see cref="FastCpuEngine"/>).</summary>
+    /// <summary>The multi-threaded, vectorised float32 CPU engine (<see cref="FastCpu.FastCpuEngine"/>).</summary>
     Fast,
     Cpu,
     Cuda,

@@ -10,7 +10,19 @@ namespace GpuRnn.Training.Model;
 /// A trained model as saved on disk: its spec, its weights, the scaler fitted on its data, and where that data came
 /// from (the CSV's full path, or null for the embedded sunspots; and the column), so predict and forecast default to it.
 /// </summary>
-public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler? Scaler, string? Column = null, string? DataPath = null);
+public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler? Scaler, string? Column = null, string? DataPath = null,
+    TrainingRecord? Training = null);
+
+/// <summary>
+/// How a saved model was trained, so a result can be reproduced or compared: the seed, Adam's learning rate, the
+/// epochs asked for and run, the batch size, the validation split and whether the windows were shuffled. Files
+/// written before it existed load without one.
+/// </summary>
+public sealed record TrainingRecord(int Seed, float LearningRate, int Epochs, int EpochsRun, int BatchSize, double ValidationSplit, bool Shuffle)
+{
+    public static TrainingRecord Of(TrainingOptions options, TrainingHistory history) =>
+        new(options.Seed, options.Adam.LearningRate, options.Epochs, history.Epochs.Count, options.BatchSize, options.ValidationSplit, options.Shuffle);
+}
 
 /// <summary>
 /// Reads and writes models as JSON. The weights are a list of nested lists in Keras's <c>get_weights()</c> order
@@ -37,6 +49,9 @@ public static class ModelFile
             if (model.Scaler is { } s) w.Write($",\n  \"scaler\": {{\"min\": {Number(s.Min)}, \"max\": {Number(s.Max)}}}");
             if (model.Column is { } c) w.Write($",\n  \"column\": {Text(c)}");
             if (model.DataPath is { } d) w.Write($",\n  \"data\": {Text(Path.GetFullPath(d))}");
+            if (model.Training is { } t)
+                w.Write(string.Create(CultureInfo.InvariantCulture, $",\n  \"training\": {{\"seed\": {t.Seed}, \"learning_rate\": {t.LearningRate:R}, \"epochs\": {t.Epochs}, "
+                    + $"\"epochs_run\": {t.EpochsRun}, \"batch_size\": {t.BatchSize}, \"validation_split\": {Number(t.ValidationSplit)}, \"shuffle\": {(t.Shuffle ? "true" : "false")}}}"));
             w.Write("\n}\n");
         });
     }
@@ -86,6 +101,7 @@ public static class ModelFile
         float[]? weights = null;
         bool weightsLater = false;
         MinMaxScaler? scaler = null;
+        TrainingRecord? training = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (json.Next("the model"); json.Token == JsonTokenType.PropertyName; json.Next("the model"))
         {
@@ -120,6 +136,9 @@ public static class ModelFile
                 case "data":
                     data = ReadText(json, name, path);
                     break;
+                case "training":
+                    training = ReadTraining(json, path);
+                    break;
                 default:
                     json.SkipValue();
                     break;
@@ -130,7 +149,7 @@ public static class ModelFile
         if (modelSpec is null) throw new GpuRnnInputException($"{path}: no \"spec\"");
         if (weightsLater) weights = ReadWeightsAgain(path, size, modelSpec);
         if (weights is null) throw new GpuRnnInputException($"{path}: no \"weights\"");
-        return new SavedModel(modelSpec, weights, scaler, column, data);
+        return new SavedModel(modelSpec, weights, scaler, column, data, training);
     }
 
     static JsonStream OpenAtFirstToken(string path)
@@ -245,5 +264,35 @@ public static class ModelFile
         if (lo > hi)
             throw new GpuRnnInputException(string.Create(CultureInfo.InvariantCulture, $"{path}: scaler \"min\" ({lo}) is above its \"max\" ({hi})"));
         return new MinMaxScaler(lo, hi);
+    }
+
+    /// <summary>The "training" record: an object of finite numbers (and a boolean "shuffle"); unknown fields are skipped.</summary>
+    static TrainingRecord ReadTraining(JsonStream json, string path)
+    {
+        if (json.Token != JsonTokenType.StartObject) throw new GpuRnnInputException($"{path}: \"training\" is {json.Describe()}, not an object");
+        var numbers = new Dictionary<string, double>();
+        bool shuffle = true;
+        for (json.Next("\"training\""); json.Token == JsonTokenType.PropertyName; json.Next("\"training\""))
+        {
+            string name = json.Text!;
+            json.Next($"\"{name}\"");
+            if (name == "shuffle")
+            {
+                if (json.Token is not (JsonTokenType.True or JsonTokenType.False))
+                    throw new GpuRnnInputException($"{path}: training \"shuffle\" is {json.Describe()}, not true or false");
+                shuffle = json.Token == JsonTokenType.True;
+            }
+            else if (name is "seed" or "learning_rate" or "epochs" or "epochs_run" or "batch_size" or "validation_split")
+            {
+                if (json.Token != JsonTokenType.Number || !json.TryDouble(out double v))
+                    throw new GpuRnnInputException($"{path}: training \"{name}\" is {json.Describe()}, not a finite number");
+                numbers[name] = v;
+            }
+            else json.SkipValue();
+        }
+        int Count(string name) => numbers.TryGetValue(name, out double v) && v == Math.Floor(v) && Math.Abs(v) <= int.MaxValue ? (int)v
+            : throw new GpuRnnInputException($"{path}: training \"{name}\" must be a whole number");
+        return new TrainingRecord(Count("seed"), numbers.TryGetValue("learning_rate", out double lr) ? (float)lr : throw new GpuRnnInputException($"{path}: training needs \"learning_rate\""),
+            Count("epochs"), Count("epochs_run"), Count("batch_size"), numbers.GetValueOrDefault("validation_split"), shuffle);
     }
 }

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Model;
 
-namespace GpuRnn.Training.Engines;
+namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
 /// The fast CPU engine, float32. Windows run <see cref="LaneBatch.Width"/> at a time in SIMD lanes (see

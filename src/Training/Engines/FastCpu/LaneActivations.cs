@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using GpuRnn.Training.Model;
 
-namespace GpuRnn.Training.Engines;
+namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
 /// Activations and their derivatives on whole vectors of lanes (one lane per window), so that a batch of windows

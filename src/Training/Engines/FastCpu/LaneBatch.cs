@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace GpuRnn.Training.Engines;
+namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
 /// A batch laid out lane-major: windows are taken <see cref="Width"/> at a time (a block) and every value of a

@@ -1,6 +1,6 @@
 using GpuRnn.Training.Model;
 
-namespace GpuRnn.Training.Engines;
+namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>The model's sizes and where each weight tensor starts in the flat Keras-order vector, read once.</summary>
 sealed class LaneGeometry

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace GpuRnn.Training.Engines;
+namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
 /// The three matrix products of the lane-major recurrence, register-blocked: each loaded vector feeds several

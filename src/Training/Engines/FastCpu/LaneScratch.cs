@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace GpuRnn.Training.Engines;
+namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
 /// BPTT's working rows for one chunk of a batch, allocated once: a chunk is run by one thread at a time, so its
