@@ -178,22 +178,6 @@ public abstract class FastKernelTests : AcceleratorFixture
         Assert.False(reference.CanTrainEpoch(1));
     }
 
-    [Fact]
-    public void Wh_fits_a_48_KB_group_up_to_hidden_100_and_the_vectors_alone_far_beyond()
-    {
-        const int bytes = 48 * 1024;
-        Assert.True(KernelPlan.RecurrenceSharedFloats(Layer(100), whInShared: true) * sizeof(float) <= bytes);
-        Assert.False(KernelPlan.RecurrenceSharedFloats(Layer(128), whInShared: true) * sizeof(float) <= bytes);
-        Assert.True(KernelPlan.RecurrenceSharedFloats(Layer(4096), whInShared: false) * sizeof(float) <= bytes);
-        Assert.Equal(3 * 128, KernelPlan.RecurrenceSharedFloats(Layer(128), whInShared: false));
-    }
-
-    static GpuRnn.Kernels.LayerShape Layer(int units)
-    {
-        var spec = new ModelSpec(1, [units], 1, Activation.Tanh, Activation.Linear, 2);
-        return new KernelShapes(spec, new ParameterLayout(spec)).Layers[0];
-    }
-
     void AssertAllClose(IRnnEngine[] engines, Func<IRnnEngine, float[]> read, string what)
     {
         var expected = read(engines[0]);
@@ -225,4 +209,24 @@ public sealed class OpenClFastKernelTests : FastKernelTests
     protected override EngineKind Kind => EngineKind.OpenCL;
 
     protected override float Tolerance => 1e-3f;
+}
+
+/// <summary>KernelPlan's sizing rule: plain arithmetic, no device, so it runs once rather than in every accelerator fixture.</summary>
+public sealed class KernelPlanSizingTests
+{
+    [Fact]
+    public void Wh_fits_a_48_KB_group_up_to_hidden_100_and_the_vectors_alone_far_beyond()
+    {
+        const int bytes = 48 * 1024;
+        Assert.True(KernelPlan.RecurrenceSharedFloats(Layer(100), whInShared: true) * sizeof(float) <= bytes);
+        Assert.False(KernelPlan.RecurrenceSharedFloats(Layer(128), whInShared: true) * sizeof(float) <= bytes);
+        Assert.True(KernelPlan.RecurrenceSharedFloats(Layer(4096), whInShared: false) * sizeof(float) <= bytes);
+        Assert.Equal(3 * 128, KernelPlan.RecurrenceSharedFloats(Layer(128), whInShared: false));
+    }
+
+    static GpuRnn.Kernels.LayerShape Layer(int units)
+    {
+        var spec = new ModelSpec(1, [units], 1, Activation.Tanh, Activation.Linear, 2);
+        return new KernelShapes(spec, new ParameterLayout(spec)).Layers[0];
+    }
 }

@@ -91,9 +91,6 @@ public sealed class IlgpuEngine : IEpochEngine
     public ModelSpec Spec { get; }
     public ParameterLayout Layout { get; }
 
-    /// <summary>The device ILGPU runs on, e.g. "CPUAccelerator" or the GPU's name.</summary>
-    public string DeviceName => accelerator.Name;
-
     /// <summary>Whether Forward, Backward and Predict run the fast batch kernels (KernelPlan's rule).</summary>
     public bool UsesFastBatchKernels => plan.BatchKernels;
 
