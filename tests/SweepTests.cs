@@ -106,4 +106,27 @@ public class SweepTests
         Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.False(File.Exists(dir.File("s.csv")));
     }
+
+    /// <summary>The bounded comparison: with no time to spare it trains one model, which equals the sweep's, and
+    /// scales its time to the grid; with no budget it trains every model of the grid.</summary>
+    [Fact]
+    public void The_one_at_a_time_comparison_samples_within_its_budget_and_estimates_the_rest()
+    {
+        var runner = Runner();
+        var trainer = new SequentialGroupTrainer(EngineKind.Scalar);
+        var sweep = runner.Run(Grid, trainer);
+
+        var sample = runner.TrainAlone(Grid, trainer, TimeSpan.Zero);
+        Assert.Single(sample.Weights);
+        Assert.False(sample.IsWholeGrid);
+        Assert.Equal(sample.Elapsed * Grid.Count, sample.Estimate);
+        var (config, weights) = sample.Weights.Single();
+        Assert.Equal(sweep.Entries.Single(e => e.Config == config).Parameters, weights);
+
+        var whole = runner.TrainAlone(Grid, trainer, budget: null);
+        Assert.True(whole.IsWholeGrid);
+        Assert.Equal(Grid.Count, whole.Weights.Count);
+        Assert.Equal(whole.Elapsed, whole.Estimate);
+        foreach (var e in sweep.Entries) Assert.Equal(e.Parameters, whole.Weights[e.Config]);
+    }
 }

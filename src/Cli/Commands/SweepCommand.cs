@@ -30,10 +30,11 @@ static class SweepCommand
         var saveBest = new Option<string?>("--save-best") { Description = "save the best model (as 'train --save' does)", HelpName = "FILE" };
         var top = new Option<int>("--top") { Description = "rows of the table to print", DefaultValueFactory = _ => 10 };
         var noBaseline = new Option<bool>("--no-baseline") { Description = "skip timing the same grid one model at a time" };
+        var baselineMode = BaselineOption.Create("the same grid one model at a time");
         var accelerator = AcceleratorOption.Create();
         var command = new Command("sweep", "Train a grid of configurations (hidden sizes × time steps × seeds × learning rates) at once and rank them by validation RMSE");
         data.AddTo(command);
-        foreach (var o in new Option[] { hidden, steps, seeds, rates, activation, outputActivation, epochs, batchSize, split, validationSplit, csv, saveBest, top, noBaseline, accelerator })
+        foreach (var o in new Option[] { hidden, steps, seeds, rates, activation, outputActivation, epochs, batchSize, split, validationSplit, csv, saveBest, top, noBaseline, baselineMode, accelerator })
             command.Options.Add(o);
         command.SetAction(result =>
         {
@@ -69,12 +70,9 @@ static class SweepCommand
                 foreach (var baseline in trainers.Baselines)
                 {
                     progress.Show("training them one at a time, for comparison…");
-                    var alone = runner.Run(grid, baseline);
+                    var alone = runner.TrainAlone(grid, baseline, BaselineOption.BudgetOf(result, baselineMode));
                     progress.Clear();
-                    var pairs = sweep.Entries.Select(e => (e, alone.Entries.Single(a => a.Config == e.Config))).ToList();
-                    float maxDifference = pairs.Max(p => p.e.Parameters.Zip(p.Item2.Parameters).Max(w => MathF.Abs(w.First - w.Second)));
-                    stdout.WriteLine($"One at a time: {Figures.Ms(alone.Elapsed)} ({alone.TrainerName}); speed-up {alone.Elapsed / sweep.Elapsed:F2}×; "
-                        + (maxDifference == 0 ? "identical weights" : $"weights differ by at most {maxDifference:G3}"));
+                    stdout.WriteLine(ComparisonLine(sweep, alone));
                 }
                 WriteTable(stdout, sweep, result.GetValue(top));
                 if (bestPath is not null)
@@ -113,4 +111,16 @@ static class SweepCommand
         return text.ToString();
     }
 
+    /// <summary>The grid one model at a time beside the sweep: timed whole, or estimated from the models it timed; and
+    /// how far those models' weights are from the sweep's.</summary>
+    static string ComparisonLine(SweepResult sweep, AloneSample alone)
+    {
+        float maxDifference = alone.Weights.Max(a => sweep.Entries.Single(e => e.Config == a.Key).Parameters.Zip(a.Value).Max(w => MathF.Abs(w.First - w.Second)));
+        string weights = maxDifference == 0 ? "identical weights" : $"weights differ by at most {maxDifference.ToString("G3", CultureInfo.InvariantCulture)}";
+        string ratio = (alone.Estimate / sweep.Elapsed).ToString("F2", CultureInfo.InvariantCulture);
+        return alone.IsWholeGrid
+            ? $"One at a time: {Figures.Ms(alone.Elapsed)} ({alone.TrainerName}); speed-up {ratio}×; {weights}"
+            : $"One at a time: ≈{Figures.Ms(alone.Estimate)} ({alone.TrainerName}), estimated from {alone.Weights.Count} of {alone.GridCount} models "
+              + $"timed in {Figures.Ms(alone.Elapsed)} (--baseline full times them all); speed-up ≈{ratio}×; {weights} on those {alone.Weights.Count}";
+    }
 }

@@ -14,9 +14,6 @@ static class TrainCommand
 {
     public const string DefaultPlot = "forecast.png";
 
-    /// <summary>Scalar training time spent on the baseline estimate (plus the epoch in progress when it runs out).</summary>
-    public static readonly TimeSpan BaselineBudget = TimeSpan.FromSeconds(1);
-
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var data = new DataOptions();
@@ -40,16 +37,7 @@ static class TrainCommand
         var earlyStopping = new Option<int?>("--early-stopping") { Description = "stop after this many epochs without a better validation (else training) loss, and keep the best epoch's weights", HelpName = "PATIENCE" };
         var accelerator = AcceleratorOption.Create();
         var noBaseline = new Option<bool>("--no-baseline") { Description = "do not time the scalar CPU engine on the same work for comparison" };
-        var baselineMode = new Option<string>("--baseline")
-        {
-            Description = "how to time the scalar baseline: 'estimate' (about one second of the same training on the scalar engine, scaled to the whole run) or 'full' (all of it)",
-            DefaultValueFactory = _ => "estimate",
-        };
-        baselineMode.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && r.Tokens[^1].Value.Trim().ToLowerInvariant() is not ("estimate" or "full"))
-                r.AddError($"--baseline takes estimate or full (got '{r.Tokens[^1].Value}')");
-        });
+        var baselineMode = BaselineOption.Create("the same training on the scalar engine (the speed-up's baseline)");
 
         var command = new Command("train", "Train SimpleRNN + Dense on a series and report train/test RMSE (defaults: the tutorial's sunspots model)");
         data.AddTo(command);
@@ -111,9 +99,8 @@ static class TrainCommand
             {
                 // The baseline must not silently double a long run: by default it times about a second of the same
                 // training on the scalar engine and scales that to the whole run, and says so.
-                bool full = result.GetValue(baselineMode)!.Trim().Equals("full", StringComparison.OrdinalIgnoreCase);
                 progress.Show("timing the same training on the scalar engine…");
-                var sample = job with { Engine = EngineKind.Scalar, Training = training with { TimeLimit = full ? null : BaselineBudget } };
+                var sample = job with { Engine = EngineKind.Scalar, Training = training with { TimeLimit = BaselineOption.BudgetOf(result, baselineMode) } };
                 var baseline = sample.Run(prepared).History;
                 progress.Clear();
                 stdout.WriteLine(BaselineLine(baseline, forecast.History, forecast.EngineName));

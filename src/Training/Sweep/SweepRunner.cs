@@ -12,6 +12,15 @@ namespace GpuRnn.Training.Sweep;
 /// </summary>
 public sealed record SweepEntry(SweepConfig Config, ModelSpec Spec, float[] Parameters, double TrainRmse, double ValidationRmse, double TestRmse);
 
+/// <summary>Configurations trained one at a time (all of the grid, or a timed sample of it) and how long they took.</summary>
+public sealed record AloneSample(IReadOnlyDictionary<SweepConfig, float[]> Weights, TimeSpan Elapsed, int GridCount, string TrainerName)
+{
+    public bool IsWholeGrid => Weights.Count == GridCount;
+
+    /// <summary>The time the whole grid would take one at a time: measured, or the sample's time per model times the grid's size.</summary>
+    public TimeSpan Estimate => IsWholeGrid ? Elapsed : Elapsed / Weights.Count * GridCount;
+}
+
 /// <summary>A whole sweep: entries sorted by validation RMSE (best first) and the time the training took.</summary>
 public sealed record SweepResult(IReadOnlyList<SweepEntry> Entries, MinMaxScaler Scaler, TimeSpan Elapsed, string TrainerName)
 {
@@ -27,20 +36,8 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
 {
     public SweepResult Run(SweepGrid grid, IGroupTrainer trainer)
     {
-        grid.Validated();
-        if (!(training.ValidationSplit > 0)) throw new GpuRnnInputException("a sweep ranks by validation RMSE: give a validation split above 0");
-        var groups = grid.Configs().GroupBy(c => (c.Hidden, c.TimeSteps)).Select(shape =>
-        {
-            var data = ForecastData.Prepare(series, windowing with { TimeSteps = shape.Key.TimeSteps });
-            var (fit, validation) = Trainer.HoldOut(data.Train, training.ValidationSplit);
-            var spec = (template with { Units = [shape.Key.Hidden], TimeSteps = shape.Key.TimeSteps }).Validated();
-            return new Group(spec, data, fit, validation!, shape.ToList());
-        }).ToList();
-        var common = training with { ValidationSplit = 0 };
-        // One tiny untimed run per shape first, so that JIT or kernel compilation stays out of the timed region.
-        foreach (var g in groups)
-            trainer.Train(g.Spec, g.Fit.Slice(0, Math.Min(g.Fit.Count, 2)), [g.Members[0]], common with { Epochs = 1 });
-
+        var groups = Groups(grid);
+        var common = WarmUp(groups, trainer);
         var trained = new IReadOnlyList<float[]>[groups.Count];
         var clock = Stopwatch.StartNew();
         if (trainer.TrainsGroupsConcurrently)
@@ -65,6 +62,48 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
         var scaler = groups[0].Data.Scaler; // fitted on the series or its training part: the same for every window length
         var sorted = entries.OrderBy(e => double.IsNaN(e.ValidationRmse) ? double.MaxValue : e.ValidationRmse).ToList();
         return new SweepResult(sorted, scaler, clock.Elapsed, trainer.Name);
+    }
+
+    /// <summary>
+    /// The one-at-a-time comparison, within a time budget: configurations are trained alone (one member per call),
+    /// taking one from each shape in turn, until <paramref name="budget"/> is spent (at least one is trained; all of
+    /// them when the budget is null). The time per model times the grid's size estimates the whole comparison.
+    /// </summary>
+    public AloneSample TrainAlone(SweepGrid grid, IGroupTrainer trainer, TimeSpan? budget)
+    {
+        var groups = Groups(grid);
+        var common = WarmUp(groups, trainer);
+        var weights = new Dictionary<SweepConfig, float[]>();
+        var clock = Stopwatch.StartNew();
+        for (int k = 0; k < groups.Max(g => g.Configs.Count); k++)
+            foreach (var g in groups.Where(g => k < g.Configs.Count))
+            {
+                if (budget is { } b && weights.Count > 0 && clock.Elapsed > b) return new AloneSample(weights, clock.Elapsed, grid.Count, trainer.Name);
+                weights[g.Configs[k]] = trainer.Train(g.Spec, g.Fit, [g.Members[k]], common)[0];
+            }
+        return new AloneSample(weights, clock.Elapsed, grid.Count, trainer.Name);
+    }
+
+    List<Group> Groups(SweepGrid grid)
+    {
+        grid.Validated();
+        if (!(training.ValidationSplit > 0)) throw new GpuRnnInputException("a sweep ranks by validation RMSE: give a validation split above 0");
+        return [.. grid.Configs().GroupBy(c => (c.Hidden, c.TimeSteps)).Select(shape =>
+        {
+            var data = ForecastData.Prepare(series, windowing with { TimeSteps = shape.Key.TimeSteps });
+            var (fit, validation) = Trainer.HoldOut(data.Train, training.ValidationSplit);
+            var spec = (template with { Units = [shape.Key.Hidden], TimeSteps = shape.Key.TimeSteps }).Validated();
+            return new Group(spec, data, fit, validation!, shape.ToList());
+        })];
+    }
+
+    /// <summary>One tiny untimed run per shape, so that JIT or kernel compilation stays out of the timed region.</summary>
+    TrainingOptions WarmUp(List<Group> groups, IGroupTrainer trainer)
+    {
+        var common = training with { ValidationSplit = 0 };
+        foreach (var g in groups)
+            trainer.Train(g.Spec, g.Fit.Slice(0, Math.Min(g.Fit.Count, 2)), [g.Members[0]], common with { Epochs = 1 });
+        return common;
     }
 
     /// <summary>The configurations of one shape with the windows they train and are scored on.</summary>
