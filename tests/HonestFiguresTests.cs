@@ -71,7 +71,7 @@ public class HonestFiguresTests
     public void Rmse_in_original_units_equals_a_float64_recomputation_from_the_series()
     {
         var series = new Series("v", "test", Wave(240, 3, 1e9)); // 1e9 + small waves: F3 printing showed 0.000 here
-        var result = new ForecastJob(series, Training.Model.ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 2 }, Training.Engines.EngineKind.Scalar).Run();
+        var result = new TrainingRun(series, Training.Model.ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 2 }, Training.Engines.EngineKind.Scalar).Run();
         double sum = 0;
         for (int i = 0; i < result.TestPredictions.Length; i++)
         {

@@ -14,10 +14,10 @@ public class PlotTests
     public void Forecast_plot_shows_both_series_and_a_red_line_at_the_split()
     {
         using var dir = new TempDir();
-        var result = new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 2 }, EngineKind.Scalar).Run();
+        var result = new TrainingRun(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 2 }, EngineKind.Scalar).Run();
         string path = dir.File("plot.png");
 
-        var geometry = ForecastPlot.Save(path, result, width: 1000, height: 500);
+        var geometry = PredictionPlot.Save(path, result, width: 1000, height: 500);
 
         AssertSplitLineSeriesAndTitle(path, geometry);
     }
@@ -36,13 +36,13 @@ public class PlotTests
         var data = ForecastData.Prepare(new Series("wave", "generated", values), new WindowingOptions(TimeSteps: 1, Stride: 1));
         // Predicted: the smooth wave without the noise, so it stands apart from the noisy actual band.
         float[] Smooth(int first, int count) => [.. Enumerable.Range(first, count).Select(i => (float)(0.1 + 0.6 * (Math.Sin((i + 1) * 2e-5) + 1) / 2))];
-        var result = new ForecastResult(data, ModelSpec.Tutorial with { TimeSteps = 1 }, [],
+        var result = new TrainingResult(data, ModelSpec.Tutorial with { TimeSteps = 1 }, [],
             Smooth(0, data.Train.Count), Smooth(data.Split, data.Test.Count), new TrainingHistory([], TimeSpan.Zero, 0), "none", TimeSpan.Zero);
         Assert.True(data.Train.Count + data.Test.Count >= 2_000_000);
         using var dir = new TempDir();
         string path = dir.File("big.png");
 
-        var geometry = ForecastPlot.Save(path, result, width: 1000, height: 500);
+        var geometry = PredictionPlot.Save(path, result, width: 1000, height: 500);
 
         AssertSplitLineSeriesAndTitle(path, geometry);
     }
@@ -57,21 +57,21 @@ public class PlotTests
         // The split line: red pixels down most of the data area at the split's x (80 % of the windows in).
         int x = (int)Math.Round(geometry.SplitPixelX);
         int top = (int)geometry.DataTop + 5, bottom = (int)geometry.DataBottom - 5;
-        int red = Enumerable.Range(top, bottom - top).Count(y => Enumerable.Range(x - 1, 3).Any(dx => IsNear(bitmap.GetPixel(dx, y), ForecastPlot.SplitColor)));
+        int red = Enumerable.Range(top, bottom - top).Count(y => Enumerable.Range(x - 1, 3).Any(dx => IsNear(bitmap.GetPixel(dx, y), PredictionPlot.SplitColor)));
         Assert.True(red > 0.8 * (bottom - top), $"only {red} of {bottom - top} rows are red at x = {x}");
         double fraction = (geometry.SplitPixelX - 0) / bitmap.Width;
         Assert.InRange(fraction, 0.6, 0.95);
         // Left of the line, away from it, no column is red all the way down.
         int left = x - 40;
-        Assert.True(Enumerable.Range(top, bottom - top).Count(y => IsNear(bitmap.GetPixel(left, y), ForecastPlot.SplitColor)) < 0.2 * (bottom - top));
+        Assert.True(Enumerable.Range(top, bottom - top).Count(y => IsNear(bitmap.GetPixel(left, y), PredictionPlot.SplitColor)) < 0.2 * (bottom - top));
 
         int actual = 0, predicted = 0, title = 0;
         for (int py = 0; py < bitmap.Height; py++)
             for (int px = 0; px < bitmap.Width; px++)
             {
                 var c = bitmap.GetPixel(px, py);
-                if (IsNear(c, ForecastPlot.ActualColor)) actual++;
-                if (IsNear(c, ForecastPlot.PredictedColor)) predicted++;
+                if (IsNear(c, PredictionPlot.ActualColor)) actual++;
+                if (IsNear(c, PredictionPlot.PredictedColor)) predicted++;
                 if (py < geometry.DataTop - 5 && c.Red < 60 && c.Green < 60 && c.Blue < 60) title++;
             }
         Assert.True(actual > 2000, $"actual-series pixels: {actual}");
@@ -87,9 +87,9 @@ public class PlotTests
     [Fact]
     public void Plot_values_in_original_units_are_the_inverse_of_the_scaled_ones()
     {
-        var result = new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 1 }, EngineKind.Scalar).Run();
-        var (scaledActual, scaledPredicted) = ForecastPlot.Values(result, originalUnits: false);
-        var (actual, predicted) = ForecastPlot.Values(result, originalUnits: true);
+        var result = new TrainingRun(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 1 }, EngineKind.Scalar).Run();
+        var (scaledActual, scaledPredicted) = PredictionPlot.Values(result, originalUnits: false);
+        var (actual, predicted) = PredictionPlot.Values(result, originalUnits: true);
         Assert.Equal(187 + 46, actual.Length);
         var series = SunspotsDataset.Load().Values;
         Assert.Equal(series[12], actual[0], 1e-4);            // the first train target, back in sunspots

@@ -8,8 +8,8 @@ namespace GpuRnn.Tests;
 /// <summary>The tutorial end to end on the scalar engine: Keras lands at train RMSE ≈ 0.06 and test ≈ 0.09.</summary>
 public class TutorialTrainingTests
 {
-    static ForecastResult Train(int seed) =>
-        new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Seed = seed }, EngineKind.Scalar).Run();
+    static TrainingResult Train(int seed) =>
+        new TrainingRun(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Seed = seed }, EngineKind.Scalar).Run();
 
     /// <remarks>
     /// As in Keras, the result after 20 epochs varies a lot with the seed: over 300 seeds a Keras-exact reference has
@@ -67,7 +67,7 @@ public class TutorialTrainingTests
     public void Epochs_zero_with_initial_weights_only_evaluates()
     {
         var trained = Train(1);
-        var evaluated = new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 0 }, EngineKind.Scalar)
+        var evaluated = new TrainingRun(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions { Epochs = 0 }, EngineKind.Scalar)
         { InitialWeights = trained.Parameters }.Run();
         Assert.Equal(trained.Parameters, evaluated.Parameters);
         Assert.Equal(trained.TestRmse, evaluated.TestRmse);

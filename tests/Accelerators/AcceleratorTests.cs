@@ -99,7 +99,7 @@ public abstract class AcceleratorTests : AcceleratorFixture
     public void Twenty_tutorial_epochs_give_the_scalar_engines_rmse()
     {
         RequireDevice();
-        var job = new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(12), new TrainingOptions(), EngineKind.Scalar);
+        var job = new TrainingRun(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(12), new TrainingOptions(), EngineKind.Scalar);
         var scalar = job.Run();
         var accelerated = (job with { Engine = Kind }).Run();
         Assert.Equal(EngineNames.Of(Kind), accelerated.EngineName);
@@ -112,7 +112,7 @@ public abstract class AcceleratorTests : AcceleratorFixture
     {
         RequireDevice();
         var series = SunspotsDataset.Load();
-        var job = new ForecastJob(series, new ModelSpec(1, [4, 3], 1, Activation.Tanh, Activation.Linear, 6), new WindowingOptions(6),
+        var job = new TrainingRun(series, new ModelSpec(1, [4, 3], 1, Activation.Tanh, Activation.Linear, 6), new WindowingOptions(6),
             new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = 3 }, Kind);
         var first = job.Run();
         var second = job.Run();

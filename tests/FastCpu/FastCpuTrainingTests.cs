@@ -10,8 +10,8 @@ namespace GpuRnn.Tests.FastCpu;
 /// <summary>Whole training runs on the fast engine: the tutorial's result, reproducibility, and the factory.</summary>
 public sealed class FastCpuTrainingTests
 {
-    static ForecastResult Tutorial(EngineKind engine) =>
-        new ForecastJob(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions(), engine).Run();
+    static TrainingResult Tutorial(EngineKind engine) =>
+        new TrainingRun(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), new TrainingOptions(), engine).Run();
 
     [Fact]
     public void Tutorial_gives_the_scalar_engines_rmse()

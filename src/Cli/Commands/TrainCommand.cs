@@ -69,7 +69,7 @@ static class TrainCommand
             using var progress = Progress.For(stderr);
             progress.Show($"reading {result.GetValue(data.Data) ?? "the embedded sunspots"}…");
             var series = data.Load(result);
-            var job = new ForecastJob(series, spec, windowing, training, AcceleratorOption.Parse(result.GetValue(accelerator)!));
+            var job = new TrainingRun(series, spec, windowing, training, AcceleratorOption.Parse(result.GetValue(accelerator)!));
             if (initPath is not null) job = job with { InitialWeights = WeightsFile.Load(initPath, new ParameterLayout(spec)) };
 
             var prepared = job.Prepare(); // fails fast on a short series or a split that leaves nothing, before any output
@@ -110,7 +110,7 @@ static class TrainCommand
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data),
                     TrainingRecord.Of(training, forecast.History)), outputs.Write);
             if (plotPath is not null)
-                ForecastPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: outputs.Write);
+                PredictionPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: outputs.Write);
             bool lossPlotted = lossPlotPath is not null && forecast.History.Epochs.Count > 0;
             if (lossPlotted)
                 LossPlot.Save(lossPlotPath!, forecast.History, write: outputs.Write);

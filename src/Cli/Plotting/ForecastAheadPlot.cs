@@ -14,15 +14,15 @@ public static class ForecastAheadPlot
         int first = series.Length - shown;
         var plot = new Plot();
         var (historyXs, historyYs) = Decimation.Thin(Decimation.Indices(first, shown), series.Values[first..], width);
-        var history = plot.Add.ScatterLine(historyXs, historyYs, ForecastPlot.ActualColor);
+        var history = plot.Add.ScatterLine(historyXs, historyYs, PredictionPlot.ActualColor);
         history.LegendText = "History";
         history.LineWidth = 2;
         // The forecast line starts at the last known value so the two read as one curve.
         var (aheadXs, aheadYs) = Decimation.Thin(Decimation.Indices(series.Length - 1, forecast.Length + 1), [series.Values[^1], .. forecast], width);
-        var ahead = plot.Add.ScatterLine(aheadXs, aheadYs, ForecastPlot.PredictedColor);
+        var ahead = plot.Add.ScatterLine(aheadXs, aheadYs, PredictionPlot.PredictedColor);
         ahead.LegendText = $"Forecast ({forecast.Length} steps)";
         ahead.LineWidth = 2;
-        var end = plot.Add.VerticalLine(series.Length - 1, 1, ForecastPlot.SplitColor);
+        var end = plot.Add.VerticalLine(series.Length - 1, 1, PredictionPlot.SplitColor);
         end.LegendText = "End of data";
         plot.Title($"{series.Name}: recursive forecast past the end of the series");
         plot.XLabel("Index");

@@ -16,13 +16,13 @@ public static class LossPlot
         var plot = new Plot();
         var epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
         var (lossXs, lossYs) = Decimation.Thin(epochs, [.. history.Epochs.Select(e => e.Loss)], width);
-        var loss = plot.Add.ScatterLine(lossXs, lossYs, ForecastPlot.ActualColor);
+        var loss = plot.Add.ScatterLine(lossXs, lossYs, PredictionPlot.ActualColor);
         loss.LegendText = "loss (train)";
         loss.LineWidth = 2;
         if (history.Epochs.All(e => e.ValidationLoss is not null))
         {
             var (validationXs, validationYs) = Decimation.Thin(epochs, [.. history.Epochs.Select(e => e.ValidationLoss!.Value)], width);
-            var validation = plot.Add.ScatterLine(validationXs, validationYs, ForecastPlot.PredictedColor);
+            var validation = plot.Add.ScatterLine(validationXs, validationYs, PredictionPlot.PredictedColor);
             validation.LegendText = "val_loss";
             validation.LineWidth = 2;
         }

@@ -10,14 +10,14 @@ public sealed record PlotGeometry(int Width, int Height, float SplitPixelX, floa
 /// The tutorial's figure: actual and predicted values over the windows (train then test), with a red vertical line
 /// where the test part begins.
 /// </summary>
-public static class ForecastPlot
+public static class PredictionPlot
 {
     public static readonly Color ActualColor = Color.FromHex("#1f77b4");
     public static readonly Color PredictedColor = Color.FromHex("#ff7f0e");
     public static readonly Color SplitColor = Color.FromHex("#ff0000");
 
     /// <summary>Actual and predicted values, train then test, scaled as the tutorial plots them or back in the series' units.</summary>
-    public static (double[] Actual, double[] Predicted) Values(ForecastResult result, bool originalUnits)
+    public static (double[] Actual, double[] Predicted) Values(TrainingResult result, bool originalUnits)
     {
         float[] actual = [.. result.Data.Train.Y, .. result.Data.Test.Y];
         float[] predicted = [.. result.TrainPredictions, .. result.TestPredictions];
@@ -26,7 +26,7 @@ public static class ForecastPlot
             : ([.. actual.Select(v => (double)v)], [.. predicted.Select(v => (double)v)]);
     }
 
-    public static PlotGeometry Save(string path, ForecastResult result, bool originalUnits = false, int width = 1200, int height = 600, Action<string, Action<Stream>>? write = null)
+    public static PlotGeometry Save(string path, TrainingResult result, bool originalUnits = false, int width = 1200, int height = 600, Action<string, Action<Stream>>? write = null)
     {
         EmbeddedFonts.Register();
         var (actual, predicted) = Values(result, originalUnits);

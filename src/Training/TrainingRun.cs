@@ -6,7 +6,7 @@ using GpuRnn.Training.Model;
 namespace GpuRnn.Training;
 
 /// <summary>Everything a forecasting run produced: predictions, errors in both units, history, weights.</summary>
-public sealed record ForecastResult(
+public sealed record TrainingResult(
     ForecastData Data,
     ModelSpec Spec,
     float[] Parameters,
@@ -46,7 +46,7 @@ public sealed record ForecastResult(
 /// <summary>
 /// The tutorial as one call: series → scaled windows → engine → trained weights → predictions and RMSE.
 /// </summary>
-public sealed record ForecastJob(Series Series, ModelSpec Spec, WindowingOptions Windowing, TrainingOptions Training, EngineKind Engine = EngineKind.Auto)
+public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Windowing, TrainingOptions Training, EngineKind Engine = EngineKind.Auto)
 {
     /// <summary>Starting weights (flat, Keras order); Keras's initialisers from the seed when null.</summary>
     public float[]? InitialWeights { get; init; }
@@ -62,10 +62,10 @@ public sealed record ForecastJob(Series Series, ModelSpec Spec, WindowingOptions
         return data;
     }
 
-    public ForecastResult Run(Action<EpochReport>? onEpoch = null) => Run(Prepare(), onEpoch);
+    public TrainingResult Run(Action<EpochReport>? onEpoch = null) => Run(Prepare(), onEpoch);
 
     /// <summary>Trains on data from <see cref="Prepare"/> (so a caller that showed or checked it does not prepare twice).</summary>
-    public ForecastResult Run(ForecastData data, Action<EpochReport>? onEpoch = null)
+    public TrainingResult Run(ForecastData data, Action<EpochReport>? onEpoch = null)
     {
         var layout = new ParameterLayout(Spec.Validated());
         var init = Stopwatch.StartNew();
@@ -76,7 +76,12 @@ public sealed record ForecastJob(Series Series, ModelSpec Spec, WindowingOptions
         engine.SetParameters(initial);
         setup.Stop();
         var history = Trainer.Fit(engine, data.Train, Training, onEpoch);
-        return new ForecastResult(data, Spec, engine.GetParameters(), engine.Predict(data.Train), engine.Predict(data.Test),
+        return new TrainingResult(data, Spec, engine.GetParameters(), engine.Predict(data.Train), engine.Predict(data.Test),
             history, engine.Name, setup.Elapsed) { InitializationTime = InitialWeights is null ? init.Elapsed : TimeSpan.Zero };
     }
 }
+
+/// <summary>The old name of <see cref="TrainingRun"/>, kept so that code written against it still builds.</summary>
+[Obsolete("Renamed TrainingRun: it is one training run (the multi-step forecast is Forecasting.Recursive).")]
+public sealed record ForecastJob(Series Series, ModelSpec Spec, WindowingOptions Windowing, TrainingOptions Training, EngineKind Engine = EngineKind.Auto)
+    : TrainingRun(Series, Spec, Windowing, Training, Engine);
