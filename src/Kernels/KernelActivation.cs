@@ -1,8 +1,8 @@
 namespace GpuRnn.Kernels;
 
 /// <summary>
-/// The activations the kernels apply, numbered as GpuRnn.Training.Model.Activation is (the kernels cannot see
-/// that enum: Training references this assembly, not the other way round).
+/// The activations the kernels apply (the kernels cannot see GpuRnn.Training.Model.Activation: Training references
+/// this assembly, not the other way round; Training's KernelActivations.ToKernel is the one bridge).
 /// </summary>
 public enum KernelActivation
 {

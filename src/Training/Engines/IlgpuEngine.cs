@@ -105,7 +105,7 @@ public sealed class IlgpuEngine : IEpochEngine
 
     public void SetTrainingData(WindowSet windows)
     {
-        CheckShape(windows);
+        Spec.EnsureFits(windows);
         if (windows.Count == 0) throw new GpuRnnInputException("there are no training windows");
         x?.Dispose(); y?.Dispose(); order?.Dispose();
         x = accelerator.Allocate1D(windows.X);
@@ -225,7 +225,7 @@ public sealed class IlgpuEngine : IEpochEngine
 
     public float[] Predict(WindowSet windows)
     {
-        CheckShape(windows);
+        Spec.EnsureFits(windows);
         var result = new float[windows.Count * Spec.Outputs];
         if (windows.Count == 0) return result;
         using var windowData = accelerator.Allocate1D(windows.X);
@@ -265,13 +265,6 @@ public sealed class IlgpuEngine : IEpochEngine
     {
         accelerator.Synchronize();
         return buffer.GetAsArray1D();
-    }
-
-    void CheckShape(WindowSet windows)
-    {
-        if (windows.TimeSteps != Spec.TimeSteps || windows.Features != Spec.Features || windows.Outputs != Spec.Outputs)
-            throw new GpuRnnInputException(
-                $"the windows ({windows.TimeSteps} steps × {windows.Features} features → {windows.Outputs}) do not fit the model ({Spec})");
     }
 
     public void Dispose()

@@ -46,7 +46,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
 
     public void SetTrainingData(WindowSet windows)
     {
-        CheckShape(windows);
+        Spec.EnsureFits(windows);
         x = Convert(windows.X);
         y = Convert(windows.Y);
         windowCount = windows.Count;
@@ -191,7 +191,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
 
     public float[] Predict(WindowSet windows)
     {
-        CheckShape(windows);
+        Spec.EnsureFits(windows);
         var result = new float[windows.Count * Spec.Outputs];
         var h = NewStates();
         var o = new T[Spec.Outputs];
@@ -283,13 +283,6 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         states = new T[count][][];
         outputs = new T[count][];
         for (int b = 0; b < count; b++) { states[b] = NewStates(); outputs[b] = new T[Spec.Outputs]; }
-    }
-
-    void CheckShape(WindowSet windows)
-    {
-        if (windows.TimeSteps != Spec.TimeSteps || windows.Features != Spec.Features || windows.Outputs != Spec.Outputs)
-            throw new GpuRnnInputException(
-                $"the windows ({windows.TimeSteps} steps × {windows.Features} features → {windows.Outputs}) do not fit the model ({Spec})");
     }
 
     static T[] Convert(float[] source)

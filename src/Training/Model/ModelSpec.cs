@@ -49,6 +49,14 @@ public sealed record ModelSpec(
         return this;
     }
 
+    /// <summary>Refuses windows of another length, width or output count than the model's, in one line.</summary>
+    public void EnsureFits(Data.WindowSet windows)
+    {
+        if (windows.TimeSteps != TimeSteps || windows.Features != Features || windows.Outputs != Outputs)
+            throw new GpuRnnInputException(
+                $"the windows ({windows.TimeSteps} steps × {windows.Features} features → {windows.Outputs}) do not fit the model ({this})");
+    }
+
     public bool Equals(ModelSpec? other) =>
         other is not null && Features == other.Features && Units.SequenceEqual(other.Units) && Outputs == other.Outputs
         && HiddenActivation == other.HiddenActivation && OutputActivation == other.OutputActivation && TimeSteps == other.TimeSteps;

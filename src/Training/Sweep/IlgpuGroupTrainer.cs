@@ -145,7 +145,7 @@ public sealed class IlgpuGroupTrainer : IGroupTrainer, IDisposable
     static SweepShape Shape(ModelSpec spec, ParameterLayout layout, int windowCount) =>
         new(spec.TimeSteps, spec.Features, spec.Units[0], spec.Outputs, windowCount, layout.Count,
             layout.Kernel[0].Offset, layout.RecurrentKernel[0].Offset, layout.Bias[0].Offset, layout.DenseKernel.Offset, layout.DenseBias.Offset,
-            (KernelActivation)(int)spec.HiddenActivation, (KernelActivation)(int)spec.OutputActivation);
+            spec.HiddenActivation.ToKernel(), spec.OutputActivation.ToKernel());
 
     public void Dispose()
     {

@@ -52,7 +52,7 @@ public sealed class FastCpuEngine : IRnnEngine
 
     public void SetTrainingData(WindowSet windows)
     {
-        CheckShape(windows);
+        Spec.EnsureFits(windows);
         x = (float[])windows.X.Clone();
         y = (float[])windows.Y.Clone();
         windowCount = windows.Count;
@@ -176,7 +176,7 @@ public sealed class FastCpuEngine : IRnnEngine
 
     public float[] Predict(WindowSet windows)
     {
-        CheckShape(windows);
+        Spec.EnsureFits(windows);
         var result = new float[windows.Count * Spec.Outputs];
         var lanes = new LaneBatch(geometry, blocks: 1);
         int[] identity = [.. Enumerable.Range(0, windows.Count)];
@@ -205,13 +205,6 @@ public sealed class FastCpuEngine : IRnnEngine
             for (int c = scratch.Length; c < chunks; c++) grown[c] = new LaneScratch(geometry, Layout.Count);
             scratch = grown;
         }
-    }
-
-    void CheckShape(WindowSet windows)
-    {
-        if (windows.TimeSteps != Spec.TimeSteps || windows.Features != Spec.Features || windows.Outputs != Spec.Outputs)
-            throw new GpuRnnInputException(
-                $"the windows ({windows.TimeSteps} steps × {windows.Features} features → {windows.Outputs}) do not fit the model ({Spec})");
     }
 
     public void Dispose() { }
