@@ -41,7 +41,9 @@ public sealed class AcceleratorSelectionTests
     {
         var (code, stdout, _) = Cli("devices");
         Assert.Equal(0, code);
-        Assert.Contains("cpu ", stdout);
+        Assert.Contains("ilgpu-cpu ", stdout);
+        Assert.Contains("a simulator for checking kernels", stdout);
+        Assert.Contains("simd ", stdout);
         foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL })
             if (!IlgpuDevices.Has(kind)) Assert.Contains(IlgpuDevices.WhyNone(kind), stdout);
         Assert.Contains("auto ", stdout);

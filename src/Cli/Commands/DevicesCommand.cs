@@ -15,7 +15,8 @@ static class DevicesCommand
             var reports = IlgpuDevices.List();
             foreach (var d in reports)
                 stdout.WriteLine($"{EngineNames.Of(d.Kind),-9} {d.Name}: {Memory(d.MemoryBytes)}, "
-                    + $"max group {d.MaxGroupSize}, warp {d.WarpSize}{(d.Usable ? "" : $" — unusable: {d.Problem}")}");
+                    + $"max group {d.MaxGroupSize}, warp {d.WarpSize}{(d.Usable ? "" : $" — unusable: {d.Problem}")}"
+                    + (d.Kind == EngineKind.Cpu ? " (a simulator for checking kernels, not for speed; old name: cpu)" : ""));
             foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL })
                 if (!reports.Any(d => d.Kind == kind && d.Usable))
                     stdout.WriteLine($"{EngineNames.Of(kind),-9} {IlgpuDevices.WhyNone(kind)}");
