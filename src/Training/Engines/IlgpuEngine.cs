@@ -35,10 +35,12 @@ public sealed class IlgpuEngine : IEpochEngine
     int windowCount, batchStart, batchCount;
     bool disposed;
 
-    /// <summary>An engine on the first usable device of <paramref name="kind"/> (Cpu, Cuda or OpenCL).</summary>
+    /// <summary>An engine on the first usable device of <paramref name="kind"/> (Cpu, Cuda or OpenCL), with the kernels KernelPlan picks by shape.</summary>
     /// <exception cref="GpuRnnInputException">No such device here; the message says why.</exception>
-    /// <param name="kernels">Which kernels run; tests force <see cref="IlgpuKernelChoice.Reference"/> or <see cref="IlgpuKernelChoice.Fast"/> to compare them.</param>
-    public static IlgpuEngine Create(EngineKind kind, ModelSpec spec, IlgpuKernelChoice kernels = IlgpuKernelChoice.ByShape)
+    public static IlgpuEngine Create(EngineKind kind, ModelSpec spec) => Create(kind, spec, IlgpuKernelChoice.ByShape);
+
+    /// <summary>As <see cref="Create(EngineKind, ModelSpec)"/>, with the kernel variant forced: tests compare the variants.</summary>
+    internal static IlgpuEngine Create(EngineKind kind, ModelSpec spec, IlgpuKernelChoice kernels)
     {
         spec.Validated();
         var context = IlgpuDevices.CreateContext(kind);

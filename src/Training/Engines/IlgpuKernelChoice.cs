@@ -1,7 +1,7 @@
 namespace GpuRnn.Training.Engines;
 
 /// <summary>Which kernels an <see cref="IlgpuEngine"/> runs (see KernelPlan for the rule <see cref="ByShape"/> applies).</summary>
-public enum IlgpuKernelChoice
+internal enum IlgpuKernelChoice
 {
     /// <summary>The fast kernels where the shape suits them, the reference kernels elsewhere (the default).</summary>
     ByShape,

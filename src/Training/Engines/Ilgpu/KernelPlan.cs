@@ -31,7 +31,7 @@ public sealed class KernelPlan
 
     readonly IlgpuKernelChoice choice;
 
-    public KernelPlan(Accelerator accelerator, NetworkShape net, IReadOnlyList<LayerShape> layers, IlgpuKernelChoice choice)
+    internal KernelPlan(Accelerator accelerator, NetworkShape net, IReadOnlyList<LayerShape> layers, IlgpuKernelChoice choice)
     {
         this.choice = choice;
         long sharedFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
