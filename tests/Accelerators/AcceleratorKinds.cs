@@ -1,30 +1,23 @@
+using GpuRnn.Tests.Sweep;
 using GpuRnn.Training.Engines;
 
 namespace GpuRnn.Tests.Accelerators;
 
-/// <summary>ILGPU's CPU accelerator, present everywhere.</summary>
-public sealed class CpuAcceleratorTests : AcceleratorTests
-{
-    protected override EngineKind Kind => EngineKind.Cpu;
+// Every per-accelerator test body runs once per kind: ILGPU's CPU accelerator (present everywhere), CUDA and OpenCL
+// (skipped, with ILGPU's reason, where the machine has no such device). Tolerances come from AcceleratorTable.
 
-    /// <summary>The same .NET float operations as the scalar engine; only the order of the per-window gradient sums differs.</summary>
-    protected override float Tolerance => 1e-5f;
-}
+public sealed class CpuAcceleratorTests() : AcceleratorTests(EngineKind.Cpu);
+public sealed class CudaAcceleratorTests() : AcceleratorTests(EngineKind.Cuda);
+public sealed class OpenClAcceleratorTests() : AcceleratorTests(EngineKind.OpenCL);
 
-/// <summary>CUDA; skipped, with ILGPU's reason, where there is no CUDA device.</summary>
-public sealed class CudaAcceleratorTests : AcceleratorTests
-{
-    protected override EngineKind Kind => EngineKind.Cuda;
+public sealed class CpuFastKernelTests() : FastKernelTests(EngineKind.Cpu);
+public sealed class CudaFastKernelTests() : FastKernelTests(EngineKind.Cuda);
+public sealed class OpenClFastKernelTests() : FastKernelTests(EngineKind.OpenCL);
 
-    /// <summary>CUDA computes float tanh with tanh.approx.f32 (about 2⁻¹¹ relative error) and may fuse multiply-adds.</summary>
-    protected override float Tolerance => 1e-3f;
-}
+public sealed class CpuGroupTrainerTests() : IlgpuGroupTrainerTests(EngineKind.Cpu);
+public sealed class CudaGroupTrainerTests() : IlgpuGroupTrainerTests(EngineKind.Cuda);
+public sealed class OpenClGroupTrainerTests() : IlgpuGroupTrainerTests(EngineKind.OpenCL);
 
-/// <summary>OpenCL 2.0+ devices with the generic address space; skipped, with the reason, elsewhere (e.g. pocl).</summary>
-public sealed class OpenClAcceleratorTests : AcceleratorTests
-{
-    protected override EngineKind Kind => EngineKind.OpenCL;
-
-    /// <summary>OpenCL allows a few ulp in tanh/exp and contracts a·b + c into fma by default.</summary>
-    protected override float Tolerance => 1e-3f;
-}
+[Collection(nameof(EngineLifecycle))] public sealed class CpuEngineLifecycleTests() : EngineLifecycleTests(EngineKind.Cpu);
+[Collection(nameof(EngineLifecycle))] public sealed class CudaEngineLifecycleTests() : EngineLifecycleTests(EngineKind.Cuda);
+[Collection(nameof(EngineLifecycle))] public sealed class OpenClEngineLifecycleTests() : EngineLifecycleTests(EngineKind.OpenCL);

@@ -11,7 +11,7 @@ namespace GpuRnn.Tests.Accelerators;
 /// The properties every ILGPU accelerator must have, one test body each; a thin derived class per accelerator
 /// kind runs them (and skips, saying why, where that kind has no usable device).
 /// </summary>
-public abstract class AcceleratorTests : AcceleratorFixture
+public abstract class AcceleratorTests(EngineKind kind) : AcceleratorFixture(kind)
 {
     public static TheoryData<NetworkCase> Shapes => new(
         new NetworkCase(1, [3], 1, Activation.Tanh, Activation.Tanh, 12, 20, 1),

@@ -12,9 +12,9 @@ namespace GpuRnn.Tests.Accelerators;
 public sealed class EngineLifecycle;
 
 /// <summary>The engine's resources come back when it is disposed; one body, a thin class per accelerator kind.</summary>
-public abstract class EngineLifecycleTests
+public abstract class EngineLifecycleTests(EngineKind kind)
 {
-    protected abstract EngineKind Kind { get; }
+    protected EngineKind Kind => kind;
 
     /// <summary>
     /// Creating, training and disposing an engine many times must not leak device memory, managed memory or the
@@ -55,22 +55,4 @@ public abstract class EngineLifecycleTests
         return (managed, process.WorkingSet64, process.Threads.Count);
     }
 
-}
-
-[Collection(nameof(EngineLifecycle))]
-public sealed class CpuEngineLifecycleTests : EngineLifecycleTests
-{
-    protected override EngineKind Kind => EngineKind.Cpu;
-}
-
-[Collection(nameof(EngineLifecycle))]
-public sealed class CudaEngineLifecycleTests : EngineLifecycleTests
-{
-    protected override EngineKind Kind => EngineKind.Cuda;
-}
-
-[Collection(nameof(EngineLifecycle))]
-public sealed class OpenClEngineLifecycleTests : EngineLifecycleTests
-{
-    protected override EngineKind Kind => EngineKind.OpenCL;
 }

@@ -11,7 +11,7 @@ namespace GpuRnn.Tests.Accelerators;
 /// property; a thin class per accelerator kind runs them. Shapes are tiny because the CPU accelerator simulates
 /// every group barrier with OS threads (~0.3 ms each).
 /// </summary>
-public abstract class FastKernelTests : AcceleratorFixture
+public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind)
 {
     /// <summary>Hidden 1–32 (incl. above the CPU accelerator's 16 threads per group), steps 1–24, batches 1–257 incl. non-dividing, every activation.</summary>
     public static TheoryData<NetworkCase> BatchShapes => new(
@@ -185,30 +185,6 @@ public abstract class FastKernelTests : AcceleratorFixture
     }
 
     static string Describe(IRnnEngine e) => e is IlgpuEngine ilgpu ? ilgpu.UsesFastBatchKernels ? "fast" : "reference or by shape" : "scalar";
-}
-
-/// <summary>ILGPU's CPU accelerator: the fast kernels use the same float operations in the same order as the scalar engine.</summary>
-public sealed class CpuFastKernelTests : FastKernelTests
-{
-    protected override EngineKind Kind => EngineKind.Cpu;
-
-    protected override float Tolerance => 1e-5f;
-}
-
-/// <summary>CUDA; skipped where there is none. tanh.approx.f32 and fused multiply-adds, as in CudaAcceleratorTests.</summary>
-public sealed class CudaFastKernelTests : FastKernelTests
-{
-    protected override EngineKind Kind => EngineKind.Cuda;
-
-    protected override float Tolerance => 1e-3f;
-}
-
-/// <summary>OpenCL 2.0+; skipped where there is none (e.g. pocl). A few ulp in tanh/exp and contracted fma.</summary>
-public sealed class OpenClFastKernelTests : FastKernelTests
-{
-    protected override EngineKind Kind => EngineKind.OpenCL;
-
-    protected override float Tolerance => 1e-3f;
 }
 
 /// <summary>KernelPlan's sizing rule: plain arithmetic, no device, so it runs once rather than in every accelerator fixture.</summary>

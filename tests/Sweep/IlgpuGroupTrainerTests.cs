@@ -19,10 +19,12 @@ public sealed record GroupCase(int Units, int TimeSteps, Activation Hidden, Acti
 /// What the ILGPU group trainer must do on every accelerator, one body; a thin class per accelerator kind runs it
 /// (and skips, saying why, where that kind has no usable device).
 /// </summary>
-public abstract class IlgpuGroupTrainerTests : AcceleratorFixture
+public abstract class IlgpuGroupTrainerTests(EngineKind kind) : AcceleratorFixture(kind)
 {
     /// <summary>Whether batch-1 groups must match the scalar engine bit for bit (each gradient is then one running sum, as there).</summary>
-    protected virtual bool ExactForBatchOne => false;
+    protected override float Tolerance => AcceleratorTable.TrainingTolerance(Kind);
+
+    bool ExactForBatchOne => AcceleratorTable.ExactAtBatchOne(Kind);
 
     /// <summary>Small on purpose: the CPU accelerator is a slow simulator. Every activation appears, batches of 1 and ones that do not divide N.</summary>
     public static TheoryData<GroupCase> Groups => new(
@@ -85,26 +87,4 @@ public abstract class IlgpuGroupTrainerTests : AcceleratorFixture
         var members = Enumerable.Range(0, group.Members).Select(i => new GroupMember(i + 1, 0.001f * (1 + 19 * (i % 3) / 2))).ToArray();
         return (spec, data, members, new TrainingOptions { Epochs = 2, BatchSize = group.BatchSize });
     }
-}
-
-/// <summary>ILGPU's CPU accelerator: .NET's float arithmetic, so only the order of a batch's gradient sum differs from the scalar engine.</summary>
-public sealed class CpuGroupTrainerTests : IlgpuGroupTrainerTests
-{
-    protected override EngineKind Kind => EngineKind.Cpu;
-    protected override float Tolerance => 1e-5f;
-    protected override bool ExactForBatchOne => true;
-}
-
-/// <summary>CUDA (skipped without a device): tanh.approx.f32 (≈2⁻¹¹ relative) and fused multiply-adds, compounded over two epochs of Adam.</summary>
-public sealed class CudaGroupTrainerTests : IlgpuGroupTrainerTests
-{
-    protected override EngineKind Kind => EngineKind.Cuda;
-    protected override float Tolerance => 5e-3f;
-}
-
-/// <summary>OpenCL 2.0+ with the generic address space (skipped elsewhere, e.g. pocl): a few ulp in tanh/exp, fma contraction.</summary>
-public sealed class OpenClGroupTrainerTests : IlgpuGroupTrainerTests
-{
-    protected override EngineKind Kind => EngineKind.OpenCL;
-    protected override float Tolerance => 5e-3f;
 }
