@@ -2,30 +2,6 @@ using GpuRnn.Cli;
 
 namespace GpuRnn.Tests;
 
-/// <summary>Runs the CLI in-process, capturing both streams.</summary>
-public sealed class CliRun
-{
-    public int ExitCode { get; private init; }
-    public string Out { get; private init; } = "";
-    public string Err { get; private init; } = "";
-
-    public static CliRun Of(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return new CliRun { ExitCode = code, Out = stdout.ToString(), Err = stderr.ToString() };
-    }
-}
-
-/// <summary>A scratch folder per test, removed afterwards.</summary>
-public sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("gpurnn-test-").FullName;
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}
-
 public class CliTests
 {
     [Fact]

@@ -22,4 +22,12 @@ public static class RandomData
         for (int i = 0; i < p.Length; i++) p[i] = (float)((rng.NextDouble() * 2 - 1) * scale);
         return p;
     }
+
+    /// <summary>A uniformly random order of 0 … count − 1.</summary>
+    public static int[] Permutation(int count, Random rng)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        rng.Shuffle(order);
+        return order;
+    }
 }

@@ -39,7 +39,7 @@ public sealed class AcceleratorSelectionTests
     [Fact]
     public void Devices_lists_the_cpu_and_says_why_each_absent_kind_is_absent()
     {
-        var (code, stdout, _) = Cli("devices");
+        var (code, stdout, _) = CliRun.Of("devices");
         Assert.Equal(0, code);
         Assert.Contains("ilgpu-cpu ", stdout);
         Assert.Contains("a simulator for checking kernels", stdout);
@@ -53,7 +53,7 @@ public sealed class AcceleratorSelectionTests
     public void Train_on_an_absent_accelerator_exits_2_with_one_line_and_no_output()
     {
         if (IlgpuDevices.Has(EngineKind.Cuda)) Assert.Skip("this machine has a CUDA device");
-        var (code, stdout, stderr) = Cli("train", "--accelerator", "cuda", "--no-plot");
+        var (code, stdout, stderr) = CliRun.Of("train", "--accelerator", "cuda", "--no-plot");
         Assert.Equal(Program.BadInput, code);
         Assert.Equal("", stdout);
         Assert.Equal($"gpurnn: {IlgpuDevices.WhyNone(EngineKind.Cuda)}", stderr.TrimEnd());
@@ -62,7 +62,7 @@ public sealed class AcceleratorSelectionTests
     [Fact]
     public void Train_reports_setup_training_time_and_the_scalar_baseline()
     {
-        var (code, stdout, stderr) = Cli("train", "--accelerator", "cpu", "--epochs", "1", "--no-plot");
+        var (code, stdout, stderr) = CliRun.Of("train", "--accelerator", "cpu", "--epochs", "1", "--no-plot");
         Assert.Equal(0, code);
         Assert.Equal("", stderr);
         Assert.Contains("Engine setup: ", stdout);
@@ -71,17 +71,9 @@ public sealed class AcceleratorSelectionTests
         Assert.Contains("Baseline: ", stdout);
         Assert.Contains("speed-up on ilgpu-cpu: ", stdout);
 
-        var (_, noBaseline, _) = Cli("train", "--accelerator", "cpu", "--epochs", "1", "--no-plot", "--no-baseline");
+        var (_, noBaseline, _) = CliRun.Of("train", "--accelerator", "cpu", "--epochs", "1", "--no-plot", "--no-baseline");
         Assert.DoesNotContain("Baseline: ", noBaseline);
-        var (_, scalar, _) = Cli("train", "--accelerator", "scalar", "--epochs", "1", "--no-plot");
+        var (_, scalar, _) = CliRun.Of("train", "--accelerator", "scalar", "--epochs", "1", "--no-plot");
         Assert.DoesNotContain("Baseline: ", scalar);
-    }
-
-    static (int Code, string Stdout, string Stderr) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -29,9 +29,9 @@ public abstract class AcceleratorTests(EngineKind kind) : AcceleratorFixture(kin
         RequireDevice();
         var spec = shape.Spec;
         var rng = new Random(shape.Units.Sum() * 1009 + shape.TimeSteps * 101 + shape.Windows * 13 + shape.BatchSize);
-        var data = RandomNetworks.Windows(spec, shape.Windows, rng);
-        var parameters = RandomNetworks.Parameters(spec, rng);
-        var order = RandomNetworks.Permutation(shape.Windows, rng);
+        var data = RandomData.Windows(rng, spec, shape.Windows);
+        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
+        var order = RandomData.Permutation(shape.Windows, rng);
         using var scalar = new ScalarEngine<float>(spec);
         using var engine = EngineFactory.Create(Kind, spec);
         foreach (var e in new IRnnEngine[] { scalar, engine })
@@ -57,8 +57,8 @@ public abstract class AcceleratorTests(EngineKind kind) : AcceleratorFixture(kin
         RequireDevice();
         var spec = new ModelSpec(1, [2], 1, Activation.Tanh, Activation.Sigmoid, 2);
         var rng = new Random(3);
-        var data = RandomNetworks.Windows(spec, 8192 + 77, rng);
-        var parameters = RandomNetworks.Parameters(spec, rng);
+        var data = RandomData.Windows(rng, spec, 8192 + 77);
+        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
         using var scalar = new ScalarEngine<float>(spec);
         using var engine = EngineFactory.Create(Kind, spec);
         scalar.SetParameters(parameters);
@@ -75,8 +75,8 @@ public abstract class AcceleratorTests(EngineKind kind) : AcceleratorFixture(kin
         var shape = (NetworkCase)Shapes.ElementAt(shapeIndex).Data;
         var spec = shape.Spec;
         var rng = new Random(7 + shapeIndex);
-        var data = RandomNetworks.Windows(spec, shape.Windows, rng);
-        var parameters = RandomNetworks.Parameters(spec, rng);
+        var data = RandomData.Windows(rng, spec, shape.Windows);
+        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
         var adam = new AdamOptions(LearningRate: 0.01f);
         using var scalar = new ScalarEngine<float>(spec);
         using var engine = EngineFactory.Create(Kind, spec);

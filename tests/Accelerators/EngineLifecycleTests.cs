@@ -26,8 +26,8 @@ public abstract class EngineLifecycleTests(EngineKind kind)
         if (!IlgpuDevices.Has(Kind)) Assert.Skip(IlgpuDevices.WhyNone(Kind));
         var spec = new ModelSpec(1, [2], 1, Activation.Tanh, Activation.Tanh, 3);
         var rng = new Random(11);
-        var data = RandomNetworks.Windows(spec, 8, rng);
-        var parameters = RandomNetworks.Parameters(spec, rng);
+        var data = RandomData.Windows(rng, spec, 8);
+        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
         var options = new TrainingOptions { Epochs = 1, BatchSize = 4 };
         void Cycle()
         {

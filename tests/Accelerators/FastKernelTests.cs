@@ -59,9 +59,9 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         RequireDevice();
         var spec = shape.Spec;
         var rng = new Random(shape.Units.Sum() * 31 + shape.TimeSteps * 7 + shape.BatchSize);
-        var data = RandomNetworks.Windows(spec, shape.Windows, rng);
-        var parameters = RandomNetworks.Parameters(spec, rng);
-        var order = RandomNetworks.Permutation(shape.Windows, rng);
+        var data = RandomData.Windows(rng, spec, shape.Windows);
+        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
+        var order = RandomData.Permutation(shape.Windows, rng);
         using var scalar = new ScalarEngine<float>(spec);
         using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
         using var fast = IlgpuEngine.Create(Kind, spec, choice);
@@ -92,8 +92,8 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         RequireDevice();
         var spec = shape.Spec;
         var rng = new Random(shape.Units.Sum() * 37 + shape.TimeSteps * 11 + shape.BatchSize);
-        var data = RandomNetworks.Windows(spec, shape.Windows, rng);
-        var parameters = RandomNetworks.Parameters(spec, rng);
+        var data = RandomData.Windows(rng, spec, shape.Windows);
+        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
         var adam = new AdamOptions(LearningRate: 0.01f);
         using var scalar = new ScalarEngine<float>(spec);
         using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
@@ -110,7 +110,7 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         int iteration = 1, batches = (shape.Windows + shape.BatchSize - 1) / shape.BatchSize;
         for (int epoch = 0; epoch < 2; epoch++)
         {
-            var order = RandomNetworks.Permutation(shape.Windows, rng);
+            var order = RandomData.Permutation(shape.Windows, rng);
             foreach (var e in engines) e.SetOrder(order);
             foreach (var e in engines) // the per-batch path for scalar and reference, the epoch kernel for fast
                 Assert.Equal(batches, Trainer.RunEpoch(e, shape.Windows, shape.BatchSize, iteration, adam));
@@ -127,8 +127,8 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         RequireDevice();
         var spec = new ModelSpec(1, [4], 1, Activation.Tanh, Activation.Linear, 5);
         var rng = new Random(5);
-        var data = RandomNetworks.Windows(spec, 30, rng);
-        var parameters = RandomNetworks.Parameters(spec, rng);
+        var data = RandomData.Windows(rng, spec, 30);
+        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
         var options = new TrainingOptions { Epochs = 3, BatchSize = 1, ValidationSplit = 0.2 };
         using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
         using var byShape = IlgpuEngine.Create(Kind, spec);

@@ -74,7 +74,7 @@ public abstract class IlgpuGroupTrainerTests(EngineKind kind) : AcceleratorFixtu
         RequireDevice();
         using var trainer = new IlgpuGroupTrainer(Kind);
         var spec = new ModelSpec(1, [3, 2], 1, Activation.Tanh, Activation.Tanh, 4);
-        var data = RandomNetworks.Windows(spec, 5, new Random(1));
+        var data = RandomData.Windows(new Random(1), spec, 5);
         var e = Assert.Throws<GpuRnnInputException>(() => trainer.Train(spec, data, [new GroupMember(1, 0.01f)], new TrainingOptions { Epochs = 1 }));
         Assert.DoesNotContain('\n', e.Message);
     }
@@ -82,7 +82,7 @@ public abstract class IlgpuGroupTrainerTests(EngineKind kind) : AcceleratorFixtu
     static (ModelSpec Spec, Training.Data.WindowSet Data, GroupMember[] Members, TrainingOptions Options) Setup(GroupCase group)
     {
         var spec = group.Spec;
-        var data = RandomNetworks.Windows(spec, group.Windows, new Random(group.Units * 101 + group.TimeSteps * 7 + group.Members));
+        var data = RandomData.Windows(new Random(group.Units * 101 + group.TimeSteps * 7 + group.Members), spec, group.Windows);
         // Learning rates from 0.001 to 0.02 and several seeds: members differ in both weights and shuffles.
         var members = Enumerable.Range(0, group.Members).Select(i => new GroupMember(i + 1, 0.001f * (1 + 19 * (i % 3) / 2))).ToArray();
         return (spec, data, members, new TrainingOptions { Epochs = 2, BatchSize = group.BatchSize });
