@@ -14,18 +14,8 @@ public abstract class AcceleratorFixture(EngineKind kind)
     /// <summary>Largest allowed |actual − expected| relative to the compared values' magnitude (see <see cref="AssertClose"/>); from <see cref="AcceleratorTable"/>.</summary>
     protected virtual float Tolerance => AcceleratorTable.KernelTolerance(kind);
 
-    /// <summary>|a − b| ≤ tolerance · (|b| + max|b|): relative for large entries, relative to the vector's scale near zero.</summary>
-    protected void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        float scale = expected.Length == 0 ? 0 : expected.Max(MathF.Abs);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            float bound = Tolerance * (MathF.Abs(expected[i]) + scale) + float.Epsilon;
-            if (!(MathF.Abs(expected[i] - actual[i]) <= bound))
-                Assert.Fail($"{what} [{i}]: expected {expected[i]:R}, {Kind} gave {actual[i]:R} (bound {bound:R})");
-        }
-    }
+    /// <summary><see cref="Close"/> at this kind's tolerance.</summary>
+    protected void AssertClose(float[] expected, float[] actual, string what) => Close.Assert(expected, actual, Tolerance, $"{what} on {Kind}");
 
     protected void RequireDevice()
     {
