@@ -38,16 +38,7 @@ public static class Program
         // Options, files and printed figures are culture-invariant, whatever LANG or the runtime's settings say.
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
-        var root = new RootCommand("gpurnn: train Elman networks (Keras SimpleRNN + Dense) for time-series forecasting")
-        {
-            TrainCommand.Create(stdout, stderr),
-            PredictCommand.Create(stdout, stderr),
-            ExplainCommand.Create(stdout),
-            ForecastCommand.Create(stdout, stderr),
-            SweepCommand.Create(stdout, stderr),
-            DevicesCommand.Create(stdout),
-        };
-        OptionParsing.Apply(root);
+        var root = CommandTree(stdout, stderr);
         var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr };
         if (args.Length == 0) args = ["--help"]; // a bare gpurnn shows what it can do
         var parsed = root.Parse(args);
@@ -70,6 +61,22 @@ public static class Program
             stderr.WriteLine($"gpurnn: {FirstLine(e.Message)}");
             return Diverged;
         }
+    }
+
+    /// <summary>Every command with its options, parsed the one way (<see cref="OptionParsing"/>); tests walk it too.</summary>
+    public static RootCommand CommandTree(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("gpurnn: train Elman networks (Keras SimpleRNN + Dense) for time-series forecasting")
+        {
+            TrainCommand.Create(stdout, stderr),
+            PredictCommand.Create(stdout, stderr),
+            ExplainCommand.Create(stdout),
+            ForecastCommand.Create(stdout, stderr),
+            SweepCommand.Create(stdout, stderr),
+            DevicesCommand.Create(stdout),
+        };
+        OptionParsing.Apply(root);
+        return root;
     }
 
     static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd();

@@ -218,4 +218,42 @@ public class OutputSafetyTests
         Assert.Contains("interrupted", err);
         Assert.Equal(["d.csv", "sub", "w.json"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
     }
+
+    /// <summary>Inputs: the options that read a file. Every other FILE option is an output.</summary>
+    static readonly HashSet<string> InputOptions = ["--data", "--model", "--init-weights", "--weights"];
+
+    /// <summary>What each command needs besides the output under test, to get as far as writing.</summary>
+    static readonly Dictionary<string, string[]> Essentials = new()
+    {
+        ["train"] = ["--data", "{dir}/d.csv", "--column", "v", "--epochs", "1", "--no-baseline"],
+        ["forecast"] = ["--model", "{dir}/w.json", "--data", "{dir}/d.csv", "--column", "v", "--horizon", "2"],
+        ["sweep"] = ["--data", "{dir}/d.csv", "--column", "v", "--hidden", "2", "--time-steps", "4", "--seeds", "1", "--lrs", "0.01", "--epochs", "1", "--no-baseline"],
+    };
+
+    public static TheoryData<string, string> OutputOptions()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var command in GpuRnn.Cli.Program.CommandTree(TextWriter.Null, TextWriter.Null).Subcommands)
+            foreach (var option in command.Options.Where(o => o.HelpName == "FILE" && !InputOptions.Contains(o.Name)))
+                data.Add(command.Name, option.Name);
+        return data;
+    }
+
+    /// <summary>
+    /// Every output option of every command, found by walking the command tree, refuses the data file: an output
+    /// option added later that forgets to join the FilePlan checks fails here instead of overwriting someone's data.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OutputOptions))]
+    public void Every_output_option_refuses_to_overwrite_the_data(string command, string option)
+    {
+        Assert.True(Essentials.ContainsKey(command), $"{command} has an output option ({option}): add what it needs to {nameof(Essentials)}");
+        using var dir = Folder();
+        var before = Snapshot(dir.Path);
+        string[] args = [command, .. Essentials[command], option, "{dir}/d.csv"];
+        if (option == "--loss-plot") args = [.. args, "--plot", "{dir}/p.png"];
+        var run = CliRun.Of([.. args.Select(a => a.Replace("{dir}", dir.Path))]);
+        AssertRefused(run, "would overwrite the input --data", $"{command} {option}");
+        Assert.Equal(before, Snapshot(dir.Path));
+    }
 }
