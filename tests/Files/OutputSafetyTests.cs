@@ -150,7 +150,8 @@ public class OutputSafetyTests
     {
         if (!SpecialFiles.IsRoot) Assert.Skip("making a device node needs root");
         using var dir = Folder();
-        SpecialFiles.MakeNullDevice(dir.File("null")); // /dev/null's numbers, in the test's own folder
+        try { SpecialFiles.MakeNullDevice(dir.File("null")); } // /dev/null's numbers, in the test's own folder
+        catch (InvalidOperationException e) { Assert.Skip($"this machine does not let root make device nodes (a container without CAP_MKNOD?): {e.Message.Trim()}"); }
 
         var run = CliRun.Of("train", "--epochs", "1", "--no-baseline", "--save", dir.File("null"), "--plot", dir.File("null"), "--loss-plot", dir.File("null"));
 
