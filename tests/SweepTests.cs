@@ -129,4 +129,21 @@ public class SweepTests
         Assert.Equal(whole.Elapsed, whole.Estimate);
         foreach (var e in sweep.Entries) Assert.Equal(e.Parameters, whole.Weights[e.Config]);
     }
+
+    /// <summary>The sweep trains each configuration exactly as train does with --validation-split 0.2: the best model
+    /// it saves is the model train saves for that configuration, bit for bit on the scalar engine.</summary>
+    [Fact]
+    public void The_sweeps_best_model_is_the_model_train_makes_with_its_configuration()
+    {
+        using var dir = new TempDir();
+        var sweep = CliRun.Of("sweep", "--hidden", "3", "--time-steps", "12", "--seeds", "2", "--lrs", "0.01", "--epochs", "3",
+            "--accelerator", "scalar", "--no-baseline", "--csv", dir.File("s.csv"), "--save-best", dir.File("best.json"));
+        var train = CliRun.Of("train", "--hidden", "3", "--time-steps", "12", "--seed", "2", "--lr", "0.01", "--epochs", "3", "--validation-split", "0.2",
+            "--accelerator", "scalar", "--no-plot", "--save", dir.File("train.json"));
+        Assert.True(sweep.ExitCode == 0 && train.ExitCode == 0, sweep.Err + train.Err);
+        var best = ModelFile.Load(dir.File("best.json"));
+        var trained = ModelFile.Load(dir.File("train.json"));
+        Assert.Equal(trained.Parameters, best.Parameters);
+        Assert.Equal(trained.Training, best.Training);
+    }
 }
