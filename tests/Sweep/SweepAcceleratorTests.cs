@@ -22,27 +22,20 @@ public sealed class SweepAcceleratorTests
         Assert.Equal(3, File.ReadAllLines(dir.File("s.csv")).Length);
     }
 
+    /// <summary>simd (old name fast) trains the group in SIMD lanes; scalar means the reference engine, one model at a
+    /// time (it once meant the SIMD lanes too).</summary>
     [Theory]
-    [InlineData("simd")]
-    [InlineData("fast")] // the old name of simd
-    public void The_simd_engine_trains_the_group_in_simd_lanes(string accelerator)
+    [InlineData("simd", "(lanes engine: ", "scalar")]
+    [InlineData("fast", "(lanes engine: ", "scalar")]
+    [InlineData("scalar", "(scalar, one model at a time)", "lanes")]
+    public void Cpu_engines_train_the_grid_on_the_engine_asked_for(string accelerator, string trainer, string absent)
     {
         using var dir = new TempDir();
         var run = CliRun.Of([.. SmallGrid, "--accelerator", accelerator, "--csv", dir.File("s.csv"), "--no-baseline"]);
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("(lanes engine: ", run.Out);
+        Assert.Contains(trainer, run.Out);
+        Assert.DoesNotContain(absent, run.Out);
         Assert.DoesNotContain("One at a time", run.Out);
-    }
-
-    /// <summary>scalar means the reference engine, one model at a time (it once meant the SIMD lanes).</summary>
-    [Fact]
-    public void Scalar_trains_on_the_scalar_engine()
-    {
-        using var dir = new TempDir();
-        var run = CliRun.Of([.. SmallGrid, "--accelerator", "scalar", "--csv", dir.File("s.csv")]);
-        Assert.Equal(0, run.ExitCode);
-        Assert.Contains("(scalar, one model at a time)", run.Out);
-        Assert.DoesNotContain("lanes", run.Out);
     }
 
     [Theory]
