@@ -106,6 +106,17 @@ def run(name, threads, quick, repeats, device):
             "train_windows_per_s": count / train, "forward_windows_per_s": count / fwd}
 
 
+def loaded_blas():
+    """The BLAS library PyTorch actually loaded (Debian's libblas.so.3 is the slow reference BLAS unless OpenBLAS is installed)."""
+    torch.randn(64, 64) @ torch.randn(64, 64)  # make sure the BLAS is loaded
+    try:
+        with open("/proc/self/maps") as maps:
+            libs = sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
+        return ", ".join(libs) or "none found"
+    except OSError:
+        return "unknown (no /proc/self/maps)"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer windows and repeats")
@@ -115,6 +126,8 @@ def main():
     parser.add_argument("--device", default="cpu", help="cpu, or cuda to compare against cuDNN on a GPU")
     args = parser.parse_args()
     device = torch.device(args.device)
+    blas = loaded_blas()
+    print(f"  pytorch {torch.__version__}, BLAS: {blas}", file=sys.stderr)
     results = []
     for name in args.only.split(","):
         for threads in (int(t) for t in args.threads.split(",")):
@@ -126,7 +139,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             version = torch.__version__ + (f" on {torch.cuda.get_device_name(device)}" if device.type == "cuda" else "")
-            json.dump({"torch": version, "results": results}, f, indent=1)
+            json.dump({"torch": version, "blas": blas, "results": results}, f, indent=1)
 
 
 if __name__ == "__main__":
