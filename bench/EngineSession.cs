@@ -10,8 +10,7 @@ namespace GpuRnn.Bench;
 public sealed class EngineSession : IDisposable
 {
     readonly IRnnEngine engine;
-    readonly AdamOptions adam = new();
-    int iteration;
+    readonly AdamSchedule adam = new(new AdamOptions());
 
     public EngineSession(EngineKind kind, Workload workload, bool quick)
     {
@@ -33,7 +32,7 @@ public sealed class EngineSession : IDisposable
     /// <summary>One training epoch exactly as the trainer runs it (<see cref="Trainer.RunEpoch"/>).</summary>
     public void Epoch()
     {
-        iteration += Trainer.RunEpoch(engine, Windows, Workload.BatchSize, iteration + 1, adam);
+        Trainer.RunEpoch(engine, Windows, Workload.BatchSize, adam);
         engine.TakeLossSum();
     }
 

@@ -57,78 +57,120 @@ public sealed record TrainingHistory(IReadOnlyList<EpochReport> Epochs, TimeSpan
     public bool StoppedByTimeLimit { get; init; }
 }
 
+/// <summary>What differs between the models an engine trains together: the seed (initial weights and shuffling) and the learning rate.</summary>
+public readonly record struct ModelVariant(int Seed, float LearningRate);
+
 /// <summary>
-/// The training host: epochs, shuffling and batching, and Adam's per-iteration step size. It knows nothing of the
-/// engine's device; every engine is driven the same way.
+/// The training host: epochs, shuffling and batching, Adam's per-iteration step size, validation and early
+/// stopping, for one model or for M models of one shape trained together. It knows nothing of the engine's device;
+/// every engine, the sweep and the benchmarks are driven by this one loop.
 /// </summary>
 public static class Trainer
 {
-    public static TrainingHistory Fit(IRnnEngine engine, WindowSet windows, TrainingOptions options, Action<EpochReport>? onEpoch = null)
+    /// <summary>Trains the engine's one model with <paramref name="options"/>' seed and learning rate.</summary>
+    public static TrainingHistory Fit(IRnnEngine engine, WindowSet windows, TrainingOptions options, Action<EpochReport>? onEpoch = null) =>
+        Fit(engine, windows, options, [new ModelVariant(options.Seed, options.Adam.LearningRate)], onEpoch)[0];
+
+    /// <summary>
+    /// Trains the engine's M models together, model m with <paramref name="models"/>[m]'s seed (its shuffles; the
+    /// caller sets its initial weights) and learning rate, everything else from <paramref name="options"/>. Each
+    /// model's history is what it would be trained alone. With one model, <paramref name="onEpoch"/> hears each
+    /// epoch and a diverged loss throws; with several, a diverged model trains on to NaN figures and the others are
+    /// untouched.
+    /// </summary>
+    public static IReadOnlyList<TrainingHistory> Fit(IRnnEngine engine, WindowSet windows, TrainingOptions options, IReadOnlyList<ModelVariant> models,
+        Action<EpochReport>? onEpoch = null)
     {
         options.Validated();
+        int count = models.Count, parameters = engine.Layout.Count;
+        if (engine.Models != count) throw new ArgumentException($"the engine trains {engine.Models} models; {count} were described");
         var (train, validation) = HoldOut(windows, options.ValidationSplit);
         if (train.Count == 0) throw new GpuRnnInputException("there are no training windows");
         engine.SetTrainingData(train);
-        engine.TakeLossSum();
-        var schedule = new ShuffleSchedule(options.Seed, train.Count, options.Shuffle);
-        var epochs = new List<EpochReport>();
-        var stopping = options.EarlyStoppingPatience is { } patience ? new EarlyStopping(patience) : null;
-        int iteration = 0;
+        engine.TakeLossSums();
+        int n = train.Count;
+        var shuffles = models.Select(m => new ShuffleSchedule(m.Seed, n, options.Shuffle)).ToArray();
+        var orders = new int[count * n];
+        var adam = new AdamSchedule(options.Adam, [.. models.Select(m => m.LearningRate)]);
+        var epochs = models.Select(_ => new List<EpochReport>()).ToArray();
+        var stopping = options.EarlyStoppingPatience is { } patience ? models.Select(_ => new EarlyStopping(patience)).ToArray() : null;
+        var stopped = new bool[count];
         var total = Stopwatch.StartNew();
         long? deadline = options.TimeLimit is { } limit ? Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency) : null;
         bool timedOut = false;
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = 1; epoch <= options.Epochs && !stopped.All(s => s); epoch++)
         {
             var clock = Stopwatch.StartNew();
-            engine.SetOrder(schedule.Next());
-            int steps = RunEpoch(engine, train.Count, options.BatchSize, iteration + 1, options.Adam, deadline);
-            iteration += steps;
-            if (steps < StepsPerEpoch(train.Count, options.BatchSize))
+            for (int m = 0; m < count; m++) shuffles[m].Next().CopyTo(orders, m * n);
+            engine.SetOrder(orders);
+            if (RunEpoch(engine, n, options.BatchSize, adam, deadline) < StepsPerEpoch(n, options.BatchSize))
             {
-                engine.TakeLossSum(); // a partial epoch's loss is no epoch loss
+                engine.TakeLossSums(); // a partial epoch's loss is no epoch loss
                 timedOut = true;
                 break;
             }
-            double loss = engine.TakeLossSum() / train.Count;
-            double? validationLoss = validation is null ? null : Math.Pow(Metrics.Rmse(engine.Predict(validation), validation.Y), 2);
-            var report = new EpochReport(epoch, options.Epochs, loss, validationLoss, clock.Elapsed);
-            epochs.Add(report);
-            onEpoch?.Invoke(report);
-            if (!double.IsFinite(loss) || validationLoss is { } v && !double.IsFinite(v))
-                throw new TrainingDivergedException(epoch, double.IsFinite(loss) ? validationLoss!.Value : loss);
-            if (stopping is not null && stopping.ShouldStop(epoch, validationLoss ?? loss, engine)) break;
+            var losses = engine.TakeLossSums();
+            var predicted = validation is null ? null : engine.Predict(validation);
+            float[]? weights = null; // read once per epoch, only if some model improved
+            for (int m = 0; m < count; m++)
+            {
+                if (stopped[m]) continue; // stopped early: later epochs are not this model's
+                double loss = losses[m] / n;
+                double? validationLoss = predicted is null ? null
+                    : Math.Pow(Metrics.Rmse(predicted.AsSpan(m * validation!.Y.Length, validation.Y.Length), validation.Y), 2);
+                var report = new EpochReport(epoch, options.Epochs, loss, validationLoss, clock.Elapsed);
+                epochs[m].Add(report);
+                if (count == 1)
+                {
+                    onEpoch?.Invoke(report);
+                    if (!double.IsFinite(loss) || validationLoss is { } v && !double.IsFinite(v))
+                        throw new TrainingDivergedException(epoch, double.IsFinite(loss) ? validationLoss!.Value : loss);
+                }
+                int model = m;
+                stopped[m] = stopping?[m].ShouldStop(epoch, validationLoss ?? loss,
+                    () => (weights ??= engine.GetParameters()).AsSpan(model * parameters, parameters).ToArray()) ?? false;
+            }
         }
-        var history = new TrainingHistory(epochs, total.Elapsed, iteration) { StoppedByTimeLimit = timedOut };
-        if (stopping?.Best is { } best)
+        var histories = new TrainingHistory[count];
+        for (int m = 0; m < count; m++)
+            histories[m] = new TrainingHistory(epochs[m], total.Elapsed, adam.Iteration) { StoppedByTimeLimit = timedOut };
+        if (stopping is not null && stopping.Any(s => s.Best is not null))
         {
-            engine.SetParameters(best.Parameters);
-            history = history with { RestoredEpoch = best.Epoch, StoppedEarly = epochs.Count < options.Epochs };
+            var restored = engine.GetParameters();
+            for (int m = 0; m < count; m++)
+                if (stopping[m].Best is { } best)
+                {
+                    best.Parameters.CopyTo(restored, m * parameters);
+                    histories[m] = histories[m] with { RestoredEpoch = best.Epoch, StoppedEarly = epochs[m].Count < options.Epochs };
+                }
+            engine.SetParameters(restored);
         }
-        return history;
+        return histories;
     }
 
     /// <summary>
-    /// The one epoch loop: over the <paramref name="windowCount"/> training windows in the engine's current order, in
-    /// batches of <paramref name="batchSize"/> (the last may be short), with Adam iterations
-    /// <paramref name="firstIteration"/>, <paramref name="firstIteration"/> + 1, …. An engine that can fuse the whole
-    /// epoch (e.g. in one device launch) for this batch size does so; it promises this loop's result. Stops between
-    /// batches once <paramref name="deadline"/> (a <see cref="Stopwatch"/> timestamp) has passed. Returns the Adam
-    /// steps taken. The trainer, the benchmarks and the tests all train through here.
+    /// The one epoch loop: over the <paramref name="windowCount"/> training windows in the engine's current orders,
+    /// in batches of <paramref name="batchSize"/> (the last may be short), each batch taking <paramref name="adam"/>'s
+    /// next steps. An engine that can fuse the whole epoch (e.g. in one device launch) for this batch size does so;
+    /// it promises this loop's result. Stops between batches once <paramref name="deadline"/> (a
+    /// <see cref="Stopwatch"/> timestamp) has passed. Returns the Adam steps taken. The trainer, the benchmarks and
+    /// the tests all train through here.
     /// </summary>
-    public static int RunEpoch(IRnnEngine engine, int windowCount, int batchSize, int firstIteration, AdamOptions adam, long? deadline = null)
+    public static int RunEpoch(IRnnEngine engine, int windowCount, int batchSize, AdamSchedule adam, long? deadline = null)
     {
         if (deadline is null && engine is IEpochEngine fused && fused.CanTrainEpoch(batchSize))
         {
-            fused.TrainEpoch(batchSize, firstIteration, adam);
-            return StepsPerEpoch(windowCount, batchSize);
+            int batches = StepsPerEpoch(windowCount, batchSize);
+            fused.TrainEpoch(batchSize, adam.Next(batches));
+            return batches;
         }
         int steps = 0;
-        for (int start = 0; start < windowCount; start += batchSize)
+        for (int start = 0; start < windowCount; start += batchSize, steps++)
         {
             if (deadline is { } d && Stopwatch.GetTimestamp() > d) break;
             engine.Forward(start, Math.Min(batchSize, windowCount - start));
             engine.Backward();
-            engine.ApplyAdam(adam.StepFor(firstIteration + steps++));
+            engine.ApplyAdam(adam.Next());
         }
         return steps;
     }
@@ -169,11 +211,11 @@ sealed class EarlyStopping(int patience)
 
     public (int Epoch, double Loss, float[] Parameters)? Best { get; private set; }
 
-    public bool ShouldStop(int epoch, double loss, IRnnEngine engine)
+    public bool ShouldStop(int epoch, double loss, Func<float[]> parameters)
     {
         if (Best is null || loss < Best.Value.Loss)
         {
-            Best = (epoch, loss, engine.GetParameters());
+            Best = (epoch, loss, parameters());
             wait = 0;
             return false;
         }
@@ -183,7 +225,7 @@ sealed class EarlyStopping(int patience)
 
 /// <summary>
 /// The order in which each epoch visits the windows: a fresh seeded shuffle per epoch (Keras's <c>shuffle=True</c>),
-/// or the plain order. Every trainer that must reproduce <see cref="Trainer.Fit"/> draws from this.
+/// or the plain order. Every trainer that must reproduce <c>Trainer.Fit</c> draws from this.
 /// </summary>
 public sealed class ShuffleSchedule(int seed, int count, bool shuffle)
 {

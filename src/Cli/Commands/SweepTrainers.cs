@@ -18,7 +18,7 @@ sealed class SweepTrainers : IDisposable
     public SweepTrainers(EngineKind asked, bool withBaselines)
     {
         EngineFactory.EnsureAvailable(asked);
-        var kind = asked == EngineKind.Auto ? IlgpuDevices.BestGpu() ?? EngineKind.Fast : asked;
+        var kind = EngineFactory.Resolve(asked);
         try
         {
             if (kind is EngineKind.Cpu or EngineKind.Cuda or EngineKind.OpenCL)

@@ -7,14 +7,14 @@ public sealed record AdamOptions(float LearningRate = 1e-3f, float Beta1 = 0.9f,
     /// The step for iteration <paramref name="iteration"/> (1-based), in Keras's form: the bias corrections are
     /// folded into the step size, α_t = lr·√(1 − β2^t) / (1 − β1^t), computed in float32 as Keras does.
     /// </summary>
-    public AdamStep StepFor(int iteration) => new(AlphaFor(LearningRate, iteration), Beta1, Beta2, Epsilon);
+    public AdamStep StepFor(int iteration) => StepFor(LearningRate, iteration);
 
-    /// <summary>α_t for another learning rate with these β's (trainers of many models at once need one per model).</summary>
-    public float AlphaFor(float learningRate, int iteration)
+    /// <summary>The step for iteration <paramref name="iteration"/> with another learning rate and these β's.</summary>
+    public AdamStep StepFor(float learningRate, int iteration)
     {
         float beta1Power = MathF.Pow(Beta1, iteration);
         float beta2Power = MathF.Pow(Beta2, iteration);
-        return learningRate * MathF.Sqrt(1f - beta2Power) / (1f - beta1Power);
+        return new(learningRate * MathF.Sqrt(1f - beta2Power) / (1f - beta1Power), Beta1, Beta2, Epsilon);
     }
 }
 
@@ -23,3 +23,33 @@ public sealed record AdamOptions(float LearningRate = 1e-3f, float Beta1 = 0.9f,
 /// m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= α·m / (√v + ε).
 /// </summary>
 public readonly record struct AdamStep(float Alpha, float Beta1, float Beta2, float Epsilon);
+
+/// <summary>
+/// The Adam steps of M models trained together, iteration after iteration: the one place a learning rate becomes
+/// a step size. Each model has its own learning rate; the β's and ε are shared.
+/// </summary>
+public sealed class AdamSchedule(AdamOptions adam, IReadOnlyList<float> learningRates)
+{
+    readonly AdamStep[] steps = new AdamStep[learningRates.Count];
+
+    public AdamSchedule(AdamOptions adam) : this(adam, [adam.LearningRate]) { }
+
+    /// <summary>Adam iterations taken so far.</summary>
+    public int Iteration { get; private set; }
+
+    /// <summary>The next iteration's step for each model (a view of a buffer reused by the next call).</summary>
+    public ReadOnlySpan<AdamStep> Next()
+    {
+        Iteration++;
+        for (int i = 0; i < steps.Length; i++) steps[i] = adam.StepFor(learningRates[i], Iteration);
+        return steps;
+    }
+
+    /// <summary>The next <paramref name="iterations"/> iterations' steps, [iteration × model].</summary>
+    public AdamStep[] Next(int iterations)
+    {
+        var result = new AdamStep[iterations * steps.Length];
+        for (int s = 0; s < iterations; s++) Next().CopyTo(result.AsSpan(s * steps.Length));
+        return result;
+    }
+}

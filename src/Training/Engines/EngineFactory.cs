@@ -4,17 +4,33 @@ using GpuRnn.Training.Model;
 
 namespace GpuRnn.Training.Engines;
 
-/// <summary>Creates the engine a user asked for, or says clearly why it cannot.</summary>
+/// <summary>Creates the engine a user asked for, or says clearly why it cannot: the one place <c>auto</c> is decided.</summary>
 public static class EngineFactory
 {
-    public static IRnnEngine Create(EngineKind kind, ModelSpec spec) => kind switch
+    /// <summary>An engine of <paramref name="kind"/> training <paramref name="models"/> models of <paramref name="spec"/> together.</summary>
+    public static IRnnEngine Create(EngineKind kind, ModelSpec spec, int models = 1)
     {
-        EngineKind.Scalar => new ScalarEngine<float>(spec),
-        EngineKind.Fast => new FastCpuEngine(spec),
-        EngineKind.Cpu or EngineKind.Cuda or EngineKind.OpenCL => IlgpuEngine.Create(kind, spec),
-        EngineKind.Auto => IlgpuDevices.BestGpu() is { } gpu ? IlgpuEngine.Create(gpu, spec) : CreateAutoCpuChoice(spec),
-        _ => throw new GpuRnnInputException($"unknown engine kind {kind}"),
-    };
+        if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
+        var resolved = Resolve(kind);
+        if (models == 1) return CreateOne(resolved, spec);
+        var engines = new List<IRnnEngine>(models);
+        try
+        {
+            for (int m = 0; m < models; m++) engines.Add(CreateOne(resolved, spec));
+            return new SeparateModels(engines);
+        }
+        catch
+        {
+            foreach (var e in engines) e.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// What <c>auto</c> means here: CUDA, else an OpenCL GPU, else the SIMD CPU engine (ILGPU's CPU accelerator is a
+    /// simulator for checking kernels, far slower than either CPU engine). Other kinds are themselves.
+    /// </summary>
+    public static EngineKind Resolve(EngineKind kind) => kind == EngineKind.Auto ? IlgpuDevices.BestGpu() ?? EngineKind.Fast : kind;
 
     /// <summary>Throws the one-line reason when <paramref name="kind"/> cannot be created here; cheap, for failing before any output.</summary>
     public static void EnsureAvailable(EngineKind kind)
@@ -23,9 +39,11 @@ public static class EngineFactory
             throw new GpuRnnInputException(IlgpuDevices.WhyNone(kind));
     }
 
-    /// <summary>
-    /// What <c>auto</c> trains on without a GPU: the fast CPU engine (multi-threaded, vectorised). ILGPU's CPU
-    /// accelerator is a simulator for correctness, far slower than either CPU engine.
-    /// </summary>
-    static IRnnEngine CreateAutoCpuChoice(ModelSpec spec) => new FastCpuEngine(spec);
+    static IRnnEngine CreateOne(EngineKind kind, ModelSpec spec) => kind switch
+    {
+        EngineKind.Scalar => new ScalarEngine<float>(spec),
+        EngineKind.Fast => new FastCpuEngine(spec),
+        EngineKind.Cpu or EngineKind.Cuda or EngineKind.OpenCL => IlgpuEngine.Create(kind, spec),
+        _ => throw new GpuRnnInputException($"unknown engine kind {kind}"),
+    };
 }

@@ -12,9 +12,8 @@ public interface IEpochEngine : IRnnEngine
 
     /// <summary>
     /// Trains one epoch over the windows in the current order (<see cref="IRnnEngine.SetOrder"/>), in batches of
-    /// <paramref name="batchSize"/> (the last may be short), taking Adam iterations <paramref name="firstIteration"/>,
-    /// <paramref name="firstIteration"/> + 1, …; adds each window's loss to the accumulator read by
-    /// <see cref="IRnnEngine.TakeLossSum"/>.
+    /// <paramref name="batchSize"/> (the last may be short), batch b taking Adam steps <c>steps[b·M .. (b + 1)·M)</c>
+    /// (one per model); adds each window's loss to the accumulators read by <see cref="IRnnEngine.TakeLossSums"/>.
     /// </summary>
-    void TrainEpoch(int batchSize, int firstIteration, AdamOptions adam);
+    void TrainEpoch(int batchSize, ReadOnlySpan<AdamStep> steps);
 }

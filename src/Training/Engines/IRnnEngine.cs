@@ -4,48 +4,71 @@ using GpuRnn.Training.Model;
 namespace GpuRnn.Training.Engines;
 
 /// <summary>
-/// What a training host drives. An engine owns the weights, Adam's moments and the training windows (on its
-/// device, for an accelerator) and runs the three hot passes: forward over a batch, BPTT gradients accumulated
-/// across the batch, and the optimizer step. The host only decides which windows form each batch.
+/// What a training host drives. An engine trains <see cref="Models"/> models of one shape at once (a training run
+/// is one model; a sweep is many), each with its own weights, Adam moments and epoch order, on the same windows.
+/// It owns the weights, the moments and the training windows (on its device, for an accelerator) and runs the three
+/// hot passes: forward over a batch, BPTT gradients accumulated across the batch, and the optimizer step. The host
+/// only decides which windows form each batch and each model's step size. Every per-model quantity is laid out
+/// model-major: model m's parameters are <c>[m·P, (m + 1)·P)</c> with P = <c>Layout.Count</c>. A model's result
+/// never depends on which other models share the engine.
 /// </summary>
 public interface IRnnEngine : IDisposable
 {
-    /// <summary>Short name: <c>scalar</c>, <c>cpu</c>, <c>cuda</c>, …</summary>
+    /// <summary>Short name: <c>scalar</c>, <c>simd</c>, <c>cuda</c>, …</summary>
     string Name { get; }
 
     ModelSpec Spec { get; }
 
+    /// <summary>One model's parameters.</summary>
     ParameterLayout Layout { get; }
+
+    /// <summary>M: how many models this engine trains together.</summary>
+    int Models { get; }
 
     /// <summary>Keeps these windows resident for <see cref="Forward"/>; batches index into them.</summary>
     void SetTrainingData(WindowSet windows);
 
-    /// <summary>Replaces the weights (flat, Keras order) and resets the optimizer's state.</summary>
+    /// <summary>Replaces every model's weights ([M × P], Keras order within a model) and resets the optimizer's state.</summary>
     void SetParameters(ReadOnlySpan<float> parameters);
 
+    /// <summary>[M × P].</summary>
     float[] GetParameters();
 
-    /// <summary>The order in which this epoch visits the training windows (a permutation of 0..count−1).</summary>
-    void SetOrder(ReadOnlySpan<int> order);
+    /// <summary>The order in which this epoch visits the training windows, per model: [M × n], each row a permutation of 0..n−1.</summary>
+    void SetOrder(ReadOnlySpan<int> orders);
 
     /// <summary>
-    /// Forward pass over the windows <c>order[start .. start + count)</c>, keeping what BPTT needs. Adds the
-    /// batch's squared errors to the loss accumulator read by <see cref="TakeLossSum"/>.
+    /// Forward pass over the windows <c>order[start .. start + count)</c> of every model, keeping what BPTT needs.
+    /// Adds the batch's squared errors to each model's loss accumulator read by <see cref="TakeLossSums"/>.
     /// </summary>
     void Forward(int start, int count);
 
-    /// <summary>Gradients of the batch's mean squared error (of the last <see cref="Forward"/>) for every parameter.</summary>
+    /// <summary>Gradients of the batch's mean squared error (of the last <see cref="Forward"/>) for every parameter of every model.</summary>
     void Backward();
 
-    /// <summary>Adam's update of every parameter from the gradients of the last <see cref="Backward"/>.</summary>
-    void ApplyAdam(AdamStep step);
+    /// <summary>Adam's update of every parameter from the gradients of the last <see cref="Backward"/>: one step per model.</summary>
+    void ApplyAdam(ReadOnlySpan<AdamStep> steps);
 
-    /// <summary>Sum over the windows forwarded since the last call of each window's mean squared error; resets it.</summary>
-    double TakeLossSum();
+    /// <summary>Per model, the sum over the windows forwarded since the last call of each window's mean squared error; resets them.</summary>
+    double[] TakeLossSums();
 
-    /// <summary>The last <see cref="Backward"/>'s gradients, flat in Keras order (for tests and tools).</summary>
+    /// <summary>The last <see cref="Backward"/>'s gradients, [M × P] (for tests and tools).</summary>
     float[] GetGradients();
 
-    /// <summary>Model outputs for any windows, [count × outputs], with the current weights.</summary>
+    /// <summary>Every model's outputs for any windows, [M × count × outputs], with the current weights.</summary>
     float[] Predict(WindowSet windows);
+}
+
+/// <summary>Conveniences for the common one-model engine.</summary>
+public static class RnnEngineExtensions
+{
+    /// <summary>Adam's step for a one-model engine.</summary>
+    public static void ApplyAdam(this IRnnEngine engine, AdamStep step) => engine.ApplyAdam([step]);
+
+    /// <summary>The loss sum of a one-model engine (the sum over models otherwise).</summary>
+    public static double TakeLossSum(this IRnnEngine engine) => engine.TakeLossSums().Sum();
+
+    /// <summary>Throws unless exactly one step is given: what an engine of one model accepts.</summary>
+    public static AdamStep Single(ReadOnlySpan<AdamStep> steps) =>
+        steps.Length == 1 ? steps[0] : throw new ArgumentException($"expected one Adam step (one model), got {steps.Length}");
 }

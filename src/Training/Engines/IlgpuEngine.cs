@@ -92,6 +92,7 @@ public sealed class IlgpuEngine : IEpochEngine
     public string Name { get; }
     public ModelSpec Spec { get; }
     public ParameterLayout Layout { get; }
+    public int Models => 1;
 
     /// <summary>Whether Forward, Backward and Predict run the fast batch kernels (KernelPlan's rule).</summary>
     public bool UsesFastBatchKernels => plan.BatchKernels;
@@ -193,14 +194,15 @@ public sealed class IlgpuEngine : IEpochEngine
     public bool CanTrainEpoch(int batchSize) => plan.UsesEpochKernel(batchSize);
 
     /// <summary>One epoch in one launch (the epoch kernel), where KernelPlan picks it for this batch size.</summary>
-    public void TrainEpoch(int batchSize, int firstIteration, AdamOptions adam)
+    public void TrainEpoch(int batchSize, ReadOnlySpan<AdamStep> adam)
     {
         if (x is null || y is null || order is null) throw new InvalidOperationException("SetTrainingData first");
         if (!CanTrainEpoch(batchSize)) throw new InvalidOperationException($"the epoch kernel does not run batches of {batchSize} here; Trainer.RunEpoch takes the per-batch path");
         int batches = Trainer.StepsPerEpoch(windowCount, batchSize);
-        // α per batch from the host's own formula (float32 as Keras), so both paths step by the same bits.
+        if (adam.Length != batches) throw new ArgumentException($"expected {batches} Adam steps (one model), got {adam.Length}");
+        // α per batch from the trainer's AdamSchedule (float32 as Keras), so both paths step by the same bits.
         var steps = new float[batches];
-        for (int b = 0; b < batches; b++) steps[b] = adam.StepFor(firstIteration + b).Alpha;
+        for (int b = 0; b < batches; b++) steps[b] = adam[b].Alpha;
         if (alphas is null || alphas.Length < batches)
         {
             alphas?.Dispose();
@@ -209,20 +211,23 @@ public sealed class IlgpuEngine : IEpochEngine
         ((ArrayView<float>)alphas.View).SubView(0, batches).CopyFromCPU(steps);
         var config = new KernelConfig(1, plan.EpochThreads, SharedMemoryConfig.RequestDynamic<float>(EpochKernel.SharedFloats(net, layers[0])));
         fast.Epoch(config, x.View, y.View, order.View, weights.View, m.View, v.View, gradients.View, alphas.View, lossSum.View, net, layers[0],
-            new EpochSchedule(windowCount, batchSize, adam.Beta1, adam.Beta2, adam.Epsilon));
+            new EpochSchedule(windowCount, batchSize, adam[0].Beta1, adam[0].Beta2, adam[0].Epsilon));
     }
 
     KernelConfig GroupPerWindow(int count, int sharedFloats) =>
         new(count, plan.UnitThreads, SharedMemoryConfig.RequestDynamic<float>(sharedFloats));
 
-    public void ApplyAdam(AdamStep step) =>
+    public void ApplyAdam(ReadOnlySpan<AdamStep> steps)
+    {
+        var step = RnnEngineExtensions.Single(steps);
         kernels.Adam(Layout.Count, weights.View, m.View, v.View, gradients.View, step.Alpha, step.Beta1, step.Beta2, step.Epsilon);
+    }
 
-    public double TakeLossSum()
+    public double[] TakeLossSums()
     {
         var sum = Read(lossSum)[0];
         lossSum.MemSetToZero();
-        return sum;
+        return [sum];
     }
 
     public float[] Predict(WindowSet windows)

@@ -43,6 +43,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     public string Name => typeof(T) == typeof(float) ? "scalar" : $"scalar-{typeof(T).Name.ToLowerInvariant()}";
     public ModelSpec Spec { get; }
     public ParameterLayout Layout { get; }
+    public int Models => 1;
 
     public void SetTrainingData(WindowSet windows)
     {
@@ -98,11 +99,11 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         }
     }
 
-    public double TakeLossSum()
+    public double[] TakeLossSums()
     {
         double sum = double.CreateChecked(lossSum);
         lossSum = T.Zero;
-        return sum;
+        return [sum];
     }
 
     /// <summary>
@@ -176,8 +177,9 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         }
     }
 
-    public void ApplyAdam(AdamStep step)
+    public void ApplyAdam(ReadOnlySpan<AdamStep> steps)
     {
+        var step = RnnEngineExtensions.Single(steps);
         T alpha = T.CreateChecked(step.Alpha), beta1 = T.CreateChecked(step.Beta1), beta2 = T.CreateChecked(step.Beta2);
         T epsilon = T.CreateChecked(step.Epsilon);
         for (int i = 0; i < w.Length; i++)

@@ -8,7 +8,7 @@ public readonly record struct GroupMember(int Seed, float LearningRate);
 
 /// <summary>
 /// Trains a group of models that share one shape (spec) and one training set, differing only in seed and learning
-/// rate. Each member must come out as <see cref="Trainer.Fit"/> would train it alone (same initial weights, same
+/// rate. Each member must come out as <c>Trainer.Fit</c> would train it alone (same initial weights, same
 /// shuffles, same steps); implementations differ only in how many they train at once.
 /// </summary>
 public interface IGroupTrainer

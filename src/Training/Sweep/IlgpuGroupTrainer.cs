@@ -107,7 +107,7 @@ public sealed class IlgpuGroupTrainer : IGroupTrainer, IDisposable
         {
             for (int i = 0; i < models; i++) schedules[i].Next().CopyTo(orders, i * n);
             for (int s = 0; s < stepsPerEpoch; s++)
-                for (int i = 0; i < models; i++) alphas[s * models + i] = adam.AlphaFor(members[i].LearningRate, iteration + 1 + s);
+                for (int i = 0; i < models; i++) alphas[s * models + i] = adam.StepFor(members[i].LearningRate, iteration + 1 + s).Alpha;
             accelerator.Synchronize(); // the last epoch's launches still read the orders and α's about to be overwritten
             ((ArrayView<int>)buffers.Orders.View).CopyFromCPU(orders);
             ((ArrayView<float>)buffers.Alphas.View).CopyFromCPU(alphas);

@@ -97,7 +97,7 @@ public sealed class LaneGroupTrainer(bool together = true) : IGroupTrainer
                     iteration++;
                     var step = options.Adam.StepFor(iteration);
                     for (int l = 0; l < Lanes; l++)
-                        alphas[l] = options.Adam.AlphaFor(members[Math.Min(l, members.Length - 1)].LearningRate, iteration);
+                        alphas[l] = options.Adam.StepFor(members[Math.Min(l, members.Length - 1)].LearningRate, iteration).Alpha;
                     Adam(new Vector<float>(alphas), step);
                 }
             }

@@ -49,6 +49,7 @@ public sealed class FastCpuEngine : IRnnEngine
     public string Name => EngineNames.Of(EngineKind.Fast);
     public ModelSpec Spec { get; }
     public ParameterLayout Layout { get; }
+    public int Models => 1;
 
     public void SetTrainingData(WindowSet windows)
     {
@@ -141,8 +142,9 @@ public sealed class FastCpuEngine : IRnnEngine
 
     /// <summary>Adam exactly as <see cref="AdamStep"/> states it, lane-wise (no fused multiply–add, like the reference).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ApplyAdam(AdamStep step)
+    public void ApplyAdam(ReadOnlySpan<AdamStep> steps)
     {
+        var step = RnnEngineExtensions.Single(steps);
         var oneMinusBeta1 = new Vector<float>(1f - step.Beta1);
         var oneMinusBeta2 = new Vector<float>(1f - step.Beta2);
         var alpha = new Vector<float>(step.Alpha);
@@ -167,11 +169,11 @@ public sealed class FastCpuEngine : IRnnEngine
         }
     }
 
-    public double TakeLossSum()
+    public double[] TakeLossSums()
     {
         double sum = lossSum;
         lossSum = 0;
-        return sum;
+        return [sum];
     }
 
     public float[] Predict(WindowSet windows)
