@@ -2,6 +2,7 @@ using System.Globalization;
 using GpuRnn.Training;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines;
+using GpuRnn.Training.Engines.FastCpu;
 using GpuRnn.Training.Model;
 using GpuRnn.Training.Sweep;
 
@@ -14,52 +15,63 @@ public class SweepTests
 
     static SweepRunner Runner() => new(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), Options);
 
-    public static TheoryData<string, int[], int, Activation, Activation, int, int> GroupCases() => new()
+    public static TheoryData<EngineKind, int[], int, Activation, Activation, int, int> GroupCases() => new()
     {
-        { "sequential", [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
-        { "lanes", [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
-        { "lanes", [5], 7, Activation.Sigmoid, Activation.Linear, 4, 11 },   // more members than lanes: two chunks
-        { "lanes", [17], 3, Activation.Relu, Activation.Sigmoid, 10, 9 },    // a batch that does not divide the windows
-        { "lanes", [1], 1, Activation.Linear, Activation.Tanh, 2, 1 },
+        { EngineKind.Scalar, [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
+        { EngineKind.Fast, [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
+        { EngineKind.Fast, [5], 7, Activation.Sigmoid, Activation.Linear, 4, 11 },   // more models than lanes: two chunks
+        { EngineKind.Fast, [17], 3, Activation.Relu, Activation.Sigmoid, 10, 9 },    // a batch that does not divide the windows
+        { EngineKind.Fast, [1], 1, Activation.Linear, Activation.Tanh, 2, 2 },
+        { EngineKind.Fast, [4, 3], 5, Activation.Tanh, Activation.Tanh, 3, 3 },      // stacked: separate engines
+        { EngineKind.Cpu, [3], 6, Activation.Tanh, Activation.Tanh, 4, 3 },
     };
 
     /// <summary>
-    /// Every member of a group comes out as Trainer.Fit trains it alone on the scalar engine: bit for bit from the
-    /// sequential trainer; within 1e-4 from the lane trainer, whose tanh and sigmoid come from a vector exp. The lane
-    /// trainer one model at a time equals it together bit for bit (a lane never reads another).
+    /// The model dimension's contract: each of M models trained together by Trainer.Fit comes out as that model
+    /// trained alone on an engine of the same layout (bit for bit: weights, epoch losses, predictions), and as
+    /// ScalarEngine&lt;float&gt; trains it alone, within the engine's tolerance (the SIMD lanes and the kernels compute
+    /// tanh and sigmoid their own way).
     /// </summary>
     [Theory]
     [MemberData(nameof(GroupCases))]
-    public void Models_trained_together_equal_models_trained_alone(string trainer, int[] units, int steps, Activation hidden, Activation output, int batch, int memberCount)
+    public void Models_trained_together_equal_models_trained_alone(EngineKind kind, int[] units, int steps, Activation hidden, Activation output, int batch, int count)
     {
         var spec = new ModelSpec(1, units, 1, hidden, output, steps);
         var data = ForecastData.Prepare(SunspotsDataset.Load(), new WindowingOptions(steps));
-        var (fit, _) = Trainer.HoldOut(data.Train, 0.2);
-        var members = Enumerable.Range(0, memberCount).Select(i => new GroupMember(i + 1, 0.001f * (1 + i % 4))).ToArray();
-        IGroupTrainer group = trainer == "lanes" ? new LaneGroupTrainer() : new SequentialGroupTrainer(EngineKind.Scalar);
+        var (fit, validation) = Trainer.HoldOut(data.Train, 0.2);
+        var models = Enumerable.Range(0, count).Select(i => new ModelVariant(i + 1, 0.001f * (1 + i % 4))).ToArray();
         var options = new TrainingOptions { Epochs = 2, BatchSize = batch };
-        var together = group.Train(spec, fit, members, options);
-        var alone = trainer == "lanes" ? new LaneGroupTrainer(together: false).Train(spec, fit, members, options) : null;
-        for (int i = 0; i < members.Length; i++)
+        using var together = EngineFactory.Create(kind, spec, count);
+        var histories = Train(together, fit, options, models);
+        var predicted = together.Predict(validation!);
+        int p = together.Layout.Count, n = validation!.Y.Length;
+        for (int i = 0; i < count; i++)
         {
-            using var engine = new ScalarEngine<float>(spec);
-            engine.SetParameters(Initializers.KerasDefaults(engine.Layout, members[i].Seed));
-            Trainer.Fit(engine, fit, options with { Seed = members[i].Seed, Adam = new AdamOptions(members[i].LearningRate) });
-            if (alone is null)
-                Assert.Equal(engine.GetParameters(), together[i]);
-            else
-            {
-                Assert.Equal(alone[i], together[i]);
-                var scalar = engine.GetParameters();
-                for (int p = 0; p < scalar.Length; p++) Assert.Equal(scalar[p], together[i][p], 1e-4f);
-            }
+            using var alone = together is ModelLanesEngine ? new ModelLanesEngine(spec, 1) : EngineFactory.Create(kind, spec);
+            var history = Train(alone, fit, options, [models[i]])[0];
+            Assert.Equal(alone.GetParameters(), together.GetParameters().AsSpan(i * p, p).ToArray());
+            Assert.Equal(history.Epochs.Select(e => e.Loss), histories[i].Epochs.Select(e => e.Loss));
+            Assert.Equal(alone.Predict(validation), predicted.AsSpan(i * n, n).ToArray());
+
+            using var scalar = new ScalarEngine<float>(spec);
+            Train(scalar, fit, options, [models[i]]);
+            Close.Assert(scalar.GetParameters(), together.GetParameters().AsSpan(i * p, p), kind == EngineKind.Scalar ? 0 : 1e-4, $"model {i}'s weights");
         }
+    }
+
+    static IReadOnlyList<TrainingHistory> Train(IRnnEngine engine, WindowSet fit, TrainingOptions options, ModelVariant[] models)
+    {
+        int p = engine.Layout.Count;
+        var initial = new float[models.Length * p];
+        for (int m = 0; m < models.Length; m++) Initializers.KerasDefaults(engine.Layout, models[m].Seed).CopyTo(initial, m * p);
+        engine.SetParameters(initial);
+        return Trainer.Fit(engine, fit, options, models);
     }
 
     [Fact]
     public void Sweep_covers_the_grid_sorted_by_validation_rmse()
     {
-        var result = Runner().Run(Grid, new LaneGroupTrainer());
+        var result = Runner().Run(Grid, EngineKind.Fast);
         Assert.Equal(16, result.Entries.Count);
         Assert.Equal(Grid.Configs().ToHashSet(), result.Entries.Select(e => e.Config).ToHashSet());
         Assert.True(result.Entries.Zip(result.Entries.Skip(1)).All(p => p.First.ValidationRmse <= p.Second.ValidationRmse));
@@ -68,7 +80,7 @@ public class SweepTests
         var data = ForecastData.Prepare(SunspotsDataset.Load(), new WindowingOptions(best.Config.TimeSteps));
         using var engine = new ScalarEngine<float>(best.Spec);
         engine.SetParameters(best.Parameters);
-        Assert.Equal(Metrics.Rmse(engine.Predict(data.Test), data.Test.Y), best.TestRmse, 12);
+        Assert.Equal(Metrics.Rmse(engine.Predict(data.Test), data.Test.Y), best.TestRmse, 1e-5);
         Assert.Equal(best.Config.Hidden, best.Spec.Units[0]);
     }
 
@@ -79,8 +91,8 @@ public class SweepTests
         var run = CliRun.Of("sweep", "--hidden", "2,3", "--time-steps", "12", "--seeds", "1,2", "--lrs", "0.01", "--epochs", "2",
             "--csv", dir.File("s.csv"), "--save-best", dir.File("best.json"), "--accelerator", "simd"); // not auto: a GPU would change the trainer
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("(lanes engine, one model at a time); speed-up", run.Out);
-        Assert.Contains("identical weights", run.Out);
+        Assert.Contains("(simd: 8 models per SIMD vector".Replace("8", $"{ModelLanesEngine.Lanes}"), run.Out);
+        Assert.Matches(@"\(simd, one model at a time\); speed-up \d+\.\d\d×; (identical weights|weights differ by at most \d)", run.Out);
         Assert.Matches(@"\(scalar, one model at a time\); speed-up \d+\.\d\d×; (identical weights|weights differ by at most \d)", run.Out);
         Assert.Matches(@"speed-up \d+\.\d\d×", run.Out);
         var lines = File.ReadAllLines(dir.File("s.csv"));
@@ -113,7 +125,7 @@ public class SweepTests
     public void The_one_at_a_time_comparison_samples_within_its_budget_and_estimates_the_rest()
     {
         var runner = Runner();
-        var trainer = new SequentialGroupTrainer(EngineKind.Scalar);
+        var trainer = EngineKind.Scalar;
         var sweep = runner.Run(Grid, trainer);
 
         var sample = runner.TrainAlone(Grid, trainer, TimeSpan.Zero);

@@ -55,11 +55,14 @@ static class SweepCommand
             foreach (var t in grid.TimeSteps) // refuse a too-short series for any window length before training anything
                 Trainer.CheckHoldOut(ForecastData.Prepare(series, new WindowingOptions(t, null, result.GetValue(split))).Train.Count, training.ValidationSplit);
 
-            using var trainers = new SweepTrainers(AcceleratorOption.Parse(result.GetValue(accelerator)!), withBaselines: !result.GetValue(noBaseline)); // an absent accelerator fails here, before any output
+            var kind = AcceleratorOption.Parse(result.GetValue(accelerator)!);
+            EngineFactory.EnsureAvailable(kind); // an absent accelerator fails here, before any output
+            // The comparison: the same engine one model at a time, then the scalar reference (nothing to compare the reference with).
+            EngineKind[] baselines = result.GetValue(noBaseline) || EngineFactory.Resolve(kind) == EngineKind.Scalar ? [] : [kind, EngineKind.Scalar];
             progress.Clear();
             stdout.WriteLine($"Sweep: {grid.Count} configurations ({grid.Hidden.Count} hidden × {grid.TimeSteps.Count} time steps × {grid.Seeds.Count} seeds × {grid.LearningRates.Count} learning rates), {training.Epochs} epochs each, on {series.Source}");
             progress.Show($"training {grid.Count} configurations together…");
-            var sweep = runner.Run(grid, trainers.Together);
+            var sweep = runner.Run(grid, kind);
             progress.Clear();
             stdout.WriteLine($"Trained in {Figures.Ms(sweep.Elapsed)} ({sweep.TrainerName})");
             // The grid's results are the run's record: in place before the optional comparison, so Ctrl-C there loses nothing.
@@ -67,7 +70,7 @@ static class SweepCommand
             stdout.WriteLine($"CSV:   {csvPath}");
             try
             {
-                foreach (var baseline in trainers.Baselines)
+                foreach (var baseline in baselines)
                 {
                     progress.Show("training them one at a time, for comparison…");
                     var alone = runner.TrainAlone(grid, baseline, BaselineOption.BudgetOf(result, baselineMode));

@@ -13,6 +13,7 @@ public static class EngineFactory
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
         var resolved = Resolve(kind);
         if (models == 1) return CreateOne(resolved, spec);
+        if (resolved == EngineKind.Fast && spec.Layers == 1) return new ModelLanesEngine(spec, models);
         var engines = new List<IRnnEngine>(models);
         try
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines;
+using GpuRnn.Training.Engines.FastCpu;
 using GpuRnn.Training.Model;
 
 namespace GpuRnn.Training.Sweep;
@@ -28,61 +29,105 @@ public sealed record SweepResult(IReadOnlyList<SweepEntry> Entries, MinMaxScaler
 }
 
 /// <summary>
-/// Trains every configuration of a grid. Configurations of one shape (hidden size, time steps) form a group that a
-/// <see cref="IGroupTrainer"/> trains together; each is then scored on the held-out validation windows (the last
-/// ones of the training part, as Keras's validation_split) and on the test part.
+/// Trains every configuration of a grid. The configurations of one shape (hidden size, time steps) are the M models
+/// of one engine, trained together by <see cref="Trainer.Fit(IRnnEngine, WindowSet, TrainingOptions, IReadOnlyList{ModelVariant}, Action{EpochReport}?)"/>;
+/// each is then scored by that engine on the held-out validation windows (the last ones of the training part, as
+/// Keras's validation_split), on the whole training part and on the test part.
 /// </summary>
 public sealed class SweepRunner(Series series, ModelSpec template, WindowingOptions windowing, TrainingOptions training)
 {
-    public SweepResult Run(SweepGrid grid, IGroupTrainer trainer)
+    /// <summary>Trains the grid on <paramref name="kind"/>, each shape's models together; only training is timed (engines are made first).</summary>
+    public SweepResult Run(SweepGrid grid, EngineKind kind)
     {
         var groups = Groups(grid);
-        var common = WarmUp(groups, trainer);
-        var trained = new IReadOnlyList<float[]>[groups.Count];
-        var clock = Stopwatch.StartNew();
-        if (trainer.TrainsGroupsConcurrently)
-            Parallel.For(0, groups.Count, i => trained[i] = trainer.Train(groups[i].Spec, groups[i].Fit, groups[i].Members, common));
-        else
-            for (int i = 0; i < groups.Count; i++) trained[i] = trainer.Train(groups[i].Spec, groups[i].Fit, groups[i].Members, common);
-        clock.Stop();
-
-        var entries = new List<SweepEntry>();
-        for (int g = 0; g < groups.Count; g++)
+        var common = WarmUp(groups, kind);
+        var engines = new IRnnEngine[groups.Count];
+        try
         {
-            var (spec, data, fit, validation, configs) = groups[g];
-            using var scorer = new ScalarEngine<float>(spec);
-            for (int i = 0; i < configs.Count; i++)
-            {
-                scorer.SetParameters(trained[g][i]);
-                entries.Add(new SweepEntry(configs[i], spec, trained[g][i],
-                    Metrics.Rmse(scorer.Predict(data.Train), data.Train.Y), Metrics.Rmse(scorer.Predict(validation), validation.Y),
-                    Metrics.Rmse(scorer.Predict(data.Test), data.Test.Y)));
-            }
+            for (int g = 0; g < groups.Count; g++) engines[g] = EngineFactory.Create(kind, groups[g].Spec, groups[g].Configs.Count);
+            var clock = Stopwatch.StartNew();
+            if (TrainsShapesSideBySide(kind))
+                Parallel.For(0, groups.Count, g => Train(engines[g], groups[g].Fit, groups[g].Configs, common));
+            else
+                for (int g = 0; g < groups.Count; g++) Train(engines[g], groups[g].Fit, groups[g].Configs, common);
+            clock.Stop();
+            var entries = groups.SelectMany((group, g) => Score(engines[g], group)).ToList();
+            var sorted = entries.OrderBy(e => double.IsNaN(e.ValidationRmse) ? double.MaxValue : e.ValidationRmse).ToList();
+            // The scaler is fitted on the series or its training part: the same for every window length.
+            return new SweepResult(sorted, groups[0].Data.Scaler, clock.Elapsed, Describe(engines[0]));
         }
-        var scaler = groups[0].Data.Scaler; // fitted on the series or its training part: the same for every window length
-        var sorted = entries.OrderBy(e => double.IsNaN(e.ValidationRmse) ? double.MaxValue : e.ValidationRmse).ToList();
-        return new SweepResult(sorted, scaler, clock.Elapsed, trainer.Name);
+        finally
+        {
+            foreach (var e in engines) e?.Dispose();
+        }
     }
 
     /// <summary>
-    /// The one-at-a-time comparison, within a time budget: configurations are trained alone (one member per call),
-    /// taking one from each shape in turn, until <paramref name="budget"/> is spent (at least one is trained; all of
-    /// them when the budget is null). The time per model times the grid's size estimates the whole comparison.
+    /// The one-at-a-time comparison on <paramref name="kind"/>, within a time budget: configurations are trained
+    /// alone (engines of one model), taking one from each shape in turn, until <paramref name="budget"/> is spent (at
+    /// least one is trained; all of them when the budget is null). Only training is timed. The time per model times
+    /// the grid's size estimates the whole comparison.
     /// </summary>
-    public AloneSample TrainAlone(SweepGrid grid, IGroupTrainer trainer, TimeSpan? budget)
+    public AloneSample TrainAlone(SweepGrid grid, EngineKind kind, TimeSpan? budget)
     {
         var groups = Groups(grid);
-        var common = WarmUp(groups, trainer);
+        var common = WarmUp(groups, kind, models: 1);
         var weights = new Dictionary<SweepConfig, float[]>();
-        var clock = Stopwatch.StartNew();
+        var timed = TimeSpan.Zero;
+        string name = $"{EngineNames.Of(EngineFactory.Resolve(kind))}, one model at a time";
         for (int k = 0; k < groups.Max(g => g.Configs.Count); k++)
             foreach (var g in groups.Where(g => k < g.Configs.Count))
             {
-                if (budget is { } b && weights.Count > 0 && clock.Elapsed > b) return new AloneSample(weights, clock.Elapsed, grid.Count, trainer.Name);
-                weights[g.Configs[k]] = trainer.Train(g.Spec, g.Fit, [g.Members[k]], common)[0];
+                if (budget is { } b && weights.Count > 0 && timed > b) return new AloneSample(weights, timed, grid.Count, name);
+                using var engine = EngineFactory.Create(kind, g.Spec);
+                var clock = Stopwatch.StartNew();
+                Train(engine, g.Fit, [g.Configs[k]], common);
+                timed += clock.Elapsed;
+                weights[g.Configs[k]] = engine.GetParameters();
             }
-        return new AloneSample(weights, clock.Elapsed, grid.Count, trainer.Name);
+        return new AloneSample(weights, timed, grid.Count, name);
     }
+
+    /// <summary>Each configuration's Keras initial weights from its seed, then the one training loop.</summary>
+    static void Train(IRnnEngine engine, WindowSet fit, IReadOnlyList<SweepConfig> configs, TrainingOptions common)
+    {
+        int p = engine.Layout.Count;
+        var initial = new float[configs.Count * p];
+        for (int m = 0; m < configs.Count; m++) Initializers.KerasDefaults(engine.Layout, configs[m].Seed).CopyTo(initial, m * p);
+        engine.SetParameters(initial);
+        Trainer.Fit(engine, fit, common, [.. configs.Select(c => new ModelVariant(c.Seed, c.LearningRate))]);
+    }
+
+    /// <summary>Every model of a group scored by the engine that trained it.</summary>
+    static IEnumerable<SweepEntry> Score(IRnnEngine engine, Group group)
+    {
+        var weights = engine.GetParameters();
+        var train = engine.Predict(group.Data.Train);
+        var validation = engine.Predict(group.Validation);
+        var test = engine.Predict(group.Data.Test);
+        int p = engine.Layout.Count;
+        for (int m = 0; m < group.Configs.Count; m++)
+            yield return new SweepEntry(group.Configs[m], group.Spec, weights.AsSpan(m * p, p).ToArray(),
+                Rmse(train, m, group.Data.Train), Rmse(validation, m, group.Validation), Rmse(test, m, group.Data.Test));
+    }
+
+    static double Rmse(float[] predicted, int model, WindowSet windows) =>
+        Metrics.Rmse(predicted.AsSpan(model * windows.Y.Length, windows.Y.Length), windows.Y);
+
+    /// <summary>
+    /// Whether the shapes of a grid train side by side on the cores: yes for the SIMD engine, whose models-in-lanes
+    /// epoch uses one core per 8 models (a small group would leave the others idle); no for the scalar baseline
+    /// (one model at a time, by definition) and for an accelerator, which one group already fills.
+    /// </summary>
+    static bool TrainsShapesSideBySide(EngineKind kind) => EngineFactory.Resolve(kind) == EngineKind.Fast;
+
+    static string Describe(IRnnEngine engine) => engine switch
+    {
+        SeparateModels => $"{engine.Name}, one model at a time",
+        ModelLanesEngine => $"{engine.Name}: {ModelLanesEngine.Lanes} models per SIMD vector on {Environment.ProcessorCount} core(s)",
+        _ when engine.Models == 1 => engine.Name,
+        _ => $"{engine.Name}: every model of a shape in the same launches",
+    };
 
     List<Group> Groups(SweepGrid grid)
     {
@@ -97,18 +142,23 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
         })];
     }
 
-    /// <summary>One tiny untimed run per shape, so that JIT or kernel compilation stays out of the timed region.</summary>
-    TrainingOptions WarmUp(List<Group> groups, IGroupTrainer trainer)
+    /// <summary>
+    /// One tiny untimed run per shape, on an engine like the timed ones (<paramref name="models"/>, or the group's
+    /// size), so that JIT or kernel compilation stays out of the timed region. Returns the options every model
+    /// trains with: the sweep's, on the windows it holds out itself.
+    /// </summary>
+    TrainingOptions WarmUp(List<Group> groups, EngineKind kind, int? models = null)
     {
         var common = training with { ValidationSplit = 0 };
         foreach (var g in groups)
-            trainer.Train(g.Spec, g.Fit.Slice(0, Math.Min(g.Fit.Count, 2)), [g.Members[0]], common with { Epochs = 1 });
+        {
+            var configs = g.Configs.Take(models ?? g.Configs.Count).ToList();
+            using var engine = EngineFactory.Create(kind, g.Spec, configs.Count);
+            Train(engine, g.Fit.Slice(0, Math.Min(g.Fit.Count, 2)), configs, common with { Epochs = 1 });
+        }
         return common;
     }
 
     /// <summary>The configurations of one shape with the windows they train and are scored on.</summary>
-    sealed record Group(ModelSpec Spec, ForecastData Data, WindowSet Fit, WindowSet Validation, List<SweepConfig> Configs)
-    {
-        public GroupMember[] Members { get; } = [.. Configs.Select(c => new GroupMember(c.Seed, c.LearningRate))];
-    }
+    sealed record Group(ModelSpec Spec, ForecastData Data, WindowSet Fit, WindowSet Validation, List<SweepConfig> Configs);
 }

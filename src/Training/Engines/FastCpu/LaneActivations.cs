@@ -5,8 +5,9 @@ using GpuRnn.Training.Model;
 namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
-/// Activations and their derivatives on whole vectors of lanes (one lane per window), so that a batch of windows
-/// pays for one vector operation where the scalar engine pays for one call per window.
+/// Activations and their derivatives on whole vectors of lanes (one lane per window in <see cref="FastCpuEngine"/>,
+/// one per model in <see cref="ModelLanesEngine"/>), so that a vector pays for one operation where the scalar
+/// engine pays for one call per window. The one vector activation set of the SIMD engine.
 /// </summary>
 static class LaneActivations
 {
@@ -31,6 +32,17 @@ static class LaneActivations
                 throw new ArgumentOutOfRangeException(nameof(f));
         }
     }
+
+    /// <summary>f of one vector (for loops that activate as they go rather than a row at a time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Apply(Vector<float> a, Activation f) => f switch
+    {
+        Activation.Linear => a,
+        Activation.Tanh => Tanh(a),
+        Activation.Relu => Vector.Max(a, Vector<float>.Zero),
+        Activation.Sigmoid => Sigmoid(a),
+        _ => throw new ArgumentOutOfRangeException(nameof(f)),
+    };
 
     /// <summary>f′ from the activation's output y = f(a), as BPTT keeps only outputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
