@@ -13,7 +13,8 @@ public readonly record struct TensorSlot(string Name, int Rows, int Columns, int
 /// <summary>
 /// Where each weight lives in one flat float vector, in Keras's <c>get_weights()</c> order: for each SimpleRNN
 /// layer kernel [inputs×units], recurrent kernel [units×units], bias [units]; then the Dense kernel
-/// [units×outputs] and bias [outputs]. Engines, the optimizer and model files all share this one layout.
+/// [units×outputs] and bias [outputs]; with the sizes every engine loops over (per layer as plain arrays, for hot
+/// loops). Engines, the optimizer, model files and the kernels' shapes (<c>KernelShapes</c>) all read this one layout.
 /// </summary>
 public sealed class ParameterLayout
 {
@@ -46,6 +47,9 @@ public sealed class ParameterLayout
         Bias = biases;
         Slots = slots;
         Count = offset;
+        Units = [.. spec.Units];
+        Inputs = [.. Enumerable.Range(0, spec.Layers).Select(spec.InputsOf)];
+        MaxWidth = Math.Max(Units.Max(), Inputs.Max());
     }
 
     public ModelSpec Spec { get; }
@@ -61,4 +65,28 @@ public sealed class ParameterLayout
     public IReadOnlyList<TensorSlot> Bias { get; }
     public TensorSlot DenseKernel { get; }
     public TensorSlot DenseBias { get; }
+
+    public int TimeSteps => Spec.TimeSteps;
+    public int Features => Spec.Features;
+    public int Outputs => Spec.Outputs;
+    public int Layers => Spec.Layers;
+
+    /// <summary>Units of each SimpleRNN layer, bottom first.</summary>
+    public int[] Units { get; }
+
+    /// <summary>Inputs per step of each layer: the features, then the layer below's units.</summary>
+    public int[] Inputs { get; }
+
+    /// <summary>The widest row any layer reads or writes (units or inputs), which sizes BPTT scratch.</summary>
+    public int MaxWidth { get; }
+
+    public int TopUnits => Units[^1];
+
+    /// <summary>Multiply–adds of one window's forward pass: the measure of work used to decide on threading.</summary>
+    public long ForwardMultiplyAdds()
+    {
+        long total = (long)TopUnits * Outputs;
+        for (int l = 0; l < Layers; l++) total += (long)TimeSteps * Units[l] * (Inputs[l] + Units[l]);
+        return total;
+    }
 }

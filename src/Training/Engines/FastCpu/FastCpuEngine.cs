@@ -22,7 +22,6 @@ public sealed class FastCpuEngine : IRnnEngine
     /// <summary>Below this many forward multiply–adds per batch, waking other threads costs more than it saves.</summary>
     const long SerialBelowMultiplyAdds = 40_000;
 
-    readonly LaneGeometry geometry;
     readonly float[] w, grad, m, v;
     readonly Action<int> forwardChunk, backwardChunk;
     float[] x = [], y = [];
@@ -36,7 +35,6 @@ public sealed class FastCpuEngine : IRnnEngine
     {
         Spec = spec.Validated();
         Layout = new ParameterLayout(Spec);
-        geometry = new LaneGeometry(Spec, Layout);
         w = new float[Layout.Count];
         grad = new float[Layout.Count];
         m = new float[Layout.Count];
@@ -134,7 +132,7 @@ public sealed class FastCpuEngine : IRnnEngine
 
     void RunChunks(int chunks, Action<int> body)
     {
-        if (chunks == 1 || (long)batchCount * geometry.ForwardMultiplyAdds() < SerialBelowMultiplyAdds)
+        if (chunks == 1 || (long)batchCount * Layout.ForwardMultiplyAdds() < SerialBelowMultiplyAdds)
             for (int c = 0; c < chunks; c++) body(c);
         else
             Parallel.For(0, chunks, body);
@@ -180,7 +178,7 @@ public sealed class FastCpuEngine : IRnnEngine
     {
         Spec.EnsureFits(windows);
         var result = new float[windows.Count * Spec.Outputs];
-        var lanes = new LaneBatch(geometry, blocks: 1);
+        var lanes = new LaneBatch(Layout, blocks: 1);
         int[] identity = [.. Enumerable.Range(0, windows.Count)];
         for (int first = 0; first < windows.Count; first += LaneBatch.Width)
         {
@@ -198,13 +196,13 @@ public sealed class FastCpuEngine : IRnnEngine
     void EnsureCapacity(int count)
     {
         int blocks = BlockCount(count);
-        if (batch is null || batch.Blocks < blocks) batch = new LaneBatch(geometry, blocks);
+        if (batch is null || batch.Blocks < blocks) batch = new LaneBatch(Layout, blocks);
         int chunks = ChunkCount(count);
         if (scratch.Length < chunks)
         {
             var grown = new LaneScratch[chunks];
             scratch.CopyTo(grown, 0);
-            for (int c = scratch.Length; c < chunks; c++) grown[c] = new LaneScratch(geometry, Layout.Count);
+            for (int c = scratch.Length; c < chunks; c++) grown[c] = new LaneScratch(Layout, Layout.Count);
             scratch = grown;
         }
     }

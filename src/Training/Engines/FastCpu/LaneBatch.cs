@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using GpuRnn.Training.Model;
 
 namespace GpuRnn.Training.Engines.FastCpu;
 
@@ -16,20 +17,20 @@ sealed class LaneBatch
 {
     public static int Width => Vector<float>.Count;
 
-    readonly LaneGeometry g;
+    readonly ParameterLayout g;
     readonly float[] x, y, o;
     readonly float[][] h;
     readonly int[] valid;
 
-    public LaneBatch(LaneGeometry geometry, int blocks)
+    public LaneBatch(ParameterLayout layout, int blocks)
     {
-        g = geometry;
+        g = layout;
         Blocks = blocks;
-        x = new float[blocks * g.Steps * g.Features * Width];
+        x = new float[blocks * g.TimeSteps * g.Features * Width];
         y = new float[blocks * g.Outputs * Width];
         o = new float[blocks * g.Outputs * Width];
         h = new float[g.Layers][];
-        for (int l = 0; l < g.Layers; l++) h[l] = new float[blocks * (g.Steps + 1) * g.Units[l] * Width];
+        for (int l = 0; l < g.Layers; l++) h[l] = new float[blocks * (g.TimeSteps + 1) * g.Units[l] * Width];
         valid = new int[blocks];
     }
 
@@ -39,8 +40,8 @@ sealed class LaneBatch
     static Span<Vector<float>> Lanes(float[] a, int vectorOffset, int vectorCount) =>
         MemoryMarshal.Cast<float, Vector<float>>(a.AsSpan(vectorOffset * Width, vectorCount * Width));
 
-    Span<Vector<float>> Inputs(int block) => Lanes(x, block * g.Steps * g.Features, g.Steps * g.Features);
-    Span<Vector<float>> States(int block, int layer) => Lanes(h[layer], block * (g.Steps + 1) * g.Units[layer], (g.Steps + 1) * g.Units[layer]);
+    Span<Vector<float>> Inputs(int block) => Lanes(x, block * g.TimeSteps * g.Features, g.TimeSteps * g.Features);
+    Span<Vector<float>> States(int block, int layer) => Lanes(h[layer], block * (g.TimeSteps + 1) * g.Units[layer], (g.TimeSteps + 1) * g.Units[layer]);
     Span<Vector<float>> Outputs(int block) => Lanes(o, block * g.Outputs, g.Outputs);
     Span<Vector<float>> Targets(int block) => Lanes(y, block * g.Outputs, g.Outputs);
 
@@ -50,7 +51,7 @@ sealed class LaneBatch
     /// </summary>
     public void Load(int block, ReadOnlySpan<float> sourceX, ReadOnlySpan<float> sourceY, ReadOnlySpan<int> order, int first, int count)
     {
-        int width = Width, windowLength = g.Steps * g.Features, outs = g.Outputs;
+        int width = Width, windowLength = g.TimeSteps * g.Features, outs = g.Outputs;
         var bx = x.AsSpan(block * windowLength * width, windowLength * width);
         var by = y.AsSpan(block * outs * width, outs * width);
         if (count < width) { bx.Clear(); by.Clear(); }
@@ -77,7 +78,7 @@ sealed class LaneBatch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Forward(int block, ReadOnlySpan<float> w)
     {
-        int steps = g.Steps;
+        int steps = g.TimeSteps;
         for (int l = 0; l < g.Layers; l++)
         {
             int units = g.Units[l], inputs = g.Inputs[l];
@@ -86,9 +87,9 @@ sealed class LaneBatch
             for (int t = 0; t < steps; t++)
             {
                 var next = states.Slice((t + 1) * units, units);
-                LaneProducts.Affine(w, g.KernelOffset[l], g.RecurrentOffset[l], g.BiasOffset[l], units,
+                LaneProducts.Affine(w, g.Kernel[l].Offset, g.RecurrentKernel[l].Offset, g.Bias[l].Offset, units,
                     input.Slice(t * inputs, inputs), states.Slice(t * units, units), next);
-                LaneActivations.Activate(next, g.Hidden);
+                LaneActivations.Activate(next, g.Spec.HiddenActivation);
             }
         }
         int top = g.TopUnits, outs = g.Outputs;
@@ -96,11 +97,11 @@ sealed class LaneBatch
         var outputs = Outputs(block);
         for (int k = 0; k < outs; k++)
         {
-            var z = new Vector<float>(w[g.DenseBiasOffset + k]);
-            for (int j = 0; j < top; j++) z = Vector.FusedMultiplyAdd(last[j], new Vector<float>(w[g.DenseKernelOffset + j * outs + k]), z);
+            var z = new Vector<float>(w[g.DenseBias.Offset + k]);
+            for (int j = 0; j < top; j++) z = Vector.FusedMultiplyAdd(last[j], new Vector<float>(w[g.DenseKernel.Offset + j * outs + k]), z);
             outputs[k] = z;
         }
-        LaneActivations.Activate(outputs, g.Output);
+        LaneActivations.Activate(outputs, g.Spec.OutputActivation);
 
         var targets = Targets(block);
         var squared = Vector<float>.Zero;
@@ -123,7 +124,7 @@ sealed class LaneBatch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(int block, ReadOnlySpan<float> w, Span<float> grad, float scale, LaneScratch scratch)
     {
-        int steps = g.Steps, outs = g.Outputs, top = g.TopUnits;
+        int steps = g.TimeSteps, outs = g.Outputs, top = g.TopUnits;
         var outputs = Outputs(block);
         var targets = Targets(block);
         var used = new Vector<int>(valid[block]);
@@ -132,9 +133,9 @@ sealed class LaneBatch
         var dz = scratch.OutputDelta;
         for (int k = 0; k < outs; k++)
         {
-            var d = new Vector<float>(scale) * (outputs[k] - targets[k]) * LaneActivations.Derivative(outputs[k], g.Output);
+            var d = new Vector<float>(scale) * (outputs[k] - targets[k]) * LaneActivations.Derivative(outputs[k], g.Spec.OutputActivation);
             dz[k] = Vector.BitwiseAnd(d, mask);
-            grad[g.DenseBiasOffset + k] += Vector.Sum(dz[k]);
+            grad[g.DenseBias.Offset + k] += Vector.Sum(dz[k]);
         }
         var dOut = scratch.OutputGradient(steps * top);
         dOut.Clear();
@@ -145,7 +146,7 @@ sealed class LaneBatch
             var sum = Vector<float>.Zero;
             for (int k = 0; k < outs; k++)
             {
-                int at = g.DenseKernelOffset + j * outs + k;
+                int at = g.DenseKernel.Offset + j * outs + k;
                 grad[at] += Vector.Sum(last[j] * dz[k]);
                 sum = Vector.FusedMultiplyAdd(dz[k], new Vector<float>(w[at]), sum);
             }
@@ -155,7 +156,7 @@ sealed class LaneBatch
         for (int l = g.Layers - 1; l >= 0; l--)
         {
             int units = g.Units[l], inputs = g.Inputs[l];
-            int kernel = g.KernelOffset[l], recurrent = g.RecurrentOffset[l];
+            int kernel = g.Kernel[l].Offset, recurrent = g.RecurrentKernel[l].Offset;
             var states = States(block, l);
             Span<Vector<float>> input = l == 0 ? Inputs(block) : States(block, l - 1)[g.Units[l - 1]..];
             var da = scratch.Delta(steps * units);
@@ -167,11 +168,11 @@ sealed class LaneBatch
                 var daT = da.Slice(t * units, units);
                 var hT = states.Slice((t + 1) * units, units);
                 var dOutT = dOut.Slice(t * units, units);
-                for (int j = 0; j < units; j++) daT[j] = (dOutT[j] + dh[j]) * LaneActivations.Derivative(hT[j], g.Hidden);
+                for (int j = 0; j < units; j++) daT[j] = (dOutT[j] + dh[j]) * LaneActivations.Derivative(hT[j], g.Spec.HiddenActivation);
                 if (t > 0) LaneProducts.TransposedProduct(w, recurrent, units, daT, dh);
                 if (l > 0) LaneProducts.TransposedProduct(w, kernel, units, daT, dBelow.Slice(t * inputs, inputs));
             }
-            int bias = g.BiasOffset[l];
+            int bias = g.Bias[l].Offset;
             for (int j = 0; j < units; j++)
             {
                 var sum = Vector<float>.Zero;

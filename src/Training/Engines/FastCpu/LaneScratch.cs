@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using GpuRnn.Training.Model;
 
 namespace GpuRnn.Training.Engines.FastCpu;
 
@@ -12,13 +13,13 @@ sealed class LaneScratch
     readonly float[] delta, hidden, outputDelta;
     float[] output, below;
 
-    public LaneScratch(LaneGeometry g, int parameterCount)
+    public LaneScratch(ParameterLayout g, int parameterCount)
     {
-        int rows = g.Steps * g.MaxUnits * LaneBatch.Width;
+        int rows = g.TimeSteps * g.MaxWidth * LaneBatch.Width;
         delta = new float[rows];
         output = new float[rows];
         below = new float[rows];
-        hidden = new float[g.MaxUnits * LaneBatch.Width];
+        hidden = new float[g.MaxWidth * LaneBatch.Width];
         outputDelta = new float[g.Outputs * LaneBatch.Width];
         Gradient = new float[parameterCount];
     }
