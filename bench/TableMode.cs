@@ -27,6 +27,7 @@ public static class TableMode
             + $"Vector<float> width {System.Numerics.Vector<float>.Count}; {(quick ? "quick" : "full")} mode.");
         output.AppendLine();
         TutorialFit(kinds, output);
+        ModelsTogether(kinds, quick, output);
 
         var rows = new List<Row>();
         foreach (var workload in Workloads.All.Where(w => only is null || only.Contains(w.Name)))
@@ -96,6 +97,52 @@ public static class TableMode
             output.AppendLine(CultureInfo.InvariantCulture, $"| {EngineCatalog.Name(kind)} | {cold:F2} | {warm[warm.Length / 2]:F2} |");
         }
         output.AppendLine();
+    }
+
+    /// <summary>
+    /// The model dimension: M tutorial-shaped models (a sweep's seeds × learning rates) trained by Trainer.Fit on
+    /// one engine of M models, against the same M trained one after another on one-model engines of that kind.
+    /// Medians of 3; the ILGPU simulator gets 2 epochs, the CPU engines 20 (quick: 5).
+    /// </summary>
+    static void ModelsTogether(IReadOnlyList<EngineKind> kinds, bool quick, StringBuilder output)
+    {
+        const int models = 16;
+        var workload = Workloads.Get("tutorial");
+        var data = workload.Data(workload.Windows);
+        var variants = Enumerable.Range(0, models).Select(i => new ModelVariant(i + 1, 0.001f * (1 + i % 4))).ToArray();
+        output.AppendLine($"| {models} tutorial models (Trainer.Fit) | epochs | together ms | one at a time ms | speed-up |");
+        output.AppendLine("|---|--:|--:|--:|--:|");
+        foreach (var kind in kinds)
+        {
+            int epochs = kind is EngineKind.Fast or EngineKind.Scalar ? quick ? 5 : 20 : 2;
+            var options = new TrainingOptions { Epochs = epochs };
+            double Together()
+            {
+                using var engine = EngineFactory.Create(kind, workload.Spec, models);
+                engine.SetParameters([.. Enumerable.Repeat(workload.InitialParameters(), models).SelectMany(p => p)]);
+                var clock = Stopwatch.StartNew();
+                Trainer.Fit(engine, data, options, variants);
+                return clock.Elapsed.TotalMilliseconds;
+            }
+            double Alone() => variants.Sum(v =>
+            {
+                using var engine = EngineFactory.Create(kind, workload.Spec);
+                engine.SetParameters(workload.InitialParameters());
+                var clock = Stopwatch.StartNew();
+                Trainer.Fit(engine, data, options with { Seed = v.Seed, Adam = new AdamOptions(v.LearningRate) });
+                return clock.Elapsed.TotalMilliseconds;
+            });
+            Together(); Alone(); // warm-up: JIT and kernel compilation
+            double together = Median(3, Together), alone = Median(3, Alone);
+            output.AppendLine(CultureInfo.InvariantCulture, $"| {EngineCatalog.Name(kind)} | {epochs} | {together:F1} | {alone:F1} | {alone / together:F2}× |");
+        }
+        output.AppendLine();
+    }
+
+    static double Median(int repeats, Func<double> measure)
+    {
+        var values = Enumerable.Range(0, repeats).Select(_ => measure()).Order().ToArray();
+        return values[repeats / 2];
     }
 
     static string Ratio(double ours, double theirs) => (ours / theirs).ToString("F2", CultureInfo.InvariantCulture);
