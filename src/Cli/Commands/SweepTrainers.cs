@@ -7,7 +7,8 @@ namespace GpuRnn.Cli.Commands;
 /// <summary>
 /// The group trainer <c>sweep --accelerator</c> asks for and the baselines it is timed against: the same engine
 /// one model at a time, then the scalar engine one model at a time. An ILGPU accelerator (cuda, opencl, cpu, or
-/// auto with a GPU) trains with <see cref="IlgpuGroupTrainer"/>; simd and auto without a GPU with the lane
+/// auto with a GPU) trains one model at a time on that accelerator (until the sweep trains through an engine of
+/// several models); simd and auto without a GPU with the lane
 /// trainer; scalar with the scalar engine, one model at a time. Owns the accelerators it creates.
 /// </summary>
 sealed class SweepTrainers : IDisposable
@@ -23,8 +24,8 @@ sealed class SweepTrainers : IDisposable
         {
             if (kind is EngineKind.Cpu or EngineKind.Cuda or EngineKind.OpenCL)
             {
-                Together = Own(new IlgpuGroupTrainer(kind));
-                Baselines = withBaselines ? [Own(new IlgpuGroupTrainer(kind, together: false)), new SequentialGroupTrainer(EngineKind.Scalar)] : [];
+                Together = new SequentialGroupTrainer(kind);
+                Baselines = withBaselines ? [new SequentialGroupTrainer(EngineKind.Scalar)] : [];
             }
             else if (kind == EngineKind.Scalar) // the reference, as asked: one model at a time, nothing to compare with
             {
