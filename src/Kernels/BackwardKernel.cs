@@ -29,9 +29,19 @@ public static class BackwardKernel
         for (int i = 0; i < net.TimeSteps * units; i++) stateGradients[dOut + i] = 0f;
         int last = slot * net.StateStride + net.TopStateOffset + net.TimeSteps * units;
         int dLast = dOut + (net.TimeSteps - 1) * units;
-        DenseHeadGradient.Accumulate(outputs.SubView(slot * net.Outputs, net.Outputs), y.SubView(window * net.Outputs, net.Outputs),
-            weights.SubView(w, net.ParameterCount), states.SubView(last, units), windowGradients.SubView(g, net.ParameterCount), stateGradients.SubView(dLast, units),
-            units, net.Outputs, net.DenseKernelOffset, net.DenseBiasOffset, net.Output, 2f / (batch.Count * net.Outputs));
+        float scale = 2f / (batch.Count * net.Outputs);
+        for (int k = 0; k < net.Outputs; k++)
+        {
+            float o = outputs[slot * net.Outputs + k];
+            float dz = scale * (o - y[window * net.Outputs + k]) * Activations.Derivative(o, net.Output);
+            windowGradients[g + net.DenseBiasOffset + k] += dz;
+            for (int j = 0; j < units; j++)
+            {
+                int wy = net.DenseKernelOffset + j * net.Outputs + k;
+                windowGradients[g + wy] += states[last + j] * dz;
+                stateGradients[dLast + j] += dz * weights[w + wy];
+            }
+        }
     }
 
     /// <summary>
