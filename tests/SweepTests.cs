@@ -47,7 +47,12 @@ public class SweepTests
         int p = together.Layout.Count, n = validation!.Y.Length;
         for (int i = 0; i < count; i++)
         {
-            using var alone = together is ModelLanesEngine ? new ModelLanesEngine(spec, 1) : EngineFactory.Create(kind, spec);
+            using IRnnEngine alone = together switch // the same layout with one model
+            {
+                ModelLanesEngine => new ModelLanesEngine(spec, 1),
+                IlgpuEngine => IlgpuEngine.Create(kind, spec, IlgpuKernelChoice.Reference), // what it runs for M > 1
+                _ => EngineFactory.Create(kind, spec),
+            };
             var history = Train(alone, fit, options, [models[i]])[0];
             Assert.Equal(alone.GetParameters(), together.GetParameters().AsSpan(i * p, p).ToArray());
             Assert.Equal(history.Epochs.Select(e => e.Loss), histories[i].Epochs.Select(e => e.Loss));

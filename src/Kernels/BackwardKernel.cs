@@ -3,33 +3,45 @@ using ILGPU;
 namespace GpuRnn.Kernels;
 
 /// <summary>
-/// BPTT for L = mean over the batch and outputs of (o − y)², one thread per window writing that window's whole
-/// gradient into its own row of a [batch × parameters] buffer; then <see cref="SumWindows"/> adds the rows in
-/// batch order, one thread per parameter. No atomics, so every run gives the same bits. Must agree with
+/// BPTT for L = mean over the batch and outputs of (o − y)² of every model an engine trains, one thread per
+/// <see cref="BatchSlots">slot</see> (model, window of the batch) writing that window's whole gradient into its own
+/// row of a [slot × parameters] buffer; then <see cref="SumWindows"/> adds each model's rows in batch order, one
+/// thread per (model, parameter). No atomics, so every run gives the same bits. Must agree with
 /// ScalarEngine.Backward (which sums window after window into one vector: equal for batch 1, equal up to
 /// float rounding of the order of additions otherwise).
 /// </summary>
 public static class BackwardKernel
 {
     /// <summary>
-    /// Clears the row's gradients; dz = 2(o − y)/(B·outputs)·g′(o) gives the Dense gradients, and dz·Wyᵀ is the
+    /// Clears the slot's gradients; dz = 2(o − y)/(B·outputs)·g′(o) gives the Dense gradients, and dz·Wyᵀ is the
     /// gradient arriving at the top layer's last state (its earlier steps receive nothing from the head).
     /// </summary>
-    public static void DenseHead(Index1D row, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights,
+    public static void DenseHead(Index1D slot, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights,
         ArrayView<float> states, ArrayView<float> outputs, ArrayView<float> stateGradients, ArrayView<float> windowGradients,
-        NetworkShape net, int start, int count)
+        NetworkShape net, BatchSlots batch)
     {
-        int window = order[start + row];
-        int g = row * net.ParameterCount;
+        int window = batch.WindowOf(order, slot);
+        int w = batch.ModelOf(slot) * net.ParameterCount;
+        int g = slot * net.ParameterCount;
         for (int p = 0; p < net.ParameterCount; p++) windowGradients[g + p] = 0f;
         int units = net.TopUnits;
-        int dOut = row * net.StateGradientStride + net.TopStateGradientOffset;
+        int dOut = slot * net.StateGradientStride + net.TopStateGradientOffset;
         for (int i = 0; i < net.TimeSteps * units; i++) stateGradients[dOut + i] = 0f;
-        int last = row * net.StateStride + net.TopStateOffset + net.TimeSteps * units;
+        int last = slot * net.StateStride + net.TopStateOffset + net.TimeSteps * units;
         int dLast = dOut + (net.TimeSteps - 1) * units;
-        DenseHeadGradient.Accumulate(outputs.SubView(row * net.Outputs, net.Outputs), y.SubView(window * net.Outputs, net.Outputs),
-            weights, states.SubView(last, units), windowGradients.SubView(g, net.ParameterCount), stateGradients.SubView(dLast, units),
-            units, net.Outputs, net.DenseKernelOffset, net.DenseBiasOffset, net.Output, 2f / (count * net.Outputs));
+        float scale = 2f / (batch.Count * net.Outputs);
+        for (int k = 0; k < net.Outputs; k++)
+        {
+            float o = outputs[slot * net.Outputs + k];
+            float dz = scale * (o - y[window * net.Outputs + k]) * Activations.Derivative(o, net.Output);
+            windowGradients[g + net.DenseBiasOffset + k] += dz;
+            for (int j = 0; j < units; j++)
+            {
+                int wy = net.DenseKernelOffset + j * net.Outputs + k;
+                windowGradients[g + wy] += states[last + j] * dz;
+                stateGradients[dLast + j] += dz * weights[w + wy];
+            }
+        }
     }
 
     /// <summary>
@@ -37,18 +49,19 @@ public static class BackwardKernel
     /// take x_t·da_t, h_{t−1}·da_t and da_t; dh_{t−1} = da_t·Whᵀ; the layer below's h_t receives da_t·Wxᵀ.
     /// The host launches it top layer first, after <see cref="DenseHead"/>.
     /// </summary>
-    /// <param name="scratch">Per row 2·MaxUnits floats: dh then da.</param>
-    public static void Layer(Index1D row, ArrayView<float> x, ArrayView<int> order, ArrayView<float> weights,
+    /// <param name="scratch">Per slot 2·MaxUnits floats: dh then da.</param>
+    public static void Layer(Index1D slot, ArrayView<float> x, ArrayView<int> order, ArrayView<float> weights,
         ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> scratch, ArrayView<float> windowGradients,
-        NetworkShape net, LayerShape layer, int start)
+        NetworkShape net, LayerShape layer, BatchSlots batch)
     {
-        int window = order[start + row];
+        int window = batch.WindowOf(order, slot);
+        int w = batch.ModelOf(slot) * net.ParameterCount;
         int units = layer.Units, inputs = layer.Inputs;
-        int g = row * net.ParameterCount;
-        int h = row * net.StateStride + layer.StateOffset;
-        int dOut = row * net.StateGradientStride + layer.StateGradientOffset;
-        int dBelow = row * net.StateGradientStride + layer.BelowStateGradientOffset;
-        int dh = row * 2 * net.MaxUnits, da = dh + net.MaxUnits;
+        int g = slot * net.ParameterCount;
+        int h = slot * net.StateStride + layer.StateOffset;
+        int dOut = slot * net.StateGradientStride + layer.StateGradientOffset;
+        int dBelow = slot * net.StateGradientStride + layer.BelowStateGradientOffset;
+        int dh = slot * 2 * net.MaxUnits, da = dh + net.MaxUnits;
         for (int j = 0; j < units; j++) scratch[dh + j] = 0f;
         for (int t = net.TimeSteps - 1; t >= 0; t--)
         {
@@ -60,31 +73,35 @@ public static class BackwardKernel
                 float d = scratch[da + j];
                 windowGradients[g + layer.BiasOffset + j] += d;
                 for (int i = 0; i < inputs; i++)
-                    windowGradients[g + layer.KernelOffset + i * units + j] += LayerInput.At(x, states, net, layer, window, row, t, i) * d;
+                    windowGradients[g + layer.KernelOffset + i * units + j] += LayerInput.At(x, states, net, layer, window, slot, t, i) * d;
                 for (int i = 0; i < units; i++)
                     windowGradients[g + layer.RecurrentOffset + i * units + j] += states[h + t * units + i] * d;
             }
             for (int i = 0; i < units; i++)
             {
                 float sum = 0f;
-                for (int j = 0; j < units; j++) sum += weights[layer.RecurrentOffset + i * units + j] * scratch[da + j];
+                for (int j = 0; j < units; j++) sum += weights[w + layer.RecurrentOffset + i * units + j] * scratch[da + j];
                 scratch[dh + i] = sum;
             }
             if (layer.Index > 0)
                 for (int i = 0; i < inputs; i++)
                 {
                     float sum = 0f;
-                    for (int j = 0; j < units; j++) sum += weights[layer.KernelOffset + i * units + j] * scratch[da + j];
+                    for (int j = 0; j < units; j++) sum += weights[w + layer.KernelOffset + i * units + j] * scratch[da + j];
                     stateGradients[dBelow + t * inputs + i] = sum;
                 }
         }
     }
 
-    /// <summary>gradients[p] = Σ_b windowGradients[b, p], b = 0 … count−1 in order; one thread per parameter.</summary>
-    public static void SumWindows(Index1D parameter, ArrayView<float> windowGradients, ArrayView<float> gradients, int parameterCount, int count)
+    /// <summary>
+    /// gradients[model, p] = Σ_b windowGradients[model·count + b, p], b = 0 … count−1 in order; one thread per
+    /// (model, parameter): <paramref name="index"/> = model·parameterCount + p.
+    /// </summary>
+    public static void SumWindows(Index1D index, ArrayView<float> windowGradients, ArrayView<float> gradients, int parameterCount, int count)
     {
+        int model = index / parameterCount, parameter = index - model * parameterCount;
         float sum = 0f;
-        for (int row = 0; row < count; row++) sum += windowGradients[row * parameterCount + parameter];
-        gradients[parameter] = sum;
+        for (int row = 0; row < count; row++) sum += windowGradients[(model * count + row) * parameterCount + parameter];
+        gradients[index] = sum;
     }
 }

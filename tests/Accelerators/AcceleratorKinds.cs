@@ -1,4 +1,3 @@
-using GpuRnn.Tests.Sweep;
 using GpuRnn.Training.Engines;
 
 namespace GpuRnn.Tests.Accelerators;
@@ -13,7 +12,6 @@ public sealed class OpenClAcceleratorTests() : AcceleratorTests(EngineKind.OpenC
 public sealed class CpuFastKernelTests() : FastKernelTests(EngineKind.Cpu);
 public sealed class CudaFastKernelTests() : FastKernelTests(EngineKind.Cuda);
 public sealed class OpenClFastKernelTests() : FastKernelTests(EngineKind.OpenCL);
-
 
 [Collection(nameof(EngineLifecycle))] public sealed class CpuEngineLifecycleTests() : EngineLifecycleTests(EngineKind.Cpu);
 [Collection(nameof(EngineLifecycle))] public sealed class CudaEngineLifecycleTests() : EngineLifecycleTests(EngineKind.Cuda);

@@ -51,6 +51,113 @@ public abstract class AcceleratorTests(EngineKind kind) : AcceleratorFixture(kin
         AssertClose([(float)scalar.TakeLossSum()], [(float)engine.TakeLossSum()], "loss sum");
     }
 
+    /// <summary>A stacked and a one-layer network, each with a short last batch.</summary>
+    public static TheoryData<NetworkCase> ModelDimensionShapes => new(
+        new NetworkCase(2, [5, 4], 1, Activation.Tanh, Activation.Sigmoid, 6, 11, 4),
+        new NetworkCase(1, [3], 2, Activation.Relu, Activation.Linear, 5, 10, 3));
+
+    /// <summary>
+    /// An engine of three models (own initial weights, own epoch orders, own learning rates) trains each model
+    /// exactly as a one-model engine on the same kernels trains it alone, bit for bit: a model's threads read only
+    /// its own rows. Against the scalar engine, each model agrees within the table's tolerance.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ModelDimensionShapes))]
+    public void Every_model_of_a_several_model_engine_trains_as_it_does_alone(NetworkCase shape)
+    {
+        RequireDevice();
+        const int models = 3, epochs = 2;
+        float[] learningRates = [0.01f, 0.003f, 0.02f];
+        var spec = shape.Spec;
+        var layout = new ParameterLayout(spec);
+        int p = layout.Count, n = shape.Windows, outputs = spec.Outputs;
+        var rng = new Random(shape.Units.Sum() * 31 + shape.Windows * 7 + shape.BatchSize);
+        var data = RandomData.Windows(rng, spec, n);
+        var initial = Enumerable.Range(0, models).Select(_ => RandomData.Parameters(rng, layout, 0.5)).ToArray();
+        var adam = new AdamOptions();
+
+        using var together = EngineFactory.Create(Kind, spec, models);
+        Assert.IsType<IlgpuEngine>(together);
+        Assert.Equal((models, EngineNames.Of(Kind)), (together.Models, together.Name));
+        var alone = new IRnnEngine[models];
+        var scalar = new IRnnEngine[models];
+        try
+        {
+            for (int model = 0; model < models; model++)
+            {
+                alone[model] = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
+                scalar[model] = new ScalarEngine<float>(spec);
+                foreach (var e in new[] { alone[model], scalar[model] })
+                {
+                    e.SetTrainingData(data);
+                    e.SetParameters(initial[model]);
+                }
+            }
+            together.SetTrainingData(data);
+            together.SetParameters([.. initial.SelectMany(w => w)]);
+
+            int iteration = 0;
+            for (int epoch = 0; epoch < epochs; epoch++)
+            {
+                var orders = Enumerable.Range(0, models).Select(_ => RandomData.Permutation(n, rng)).ToArray();
+                together.SetOrder([.. orders.SelectMany(o => o)]);
+                for (int model = 0; model < models; model++)
+                {
+                    alone[model].SetOrder(orders[model]);
+                    scalar[model].SetOrder(orders[model]);
+                }
+                for (int start = 0; start < n; start += shape.BatchSize)
+                {
+                    int count = Math.Min(shape.BatchSize, n - start);
+                    iteration++;
+                    var steps = learningRates.Select(rate => adam.StepFor(rate, iteration)).ToArray();
+                    together.Forward(start, count);
+                    together.Backward();
+                    var gradients = together.GetGradients();
+                    for (int model = 0; model < models; model++)
+                    {
+                        foreach (var e in new[] { alone[model], scalar[model] })
+                        {
+                            e.Forward(start, count);
+                            e.Backward();
+                        }
+                        string what = $"model {model}'s gradients at step {iteration}";
+                        Assert.Equal(alone[model].GetGradients(), Row(gradients, model, p));
+                        Close.Assert(scalar[model].GetGradients(), alone[model].GetGradients(), AcceleratorTable.TrainingTolerance(Kind), $"{what} on {Kind}");
+                        alone[model].ApplyAdam(steps[model]);
+                        scalar[model].ApplyAdam(steps[model]);
+                    }
+                    together.ApplyAdam(steps);
+                }
+                var lossSums = together.TakeLossSums();
+                for (int model = 0; model < models; model++)
+                {
+                    double aloneSum = alone[model].TakeLossSum();
+                    Assert.Equal(aloneSum, lossSums[model]);
+                    Close.Assert([scalar[model].TakeLossSum()], [aloneSum], AcceleratorTable.TrainingTolerance(Kind), $"model {model}'s loss sum of epoch {epoch} on {Kind}");
+                }
+            }
+
+            var weights = together.GetParameters();
+            var predictions = together.Predict(data);
+            Assert.Equal(models * n * outputs, predictions.Length);
+            for (int model = 0; model < models; model++)
+            {
+                Assert.Equal(alone[model].GetParameters(), Row(weights, model, p));
+                Assert.Equal(alone[model].Predict(data), Row(predictions, model, n * outputs));
+                Close.Assert(scalar[model].GetParameters(), alone[model].GetParameters(), AcceleratorTable.TrainingTolerance(Kind), $"model {model}'s weights on {Kind}");
+                Close.Assert(scalar[model].Predict(data), alone[model].Predict(data), AcceleratorTable.TrainingTolerance(Kind), $"model {model}'s predictions on {Kind}");
+            }
+        }
+        finally
+        {
+            foreach (var e in alone.Concat(scalar)) e?.Dispose();
+        }
+    }
+
+    /// <summary>Model <paramref name="model"/>'s row of a model-major array with rows of <paramref name="length"/>.</summary>
+    static float[] Row(float[] modelMajor, int model, int length) => modelMajor.AsSpan(model * length, length).ToArray();
+
     [Fact]
     public void Predict_covers_more_windows_than_one_device_chunk()
     {

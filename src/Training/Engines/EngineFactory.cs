@@ -12,6 +12,8 @@ public static class EngineFactory
     {
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
         var resolved = Resolve(kind);
+        // An ILGPU engine trains all its models in the same launches on one accelerator.
+        if (resolved is EngineKind.Cpu or EngineKind.Cuda or EngineKind.OpenCL) return IlgpuEngine.Create(resolved, spec, models);
         if (models == 1) return CreateOne(resolved, spec);
         if (resolved == EngineKind.Fast && spec.Layers == 1) return new ModelLanesEngine(spec, models);
         var engines = new List<IRnnEngine>(models);
@@ -44,7 +46,6 @@ public static class EngineFactory
     {
         EngineKind.Scalar => new ScalarEngine<float>(spec),
         EngineKind.Fast => new FastCpuEngine(spec),
-        EngineKind.Cpu or EngineKind.Cuda or EngineKind.OpenCL => IlgpuEngine.Create(kind, spec),
         _ => throw new GpuRnnInputException($"unknown engine kind {kind}"),
     };
 }

@@ -9,10 +9,12 @@ namespace GpuRnn.Training.Engines;
 
 /// <summary>
 /// Trains on an ILGPU accelerator (CPU simulator, CUDA or OpenCL). Weights, Adam's moments, gradients, the loss
-/// accumulator and the whole training set stay on the device; per step the host only launches kernels. The
+/// accumulators and the whole training set stay on the device; per step the host only launches kernels. The
 /// kernels are in GpuRnn.Kernels; this class owns their device memory and launch order. The simple reference
-/// kernels run everywhere; the fast ones (a one-launch epoch kernel for small batches, GPU-shaped batch kernels for
-/// larger hidden sizes) run where KernelPlan's rule picks them, unless <see cref="IlgpuKernelChoice.Reference"/> is asked for.
+/// kernels run everywhere, for any number of models (every model of the engine in the same launches, one thread
+/// per (model, window) or (model, parameter)); the fast ones (a one-launch epoch kernel for small batches,
+/// GPU-shaped batch kernels for larger hidden sizes) train one model and run where KernelPlan's rule picks them,
+/// unless <see cref="IlgpuKernelChoice.Reference"/> is asked for.
 /// </summary>
 public sealed class IlgpuEngine : IEpochEngine
 {
@@ -26,29 +28,36 @@ public sealed class IlgpuEngine : IEpochEngine
     readonly KernelPlan plan;
     readonly NetworkShape net;
     readonly IReadOnlyList<LayerShape> layers;
-    readonly MemoryBuffer1D<float, Stride1D.Dense> weights, m, v, gradients, lossSum;
+    /// <summary>[model × parameter] (weights, m, v, gradients); lossSum and alphas (this step's α) one per model.</summary>
+    readonly MemoryBuffer1D<float, Stride1D.Dense> weights, m, v, gradients, lossSum, alphas;
     MemoryBuffer1D<float, Stride1D.Dense>? x, y;
     MemoryBuffer1D<int, Stride1D.Dense>? order;
     BatchBuffers? batch;
     FastBatchBuffers? fastBatch;
-    MemoryBuffer1D<float, Stride1D.Dense>? alphas;
+    MemoryBuffer1D<float, Stride1D.Dense>? epochAlphas;
+    /// <summary>Host copy of <see cref="alphas"/>, reused every step.</summary>
+    readonly float[] stepSizes;
     int windowCount, batchStart, batchCount;
     bool disposed;
 
-    /// <summary>An engine on the first usable device of <paramref name="kind"/> (Cpu, Cuda or OpenCL), with the kernels KernelPlan picks by shape.</summary>
+    /// <summary>
+    /// An engine training <paramref name="models"/> models of <paramref name="spec"/> on the first usable device of
+    /// <paramref name="kind"/> (Cpu, Cuda or OpenCL), with the kernels KernelPlan picks by shape.
+    /// </summary>
     /// <exception cref="GpuRnnInputException">No such device here; the message says why.</exception>
-    public static IlgpuEngine Create(EngineKind kind, ModelSpec spec) => Create(kind, spec, IlgpuKernelChoice.ByShape);
+    public static IlgpuEngine Create(EngineKind kind, ModelSpec spec, int models = 1) => Create(kind, spec, IlgpuKernelChoice.ByShape, models);
 
-    /// <summary>As <see cref="Create(EngineKind, ModelSpec)"/>, with the kernel variant forced: tests compare the variants.</summary>
-    internal static IlgpuEngine Create(EngineKind kind, ModelSpec spec, IlgpuKernelChoice kernels)
+    /// <summary>As <see cref="Create(EngineKind, ModelSpec, int)"/>, with the kernel variant forced: tests compare the variants.</summary>
+    internal static IlgpuEngine Create(EngineKind kind, ModelSpec spec, IlgpuKernelChoice kernels, int models = 1)
     {
+        if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
         spec.Validated();
         var context = IlgpuDevices.CreateContext(kind);
         try
         {
             var devices = IlgpuDevices.DevicesOf(context, kind);
             if (devices.Count == 0) throw new GpuRnnInputException(IlgpuDevices.WhyNone(kind));
-            return new IlgpuEngine(context, devices[0], EngineNames.Of(kind), spec, kernels);
+            return new IlgpuEngine(context, devices[0], EngineNames.Of(kind), spec, kernels, models);
         }
         catch
         {
@@ -57,11 +66,13 @@ public sealed class IlgpuEngine : IEpochEngine
         }
     }
 
-    IlgpuEngine(Context context, Device device, string name, ModelSpec spec, IlgpuKernelChoice choice)
+    IlgpuEngine(Context context, Device device, string name, ModelSpec spec, IlgpuKernelChoice choice, int models)
     {
         this.context = context;
         Name = name;
         Spec = spec;
+        Models = models;
+        stepSizes = new float[models];
         Layout = new ParameterLayout(spec);
         var shapes = new KernelShapes(spec, Layout);
         net = shapes.Network;
@@ -71,15 +82,17 @@ public sealed class IlgpuEngine : IEpochEngine
         {
             kernels = new LoadedKernels(accelerator);
             fast = new FastKernels(accelerator);
-            plan = new KernelPlan(accelerator, net, layers, choice);
+            plan = new KernelPlan(accelerator, net, layers, models, choice);
             // Compile the fast kernels this engine may take now, so that training time excludes compilation.
             fast.Preload(plan.EpochKernelFits, plan.BatchKernels, plan.WhInShared);
-            weights = accelerator.Allocate1D<float>(Layout.Count);
-            m = accelerator.Allocate1D<float>(Layout.Count);
-            v = accelerator.Allocate1D<float>(Layout.Count);
-            gradients = accelerator.Allocate1D<float>(Layout.Count);
-            lossSum = accelerator.Allocate1D<float>(1);
-            foreach (var buffer in new[] { weights, m, v, gradients, lossSum }) buffer.MemSetToZero();
+            long parameters = BatchBuffers.Checked(models, Layout.Count);
+            weights = accelerator.Allocate1D<float>(parameters);
+            m = accelerator.Allocate1D<float>(parameters);
+            v = accelerator.Allocate1D<float>(parameters);
+            gradients = accelerator.Allocate1D<float>(parameters);
+            lossSum = accelerator.Allocate1D<float>(models);
+            alphas = accelerator.Allocate1D<float>(models);
+            foreach (var buffer in new[] { weights, m, v, gradients, lossSum, alphas }) buffer.MemSetToZero();
             accelerator.Synchronize();
         }
         catch
@@ -92,7 +105,10 @@ public sealed class IlgpuEngine : IEpochEngine
     public string Name { get; }
     public ModelSpec Spec { get; }
     public ParameterLayout Layout { get; }
-    public int Models => 1;
+    public int Models { get; }
+
+    /// <summary>Slots (model, window) of a batch of <paramref name="count"/> windows per model, each model in its own epoch order.</summary>
+    BatchSlots TrainingSlots(int start, int count) => new(start, count, Models, windowCount);
 
     /// <summary>Whether Forward, Backward and Predict run the fast batch kernels (KernelPlan's rule).</summary>
     public bool UsesFastBatchKernels => plan.BatchKernels;
@@ -113,13 +129,16 @@ public sealed class IlgpuEngine : IEpochEngine
         x?.Dispose(); y?.Dispose(); order?.Dispose();
         x = accelerator.Allocate1D(windows.X);
         y = accelerator.Allocate1D(windows.Y);
-        order = accelerator.Allocate1D(Enumerable.Range(0, windows.Count).ToArray());
+        // Until SetOrder, every model visits the windows in their given order.
+        order = accelerator.Allocate1D<int>(BatchBuffers.Checked(Models, windows.Count));
         windowCount = windows.Count;
+        var identity = Enumerable.Range(0, windowCount).ToArray();
+        for (int model = 0; model < Models; model++) order.View.SubView((long)model * windowCount, windowCount).CopyFromCPU(identity);
     }
 
     public void SetParameters(ReadOnlySpan<float> parameters)
     {
-        if (parameters.Length != Layout.Count) throw new ArgumentException($"expected {Layout.Count} parameters, got {parameters.Length}");
+        if (parameters.Length != Models * Layout.Count) throw new ArgumentException($"expected {Models} × {Layout.Count} parameters, got {parameters.Length}");
         ((ArrayView<float>)weights.View).CopyFromCPU(parameters);
         m.MemSetToZero(); v.MemSetToZero(); gradients.MemSetToZero();
     }
@@ -131,7 +150,7 @@ public sealed class IlgpuEngine : IEpochEngine
     public void SetOrder(ReadOnlySpan<int> newOrder)
     {
         if (order is null) throw new InvalidOperationException("SetTrainingData first");
-        if (newOrder.Length != windowCount) throw new ArgumentException("the order must cover every training window");
+        if (newOrder.Length != Models * windowCount) throw new ArgumentException("the orders must cover every training window of every model");
         ((ArrayView<int>)order.View).CopyFromCPU(newOrder);
     }
 
@@ -139,17 +158,18 @@ public sealed class IlgpuEngine : IEpochEngine
     {
         if (x is null || y is null || order is null) throw new InvalidOperationException("SetTrainingData first");
         if (start < 0 || count < 1 || start + count > windowCount) throw new ArgumentOutOfRangeException(nameof(count));
-        if (batch is null || batch.Capacity < count)
+        if (batch is null || batch.Slots < Models * count)
         {
             batch?.Dispose();
             fastBatch?.Dispose();
             // The fast kernels keep per-step deltas instead of the reference's per-window gradient rows.
-            batch = new BatchBuffers(accelerator, net, count, forTraining: !plan.BatchKernels);
+            batch = new BatchBuffers(accelerator, net, BatchBuffers.Checked(Models, count), forTraining: !plan.BatchKernels);
             fastBatch = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], count, forTraining: true, plan.WhInShared) : null;
         }
         batchStart = start; batchCount = count;
-        RunForward(x.View, order.View, batch, fastBatch, start, count);
-        kernels.AccumulateLoss(1, batch.Outputs.View, y.View, order.View, lossSum.View, net, start, count);
+        var slots = TrainingSlots(start, count);
+        RunForward(x.View, order.View, batch, fastBatch, slots);
+        kernels.AccumulateLoss(Models, batch.Outputs.View, y.View, order.View, lossSum.View, net, slots);
     }
 
     public void Backward()
@@ -161,12 +181,13 @@ public sealed class IlgpuEngine : IEpochEngine
             return;
         }
         var windowGradients = batch.WindowGradients!.View;
-        kernels.BackwardHead(batchCount, y.View, order.View, weights.View, batch.States.View, batch.Outputs.View,
-            batch.StateGradients!.View, windowGradients, net, batchStart, batchCount);
+        var slots = TrainingSlots(batchStart, batchCount);
+        kernels.BackwardHead(slots.Slots, y.View, order.View, weights.View, batch.States.View, batch.Outputs.View,
+            batch.StateGradients!.View, windowGradients, net, slots);
         for (int l = layers.Count - 1; l >= 0; l--)
-            kernels.BackwardLayer(batchCount, x.View, order.View, weights.View, batch.States.View, batch.StateGradients.View,
-                batch.Scratch!.View, windowGradients, net, layers[l], batchStart);
-        kernels.SumWindows(Layout.Count, windowGradients, gradients.View, Layout.Count, batchCount);
+            kernels.BackwardLayer(slots.Slots, x.View, order.View, weights.View, batch.States.View, batch.StateGradients.View,
+                batch.Scratch!.View, windowGradients, net, layers[l], slots);
+        kernels.SumWindows(Models * Layout.Count, windowGradients, gradients.View, Layout.Count, batchCount);
     }
 
     /// <summary>
@@ -203,14 +224,14 @@ public sealed class IlgpuEngine : IEpochEngine
         // α per batch from the trainer's AdamSchedule (float32 as Keras), so both paths step by the same bits.
         var steps = new float[batches];
         for (int b = 0; b < batches; b++) steps[b] = adam[b].Alpha;
-        if (alphas is null || alphas.Length < batches)
+        if (epochAlphas is null || epochAlphas.Length < batches)
         {
-            alphas?.Dispose();
-            alphas = accelerator.Allocate1D<float>(batches);
+            epochAlphas?.Dispose();
+            epochAlphas = accelerator.Allocate1D<float>(batches);
         }
-        ((ArrayView<float>)alphas.View).SubView(0, batches).CopyFromCPU(steps);
+        ((ArrayView<float>)epochAlphas.View).SubView(0, batches).CopyFromCPU(steps);
         var config = new KernelConfig(1, plan.EpochThreads, SharedMemoryConfig.RequestDynamic<float>(EpochKernel.SharedFloats(net, layers[0])));
-        fast.Epoch(config, x.View, y.View, order.View, weights.View, m.View, v.View, gradients.View, alphas.View, lossSum.View, net, layers[0],
+        fast.Epoch(config, x.View, y.View, order.View, weights.View, m.View, v.View, gradients.View, epochAlphas.View, lossSum.View, net, layers[0],
             new EpochSchedule(windowCount, batchSize, adam[0].Beta1, adam[0].Beta2, adam[0].Epsilon));
     }
 
@@ -219,53 +240,68 @@ public sealed class IlgpuEngine : IEpochEngine
 
     public void ApplyAdam(ReadOnlySpan<AdamStep> steps)
     {
-        var step = RnnEngineExtensions.Single(steps);
-        kernels.Adam(Layout.Count, weights.View, m.View, v.View, gradients.View, step.Alpha, step.Beta1, step.Beta2, step.Epsilon);
+        if (steps.Length != Models) throw new ArgumentException($"expected {Models} Adam steps (one per model), got {steps.Length}");
+        var shared = steps[0];
+        for (int model = 0; model < Models; model++)
+        {
+            if (steps[model] with { Alpha = shared.Alpha } != shared)
+                throw new ArgumentException("the models of one engine share Adam's β1, β2 and ε; only α may differ");
+            stepSizes[model] = steps[model].Alpha;
+        }
+        ((ArrayView<float>)alphas.View).CopyFromCPU(stepSizes);
+        kernels.Adam(Models * Layout.Count, weights.View, m.View, v.View, gradients.View, alphas.View, Layout.Count,
+            shared.Beta1, shared.Beta2, shared.Epsilon);
     }
 
     public double[] TakeLossSums()
     {
-        var sum = Read(lossSum)[0];
+        var sums = Read(lossSum);
         lossSum.MemSetToZero();
-        return [sum];
+        return [.. sums.Select(sum => (double)sum)];
     }
 
     public float[] Predict(WindowSet windows)
     {
         Spec.EnsureFits(windows);
-        var result = new float[windows.Count * Spec.Outputs];
-        if (windows.Count == 0) return result;
+        int outputs = Spec.Outputs, total = windows.Count;
+        var result = new float[checked(Models * total * outputs)];
+        if (total == 0) return result;
         using var windowData = accelerator.Allocate1D(windows.X);
-        using var identity = accelerator.Allocate1D(Enumerable.Range(0, windows.Count).ToArray());
-        int capacity = Math.Min(windows.Count, PredictChunk);
-        using var chunk = new BatchBuffers(accelerator, net, capacity, forTraining: false);
+        // One identity order that every model reads (order stride 0).
+        using var identity = accelerator.Allocate1D(Enumerable.Range(0, total).ToArray());
+        int capacity = Math.Min(total, Math.Max(1, PredictChunk / Models));
+        using var chunk = new BatchBuffers(accelerator, net, BatchBuffers.Checked(Models, capacity), forTraining: false);
         using var fastChunk = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], capacity, forTraining: false, plan.WhInShared) : null;
-        for (int start = 0; start < windows.Count; start += chunk.Capacity)
+        for (int start = 0; start < total; start += capacity)
         {
-            int count = Math.Min(chunk.Capacity, windows.Count - start);
-            RunForward(windowData.View, identity.View, chunk, fastChunk, start, count);
-            ((ArrayView<float>)chunk.Outputs.View).SubView(0, count * Spec.Outputs).CopyToCPU(result.AsSpan(start * Spec.Outputs, count * Spec.Outputs));
+            int count = Math.Min(capacity, total - start);
+            RunForward(windowData.View, identity.View, chunk, fastChunk, new BatchSlots(start, count, Models, orderStride: 0));
+            // The chunk's outputs are [model × count × outputs]: each model's rows go to its block of the result.
+            for (int model = 0; model < Models; model++)
+                ((ArrayView<float>)chunk.Outputs.View).SubView(model * count * outputs, count * outputs)
+                    .CopyToCPU(result.AsSpan((model * total + start) * outputs, count * outputs));
         }
         return result;
     }
 
     /// <summary>
-    /// Each layer bottom to top, then the head: windows <c>order[start ..]</c> into state rows 0 … count−1. With
-    /// <paramref name="fastBuffers"/> (one layer), the input projection of every step first, then a group per window.
+    /// Each layer bottom to top, then the head: every slot's window into its state row (slot = model·count + row).
+    /// With <paramref name="fastBuffers"/> (one layer, one model), the input projection of every step first, then a
+    /// group per window.
     /// </summary>
-    void RunForward(ArrayView<float> data, ArrayView<int> windowOrder, BatchBuffers buffers, FastBatchBuffers? fastBuffers, int start, int count)
+    void RunForward(ArrayView<float> data, ArrayView<int> windowOrder, BatchBuffers buffers, FastBatchBuffers? fastBuffers, BatchSlots slots)
     {
         if (fastBuffers is not null)
         {
             var layer = layers[0];
-            fast.InputProjection(count * net.TimeSteps * layer.Units, data, windowOrder, weights.View, fastBuffers.Projection.View, net, layer, start);
-            fast.ForwardRecurrence(plan.WhInShared)(GroupPerWindow(count, FastForwardKernel.RecurrenceSharedFloats(layer, plan.WhInShared)), weights.View,
+            fast.InputProjection(slots.Count * net.TimeSteps * layer.Units, data, windowOrder, weights.View, fastBuffers.Projection.View, net, layer, slots.Start);
+            fast.ForwardRecurrence(plan.WhInShared)(GroupPerWindow(slots.Count, FastForwardKernel.RecurrenceSharedFloats(layer, plan.WhInShared)), weights.View,
                 fastBuffers.Projection.View, buffers.States.View, net, layer);
         }
         else
             foreach (var layer in layers)
-                kernels.ForwardLayer(count, data, windowOrder, weights.View, buffers.States.View, net, layer, start);
-        kernels.ForwardHead(count, weights.View, buffers.States.View, buffers.Outputs.View, net);
+                kernels.ForwardLayer(slots.Slots, data, windowOrder, weights.View, buffers.States.View, net, layer, slots);
+        kernels.ForwardHead(slots.Slots, weights.View, buffers.States.View, buffers.Outputs.View, net, slots);
     }
 
     float[] Read(MemoryBuffer1D<float, Stride1D.Dense> buffer)
@@ -280,9 +316,9 @@ public sealed class IlgpuEngine : IEpochEngine
         disposed = true;
         batch?.Dispose();
         fastBatch?.Dispose();
-        alphas?.Dispose();
+        epochAlphas?.Dispose();
         x?.Dispose(); y?.Dispose(); order?.Dispose();
-        weights.Dispose(); m.Dispose(); v.Dispose(); gradients.Dispose(); lossSum.Dispose();
+        weights.Dispose(); m.Dispose(); v.Dispose(); gradients.Dispose(); lossSum.Dispose(); alphas.Dispose();
         accelerator.Dispose();
         context.Dispose();
     }

@@ -5,23 +5,25 @@ using ILGPU.Runtime;
 namespace GpuRnn.Training.Engines.Ilgpu;
 
 /// <summary>
-/// Device memory for one batch of up to <see cref="Capacity"/> windows: the hidden states and outputs the forward
-/// pass keeps, and, when <c>forTraining</c>, what BPTT needs (state gradients, dh/da scratch, per-window gradients).
+/// Device memory for one batch of up to <see cref="Slots"/> slots (model, window), a row of each buffer per slot:
+/// the hidden states and outputs the forward pass keeps, and, when <c>forTraining</c>, what BPTT needs (state
+/// gradients, dh/da scratch, per-window gradients).
 /// </summary>
 sealed class BatchBuffers : IDisposable
 {
-    public BatchBuffers(Accelerator accelerator, NetworkShape net, int capacity, bool forTraining)
+    /// <param name="slots">Models × windows per model (from <see cref="Checked"/>, so it fits an int).</param>
+    public BatchBuffers(Accelerator accelerator, NetworkShape net, long slots, bool forTraining)
     {
-        Capacity = capacity;
-        States = accelerator.Allocate1D<float>(Checked(capacity, net.StateStride));
-        Outputs = accelerator.Allocate1D<float>(Checked(capacity, net.Outputs));
+        Slots = (int)slots;
+        States = accelerator.Allocate1D<float>(Checked(Slots, net.StateStride));
+        Outputs = accelerator.Allocate1D<float>(Checked(Slots, net.Outputs));
         if (!forTraining) return;
-        StateGradients = accelerator.Allocate1D<float>(Checked(capacity, net.StateGradientStride));
-        Scratch = accelerator.Allocate1D<float>(Checked(capacity, 2 * net.MaxUnits));
-        WindowGradients = accelerator.Allocate1D<float>(Checked(capacity, net.ParameterCount));
+        StateGradients = accelerator.Allocate1D<float>(Checked(Slots, net.StateGradientStride));
+        Scratch = accelerator.Allocate1D<float>(Checked(Slots, 2 * net.MaxUnits));
+        WindowGradients = accelerator.Allocate1D<float>(Checked(Slots, net.ParameterCount));
     }
 
-    public int Capacity { get; }
+    public int Slots { get; }
     public MemoryBuffer1D<float, Stride1D.Dense> States { get; }
     public MemoryBuffer1D<float, Stride1D.Dense> Outputs { get; }
     public MemoryBuffer1D<float, Stride1D.Dense>? StateGradients { get; }
@@ -33,7 +35,7 @@ sealed class BatchBuffers : IDisposable
     {
         long length = (long)rows * stride;
         if (length > int.MaxValue)
-            throw new GpuRnnInputException($"a batch of {rows} windows needs {length} floats per buffer, more than the kernels can index (use a smaller batch)");
+            throw new GpuRnnInputException($"{rows} × {stride} = {length} elements per buffer are more than the kernels can index (use a smaller batch or fewer models)");
         return length;
     }
 

@@ -6,8 +6,9 @@ namespace GpuRnn.Training.Engines.Ilgpu;
 /// <summary>
 /// Decides, once per engine, which kernels run. The rule for <see cref="IlgpuKernelChoice.ByShape"/>:
 /// <list type="bullet">
-/// <item>Fast kernels only for a one-layer network (stacks use the reference kernels) whose working set fits the
-/// accelerator's shared memory per group.</item>
+/// <item>Fast kernels only for one model (an engine of several trains them all in the reference kernels' launches)
+/// of a one-layer network (stacks use the reference kernels) whose working set fits the accelerator's shared memory
+/// per group. This holds for every choice, Fast included.</item>
 /// <item>Epoch kernel (one launch per epoch, one group) when the batch has at most <see cref="EpochKernelMaxBatch"/>
 /// windows: small batches cannot fill a GPU anyway, and launch latency (~7 launches per step) is what costs.</item>
 /// <item>Batch kernels (hoisted input projection, a group per window over the hidden units, ordered gradient
@@ -31,15 +32,15 @@ public sealed class KernelPlan
 
     readonly IlgpuKernelChoice choice;
 
-    internal KernelPlan(Accelerator accelerator, NetworkShape net, IReadOnlyList<LayerShape> layers, IlgpuKernelChoice choice)
+    internal KernelPlan(Accelerator accelerator, NetworkShape net, IReadOnlyList<LayerShape> layers, int models, IlgpuKernelChoice choice)
     {
         this.choice = choice;
         long sharedFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
-        bool oneLayer = layers.Count == 1;
+        bool fastCanRun = models == 1 && layers.Count == 1 && choice != IlgpuKernelChoice.Reference;
         var layer = layers[0];
         bool forced = choice is IlgpuKernelChoice.Fast or IlgpuKernelChoice.FastGlobalWh;
-        EpochKernelFits = oneLayer && choice != IlgpuKernelChoice.Reference && EpochKernel.SharedFloats(net, layer) <= sharedFloats;
-        BatchKernels = oneLayer && choice != IlgpuKernelChoice.Reference
+        EpochKernelFits = fastCanRun && EpochKernel.SharedFloats(net, layer) <= sharedFloats;
+        BatchKernels = fastCanRun
             && RecurrenceSharedFloats(layer, whInShared: false) <= sharedFloats
             && (forced || layer.Units >= BatchKernelMinUnits);
         WhInShared = BatchKernels && choice != IlgpuKernelChoice.FastGlobalWh && RecurrenceSharedFloats(layer, whInShared: true) <= sharedFloats;
