@@ -1,8 +1,9 @@
 using System.Globalization;
-using GpuRnn.Training;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines;
 using GpuRnn.Training.Model;
+using GpuRnn.Training;
 
 namespace GpuRnn.Tests;
 

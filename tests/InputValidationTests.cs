@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Files;
 using GpuRnn.Training.Model;

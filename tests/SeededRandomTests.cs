@@ -1,5 +1,6 @@
-using GpuRnn.Training;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Model;
+using GpuRnn.Training;
 
 namespace GpuRnn.Tests;
 

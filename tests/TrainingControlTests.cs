@@ -1,7 +1,8 @@
-using GpuRnn.Training;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines;
 using GpuRnn.Training.Model;
+using GpuRnn.Training;
 
 namespace GpuRnn.Tests;
 

@@ -12,7 +12,7 @@ namespace GpuRnn.Kernels;
 public readonly struct NetworkShape(
     int timeSteps, int features, int outputs, int parameterCount, int stateStride, int stateGradientStride, int maxUnits,
     int topUnits, int topStateOffset, int topStateGradientOffset, int denseKernelOffset, int denseBiasOffset,
-    KernelActivation hidden, KernelActivation output)
+    Activation hidden, Activation output)
 {
     public readonly int TimeSteps = timeSteps;
     public readonly int Features = features;
@@ -27,8 +27,8 @@ public readonly struct NetworkShape(
     public readonly int TopStateGradientOffset = topStateGradientOffset;
     public readonly int DenseKernelOffset = denseKernelOffset;
     public readonly int DenseBiasOffset = denseBiasOffset;
-    public readonly KernelActivation Hidden = hidden;
-    public readonly KernelActivation Output = output;
+    public readonly Activation Hidden = hidden;
+    public readonly Activation Output = output;
 }
 
 /// <summary>One SimpleRNN layer: its sizes and where its weights, states and state gradients live.</summary>

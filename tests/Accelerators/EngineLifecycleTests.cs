@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using GpuRnn.Training;
-using GpuRnn.Training.Engines;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Engines.Ilgpu;
+using GpuRnn.Training.Engines;
 using GpuRnn.Training.Model;
+using GpuRnn.Training;
 using Xunit;
 
 namespace GpuRnn.Tests.Accelerators;

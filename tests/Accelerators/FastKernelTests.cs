@@ -1,7 +1,8 @@
-using GpuRnn.Training;
-using GpuRnn.Training.Engines;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Engines.Ilgpu;
+using GpuRnn.Training.Engines;
 using GpuRnn.Training.Model;
+using GpuRnn.Training;
 using Xunit;
 
 namespace GpuRnn.Tests.Accelerators;

@@ -1,3 +1,4 @@
+using GpuRnn.Kernels;
 using GpuRnn.Training.Model;
 
 namespace GpuRnn.Tests.Accelerators;

@@ -1,8 +1,9 @@
-using GpuRnn.Training.Engines.FastCpu;
-using Xunit;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines.FastCpu;
 using GpuRnn.Training.Engines;
 using GpuRnn.Training.Model;
+using Xunit;
 
 namespace GpuRnn.Tests.FastCpu;
 

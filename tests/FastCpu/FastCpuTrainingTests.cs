@@ -1,9 +1,10 @@
-using GpuRnn.Training.Engines.FastCpu;
-using Xunit;
-using GpuRnn.Training;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
+using GpuRnn.Training.Engines.FastCpu;
 using GpuRnn.Training.Engines;
 using GpuRnn.Training.Model;
+using GpuRnn.Training;
+using Xunit;
 
 namespace GpuRnn.Tests.FastCpu;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using GpuRnn.Training;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Model;
+using GpuRnn.Training;
 
 namespace GpuRnn.Cli.Commands;
 

@@ -1,3 +1,5 @@
+using GpuRnn.Kernels;
+
 namespace GpuRnn.Training.Model;
 
 /// <summary>

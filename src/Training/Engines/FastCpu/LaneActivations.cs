@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Model;
 
 namespace GpuRnn.Training.Engines.FastCpu;

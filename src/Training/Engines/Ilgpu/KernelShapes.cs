@@ -24,24 +24,11 @@ public sealed class KernelShapes
         Layers = layers;
         Network = new NetworkShape(steps, spec.Features, spec.Outputs, layout.Count, stateOffset, gradientOffset, spec.Units.Max(),
             spec.LastUnits, layers[^1].StateOffset, layers[^1].StateGradientOffset, layout.DenseKernel.Offset, layout.DenseBias.Offset,
-            spec.HiddenActivation.ToKernel(), spec.OutputActivation.ToKernel());
+            spec.HiddenActivation, spec.OutputActivation);
     }
 
     public NetworkShape Network { get; }
 
     /// <summary>Bottom layer first.</summary>
     public IReadOnlyList<LayerShape> Layers { get; }
-}
-
-/// <summary>The one bridge between the model's activations and the kernels' (the kernels cannot see Training's enum).</summary>
-static class KernelActivations
-{
-    public static KernelActivation ToKernel(this Activation activation) => activation switch
-    {
-        Activation.Linear => KernelActivation.Linear,
-        Activation.Tanh => KernelActivation.Tanh,
-        Activation.Relu => KernelActivation.Relu,
-        Activation.Sigmoid => KernelActivation.Sigmoid,
-        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
-    };
 }

@@ -1,13 +1,6 @@
-namespace GpuRnn.Training.Model;
+using GpuRnn.Kernels;
 
-/// <summary>The activations a SimpleRNN or Dense layer may use, named as Keras names them.</summary>
-public enum Activation
-{
-    Linear,
-    Tanh,
-    Relu,
-    Sigmoid,
-}
+namespace GpuRnn.Training.Model;
 
 /// <summary>Parses and prints activation names the way Keras spells them.</summary>
 public static class ActivationNames
