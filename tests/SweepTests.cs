@@ -24,7 +24,9 @@ public class SweepTests
         { EngineKind.Fast, [17], 3, Activation.Relu, Activation.Sigmoid, 10, 9 },    // a batch that does not divide the windows
         { EngineKind.Fast, [1], 1, Activation.Linear, Activation.Tanh, 2, 2 },
         { EngineKind.Fast, [4, 3], 5, Activation.Tanh, Activation.Tanh, 3, 3 },      // stacked: separate engines
-        { EngineKind.Cpu, [3], 6, Activation.Tanh, Activation.Tanh, 4, 3 },
+        { EngineKind.Cpu, [3], 6, Activation.Tanh, Activation.Tanh, 1, 3 },          // the epoch kernel, a group per model
+        { EngineKind.Cpu, [3], 6, Activation.Sigmoid, Activation.Tanh, 8, 3 },       // the reference kernels, a thread per (model, window)
+        { EngineKind.Cpu, [4, 3], 4, Activation.Tanh, Activation.Linear, 3, 2 },     // stacked: the reference kernels
     };
 
     /// <summary>
@@ -48,12 +50,8 @@ public class SweepTests
         int p = together.Layout.Count, n = validation!.Y.Length;
         for (int i = 0; i < count; i++)
         {
-            using IRnnEngine alone = together switch // the same layout with one model
-            {
-                ModelLanesEngine => new ModelLanesEngine(spec, 1),
-                IlgpuEngine => IlgpuEngine.Create(kind, spec, IlgpuKernelChoice.Reference), // what it runs for M > 1
-                _ => EngineFactory.Create(kind, spec),
-            };
+            // The same layout with one model (on ILGPU, these shapes run the same kernels for one model as for several).
+            using var alone = together is ModelLanesEngine ? new ModelLanesEngine(spec, 1) : EngineFactory.Create(kind, spec);
             var history = Train(alone, fit, options, [models[i]])[0];
             Assert.Equal(alone.GetParameters(), together.GetParameters().AsSpan(i * p, p).ToArray());
             Assert.Equal(history.Epochs.Select(e => e.Loss), histories[i].Epochs.Select(e => e.Loss));

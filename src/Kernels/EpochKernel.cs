@@ -3,8 +3,10 @@ using ILGPU;
 namespace GpuRnn.Kernels;
 
 /// <summary>
-/// A whole training epoch of a one-layer network in ONE launch of ONE group: for each batch of the uploaded order,
-/// forward, BPTT and the loss of each window in turn, then Adam. Weights, Adam's moments, the gradient, the hidden
+/// A whole training epoch of a one-layer network in ONE launch, ONE group per model (group g trains model g of the
+/// [model × parameter] buffers along its own row of the [model × window] orders): for each batch of its order,
+/// forward, BPTT and the loss of each window in turn, then Adam. Models never share a group, so a model's result
+/// does not depend on which others share the launch. Weights, Adam's moments, the gradient, the hidden
 /// states and the deltas live in dynamic shared memory for the whole epoch; threads own hidden units (thread j
 /// owns units j, j + threads, …) and so also own those units' columns of the kernel, recurrent kernel and bias
 /// gradients, which therefore need no atomics. This removes the ~7 launches per step that dominate batch 1.
@@ -21,18 +23,23 @@ public static class EpochKernel
     public static int SharedFloats(NetworkShape net, LayerShape layer) =>
         4 * net.ParameterCount + (net.TimeSteps + 1) * layer.Units + 4 * layer.Units + 2 * net.Outputs;
 
-    /// <param name="alphas">Adam's α for each batch of the epoch, computed on the host (AdamOptions.StepFor).</param>
-    /// <param name="gradients">Receives the last batch's gradient (what GetGradients reports).</param>
-    /// <param name="lossSum">lossSum[0] += each window's mean squared error, window by window.</param>
+    /// <param name="alphas">Adam's α for each batch of the epoch and model, [batch × model], from the trainer's AdamSchedule.</param>
+    /// <param name="gradients">Receives each model's last batch's gradient (what GetGradients reports).</param>
+    /// <param name="lossSum">lossSum[model] += each window's mean squared error, window by window.</param>
     [GroupedKernel]
     public static void Train(ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights,
         ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradients, ArrayView<float> alphas, ArrayView<float> lossSum,
         NetworkShape net, LayerShape layer, EpochSchedule schedule)
     {
-        int tid = Group.IdxX, threads = Group.DimX;
+        int tid = Group.IdxX, threads = Group.DimX, model = Grid.IdxX, models = Grid.DimX;
         int windowCount = schedule.WindowCount, batchSize = schedule.BatchSize;
         float beta1 = schedule.Beta1, beta2 = schedule.Beta2, epsilon = schedule.Epsilon;
         int p = net.ParameterCount, units = layer.Units, steps = net.TimeSteps, outs = net.Outputs, features = net.Features;
+        weights = weights.SubView(model * p, p);
+        m = m.SubView(model * p, p);
+        v = v.SubView(model * p, p);
+        gradients = gradients.SubView(model * p, p);
+        order = order.SubView(model * windowCount, windowCount);
         var shared = SharedMemory.GetDynamic<float>();
         var w = shared.SubView(0, p);
         var mo = shared.SubView(p, p);
@@ -47,7 +54,7 @@ public static class EpochKernel
         var dz = shared.SubView(rest + 4 * units + outs, outs);
 
         for (int i = tid; i < p; i += threads) { w[i] = weights[i]; mo[i] = m[i]; vo[i] = v[i]; g[i] = 0f; }
-        float loss = lossSum[0];
+        float loss = lossSum[model];
         Group.Barrier();
 
         int batch = 0;
@@ -138,7 +145,7 @@ public static class EpochKernel
                 Group.Barrier();
             }
 
-            float alpha = alphas[batch];
+            float alpha = alphas[batch * models + model];
             bool lastBatch = start + batchSize >= windowCount;
             for (int i = tid; i < p; i += threads)
             {
@@ -155,7 +162,7 @@ public static class EpochKernel
         }
 
         for (int i = tid; i < p; i += threads) { weights[i] = w[i]; m[i] = mo[i]; v[i] = vo[i]; }
-        if (tid == 0) lossSum[0] = loss;
+        if (tid == 0) lossSum[model] = loss;
     }
 }
 

@@ -144,6 +144,43 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         AssertClose([.. expected.Epochs.Select(e => (float)e.ValidationLoss!.Value)], [.. actual.Epochs.Select(e => (float)e.ValidationLoss!.Value)], "validation losses");
     }
 
+    /// <summary>
+    /// The epoch kernel with a group per model, its groups threaded as on a GPU (the Fast choice): each of three
+    /// models (own weights, orders and learning rates) trained by Trainer.Fit comes out bit for bit as a one-model
+    /// epoch-kernel engine trains it alone, and close to the scalar engine.
+    /// </summary>
+    [Fact]
+    public void The_epoch_kernel_trains_each_model_in_its_own_group_as_it_trains_it_alone()
+    {
+        RequireDevice();
+        var spec = new ModelSpec(1, [5], 1, Activation.Tanh, Activation.Sigmoid, 4);
+        var rng = new Random(11);
+        var data = RandomData.Windows(rng, spec, 13);
+        var layout = new ParameterLayout(spec);
+        ModelVariant[] models = [new(1, 0.01f), new(2, 0.003f), new(3, 0.02f)];
+        var initial = models.Select(_ => RandomData.Parameters(rng, layout, 0.5)).ToArray();
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 2 };
+        using var together = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Fast, models.Length);
+        Assert.True(together.CanTrainEpoch(options.BatchSize));
+        together.SetParameters([.. initial.SelectMany(w => w)]);
+        var histories = Trainer.Fit(together, data, options, models);
+        var weights = together.GetParameters();
+        for (int i = 0; i < models.Length; i++)
+        {
+            using var alone = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Fast);
+            using var scalar = new ScalarEngine<float>(spec);
+            alone.SetParameters(initial[i]);
+            scalar.SetParameters(initial[i]);
+            var single = options with { Seed = models[i].Seed, Adam = new AdamOptions(models[i].LearningRate) };
+            var history = Trainer.Fit(alone, data, single);
+            Trainer.Fit(scalar, data, single);
+            var row = weights.AsSpan(i * layout.Count, layout.Count).ToArray();
+            Assert.Equal(alone.GetParameters(), row);
+            Assert.Equal(history.Epochs.Select(e => e.Loss), histories[i].Epochs.Select(e => e.Loss));
+            AssertClose(scalar.GetParameters(), row, $"model {i}'s weights against the scalar engine");
+        }
+    }
+
     [Fact]
     public void By_shape_the_fast_kernels_go_where_the_documented_rule_sends_them()
     {

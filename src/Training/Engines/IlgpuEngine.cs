@@ -214,23 +214,27 @@ public sealed class IlgpuEngine : IEpochEngine
 
     public bool CanTrainEpoch(int batchSize) => plan.UsesEpochKernel(batchSize);
 
-    /// <summary>One epoch in one launch (the epoch kernel), where KernelPlan picks it for this batch size.</summary>
+    /// <summary>One epoch in one launch (the epoch kernel, a group per model), where KernelPlan picks it for this batch size.</summary>
     public void TrainEpoch(int batchSize, ReadOnlySpan<AdamStep> adam)
     {
         if (x is null || y is null || order is null) throw new InvalidOperationException("SetTrainingData first");
         if (!CanTrainEpoch(batchSize)) throw new InvalidOperationException($"the epoch kernel does not run batches of {batchSize} here; Trainer.RunEpoch takes the per-batch path");
         int batches = Trainer.StepsPerEpoch(windowCount, batchSize);
-        if (adam.Length != batches) throw new ArgumentException($"expected {batches} Adam steps (one model), got {adam.Length}");
-        // α per batch from the trainer's AdamSchedule (float32 as Keras), so both paths step by the same bits.
-        var steps = new float[batches];
-        for (int b = 0; b < batches; b++) steps[b] = adam[b].Alpha;
-        if (epochAlphas is null || epochAlphas.Length < batches)
+        if (adam.Length != batches * Models) throw new ArgumentException($"expected {batches} × {Models} Adam steps, got {adam.Length}");
+        // α per batch and model from the trainer's AdamSchedule (float32 as Keras), so both paths step by the same bits.
+        var steps = new float[adam.Length];
+        for (int i = 0; i < adam.Length; i++)
+        {
+            if (adam[i] with { Alpha = adam[0].Alpha } != adam[0]) throw new ArgumentException("the models of one engine share Adam's β1, β2 and ε; only α may differ");
+            steps[i] = adam[i].Alpha;
+        }
+        if (epochAlphas is null || epochAlphas.Length < steps.Length)
         {
             epochAlphas?.Dispose();
-            epochAlphas = accelerator.Allocate1D<float>(batches);
+            epochAlphas = accelerator.Allocate1D<float>(steps.Length);
         }
-        ((ArrayView<float>)epochAlphas.View).SubView(0, batches).CopyFromCPU(steps);
-        var config = new KernelConfig(1, plan.EpochThreads, SharedMemoryConfig.RequestDynamic<float>(EpochKernel.SharedFloats(net, layers[0])));
+        ((ArrayView<float>)epochAlphas.View).SubView(0, steps.Length).CopyFromCPU(steps);
+        var config = new KernelConfig(Models, plan.EpochThreads, SharedMemoryConfig.RequestDynamic<float>(EpochKernel.SharedFloats(net, layers[0])));
         fast.Epoch(config, x.View, y.View, order.View, weights.View, m.View, v.View, gradients.View, epochAlphas.View, lossSum.View, net, layers[0],
             new EpochSchedule(windowCount, batchSize, adam[0].Beta1, adam[0].Beta2, adam[0].Epsilon));
     }

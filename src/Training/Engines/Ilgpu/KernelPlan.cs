@@ -6,12 +6,12 @@ namespace GpuRnn.Training.Engines.Ilgpu;
 /// <summary>
 /// Decides, once per engine, which kernels run. The rule for <see cref="IlgpuKernelChoice.ByShape"/>:
 /// <list type="bullet">
-/// <item>Fast kernels only for one model (an engine of several trains them all in the reference kernels' launches)
-/// of a one-layer network (stacks use the reference kernels) whose working set fits the accelerator's shared memory
-/// per group. This holds for every choice, Fast included.</item>
-/// <item>Epoch kernel (one launch per epoch, one group) when the batch has at most <see cref="EpochKernelMaxBatch"/>
+/// <item>Fast kernels only for a one-layer network (stacks use the reference kernels) whose working set fits the
+/// accelerator's shared memory per group. This holds for every choice, Fast included.</item>
+/// <item>Epoch kernel (one launch per epoch, one group per model: several models run side by side) when the batch has at most <see cref="EpochKernelMaxBatch"/>
 /// windows: small batches cannot fill a GPU anyway, and launch latency (~7 launches per step) is what costs.</item>
-/// <item>Batch kernels (hoisted input projection, a group per window over the hidden units, ordered gradient
+/// <item>Batch kernels, for one model only (an engine of several trains larger batches in the reference kernels'
+/// launches) (hoisted input projection, a group per window over the hidden units, ordered gradient
 /// reduction) when hidden ≥ <see cref="BatchKernelMinUnits"/>: below that a group per window leaves most of a warp
 /// idle, and the reference thread-per-window kernels use the GPU better. Their recurrences keep Wh [U²] in shared
 /// memory when it fits (with h or da, dh: U² + 3U floats); otherwise (hidden above ~100 in the default 48 KB) they
@@ -36,11 +36,11 @@ public sealed class KernelPlan
     {
         this.choice = choice;
         long sharedFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
-        bool fastCanRun = models == 1 && layers.Count == 1 && choice != IlgpuKernelChoice.Reference;
+        bool fastCanRun = layers.Count == 1 && choice != IlgpuKernelChoice.Reference;
         var layer = layers[0];
         bool forced = choice is IlgpuKernelChoice.Fast or IlgpuKernelChoice.FastGlobalWh;
         EpochKernelFits = fastCanRun && EpochKernel.SharedFloats(net, layer) <= sharedFloats;
-        BatchKernels = fastCanRun
+        BatchKernels = fastCanRun && models == 1
             && RecurrenceSharedFloats(layer, whInShared: false) <= sharedFloats
             && (forced || layer.Units >= BatchKernelMinUnits);
         WhInShared = BatchKernels && choice != IlgpuKernelChoice.FastGlobalWh && RecurrenceSharedFloats(layer, whInShared: true) <= sharedFloats;
