@@ -8,8 +8,10 @@ using Xunit;
 namespace GpuRnn.Tests.FastCpu;
 
 /// <summary>
-/// The fast engine against the float32 reference on fresh seeded data: forward loss, every gradient, one Adam step
-/// and predictions, over hidden sizes 1–64, 1–24 steps, batches 1–257, every activation and stacked layers.
+/// The SIMD engines against the float32 reference on fresh seeded data: forward loss, every gradient, one Adam step
+/// and predictions, over hidden sizes 1–64, 1–24 steps, batches 1–257, every activation and stacked layers. Both
+/// layouts run the same body: windows in lanes (<see cref="FastCpuEngine"/>) and models in lanes
+/// (<see cref="ModelLanesEngine"/>, one-layer shapes, driven batch by batch here while Trainer fuses its epochs).
 /// </summary>
 public sealed class FastCpuAgreementTests
 {
@@ -39,7 +41,26 @@ public sealed class FastCpuAgreementTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Forward_gradients_and_adam_match_the_scalar_engine(
+    public void Windows_in_lanes_match_the_scalar_engine(
+        int features, int[] units, int outputs, Activation hidden, Activation output, int steps, int windows, int batch) =>
+        MatchesTheScalarEngine(spec => new FastCpuEngine(spec), features, units, outputs, hidden, output, steps, windows, batch);
+
+    /// <summary>The one-layer shapes: models in lanes take one layer (stacked models train on separate engines).</summary>
+    public static TheoryData<int, int[], int, Activation, Activation, int, int, int> OneLayerShapes()
+    {
+        var shapes = new TheoryData<int, int[], int, Activation, Activation, int, int, int>();
+        foreach (var row in Shapes)
+            if (row.Data.Item2.Length == 1) shapes.Add(row.Data.Item1, row.Data.Item2, row.Data.Item3, row.Data.Item4, row.Data.Item5, row.Data.Item6, row.Data.Item7, row.Data.Item8);
+        return shapes;
+    }
+
+    [Theory]
+    [MemberData(nameof(OneLayerShapes))]
+    public void Models_in_lanes_match_the_scalar_engine(
+        int features, int[] units, int outputs, Activation hidden, Activation output, int steps, int windows, int batch) =>
+        MatchesTheScalarEngine(spec => new ModelLanesEngine(spec, 1), features, units, outputs, hidden, output, steps, windows, batch);
+
+    static void MatchesTheScalarEngine(Func<ModelSpec, IRnnEngine> create,
         int features, int[] units, int outputs, Activation hidden, Activation output, int steps, int windows, int batch)
     {
         var spec = new ModelSpec(features, units, outputs, hidden, output, steps);
@@ -49,7 +70,7 @@ public sealed class FastCpuAgreementTests
         new Random(7).Shuffle(order);
 
         using var reference = new ScalarEngine<float>(spec);
-        using var fast = new FastCpuEngine(spec);
+        using var fast = create(spec);
         foreach (var engine in new IRnnEngine[] { reference, fast })
         {
             engine.SetTrainingData(data);
