@@ -15,12 +15,6 @@ public static class AdamKernel
     public static void Step(Index1D i, ArrayView<float> weights, ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradients,
         ArrayView<float> alphas, int parameterCount, float beta1, float beta2, float epsilon)
     {
-        float alpha = alphas[i / parameterCount];
-        float g = gradients[i];
-        float mi = m[i] + (g - m[i]) * (1f - beta1);
-        float vi = v[i] + (g * g - v[i]) * (1f - beta2);
-        m[i] = mi;
-        v[i] = vi;
-        weights[i] -= alpha * mi / (MathF.Sqrt(vi) + epsilon);
+        CellMath.Adam(weights, m, v, i, gradients[i], alphas[i / parameterCount], beta1, beta2, epsilon);
     }
 }

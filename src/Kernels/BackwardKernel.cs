@@ -78,18 +78,10 @@ public static class BackwardKernel
                     windowGradients[g + layer.RecurrentOffset + i * units + j] += states[h + t * units + i] * d;
             }
             for (int i = 0; i < units; i++)
-            {
-                float sum = 0f;
-                for (int j = 0; j < units; j++) sum += weights[w + layer.RecurrentOffset + i * units + j] * scratch[da + j];
-                scratch[dh + i] = sum;
-            }
+                scratch[dh + i] = CellMath.BackThrough(weights, w + layer.RecurrentOffset, i, units, scratch.SubView(da, units));
             if (layer.Index > 0)
                 for (int i = 0; i < inputs; i++)
-                {
-                    float sum = 0f;
-                    for (int j = 0; j < units; j++) sum += weights[w + layer.KernelOffset + i * units + j] * scratch[da + j];
-                    stateGradients[dBelow + t * inputs + i] = sum;
-                }
+                    stateGradients[dBelow + t * inputs + i] = CellMath.BackThrough(weights, w + layer.KernelOffset, i, units, scratch.SubView(da, units));
         }
     }
 

@@ -86,9 +86,7 @@ public static class EpochKernel
                 int last = steps * units;
                 for (int k = tid; k < outs; k += threads)
                 {
-                    float z = w[net.DenseBiasOffset + k];
-                    for (int j = 0; j < units; j++) z += h[last + j] * w[net.DenseKernelOffset + j * outs + k];
-                    float ok = Activations.Apply(z, net.Output);
+                    float ok = CellMath.DenseOutput(w, h.SubView(last, units), net, k);
                     o[k] = ok;
                     float d = scale * (ok - y[window * outs + k]) * Activations.Derivative(ok, net.Output);
                     dz[k] = d;
@@ -135,11 +133,7 @@ public static class EpochKernel
                     }
                     // dh_{t−1}[i] = Σ_j Wh[i, j]·da_t[j]: thread i owns dh[i], and only thread i reads it next step.
                     for (int i = tid; i < units; i += threads)
-                    {
-                        float sum = 0f;
-                        for (int j = 0; j < units; j++) sum += w[layer.RecurrentOffset + i * units + j] * da[half + j];
-                        dh[i] = sum;
-                    }
+                        dh[i] = CellMath.BackThrough(w, layer.RecurrentOffset, i, units, da.SubView(half, units));
                 }
                 // The next window overwrites h and the parameters' owners change in Adam: everyone must be done.
                 Group.Barrier();
@@ -150,11 +144,7 @@ public static class EpochKernel
             for (int i = tid; i < p; i += threads)
             {
                 float gi = g[i];
-                float mi = mo[i] + (gi - mo[i]) * (1f - beta1);
-                float vi = vo[i] + (gi * gi - vo[i]) * (1f - beta2);
-                mo[i] = mi;
-                vo[i] = vi;
-                w[i] -= alpha * mi / (MathF.Sqrt(vi) + epsilon);
+                CellMath.Adam(w, mo, vo, i, gi, alpha, beta1, beta2, epsilon);
                 if (lastBatch) gradients[i] = gi;
                 g[i] = 0f;
             }

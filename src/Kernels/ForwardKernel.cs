@@ -41,12 +41,7 @@ public static class ForwardKernel
         int w = batch.ModelOf(slot) * net.ParameterCount;
         int last = slot * net.StateStride + net.TopStateOffset + net.TimeSteps * net.TopUnits;
         for (int k = 0; k < net.Outputs; k++)
-        {
-            float z = weights[w + net.DenseBiasOffset + k];
-            for (int j = 0; j < net.TopUnits; j++)
-                z += states[last + j] * weights[w + net.DenseKernelOffset + j * net.Outputs + k];
-            outputs[slot * net.Outputs + k] = Activations.Apply(z, net.Output);
-        }
+            outputs[slot * net.Outputs + k] = CellMath.DenseOutput(weights.SubView(w, net.ParameterCount), states.SubView(last, net.TopUnits), net, k);
     }
 
     /// <summary>
