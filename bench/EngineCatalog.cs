@@ -14,7 +14,7 @@ public static class EngineCatalog
     public static IReadOnlyList<EngineKind> Available()
     {
         var kinds = new List<EngineKind>();
-        foreach (var kind in Enum.GetValues<EngineKind>())
+        foreach (var kind in Enum.GetValues<EngineKind>().Distinct()) // old names share their values
         {
             if (kind == EngineKind.Auto) continue;
             try

@@ -114,7 +114,7 @@ public static class TableMode
         output.AppendLine("|---|--:|--:|--:|--:|");
         foreach (var kind in kinds)
         {
-            int epochs = kind is EngineKind.Fast or EngineKind.Scalar ? quick ? 5 : 20 : 2;
+            int epochs = kind is EngineKind.Simd or EngineKind.Scalar ? quick ? 5 : 20 : 2;
             var options = new TrainingOptions { Epochs = epochs };
             double Together()
             {

@@ -17,7 +17,7 @@ public sealed record Workload(string Name, ModelSpec Spec, int BatchSize, int Wi
     {
         // ILGPU's CPU accelerator simulates every group barrier with OS threads (~0.3 ms each): it is here to
         // show the ILGPU engine runs and what its kernels cost on the simulator, so it gets few windows.
-        if (kind == EngineKind.Cpu)
+        if (kind == EngineKind.IlgpuCpu)
             return Math.Min(Windows, (Name, quick) switch
             {
                 ("w1", true) => 4_096,

@@ -19,14 +19,14 @@ public class SweepTests
     public static TheoryData<EngineKind, int[], int, Activation, Activation, int, int> GroupCases() => new()
     {
         { EngineKind.Scalar, [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
-        { EngineKind.Fast, [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
-        { EngineKind.Fast, [5], 7, Activation.Sigmoid, Activation.Linear, 4, 11 },   // more models than lanes: two chunks
-        { EngineKind.Fast, [17], 3, Activation.Relu, Activation.Sigmoid, 10, 9 },    // a batch that does not divide the windows
-        { EngineKind.Fast, [1], 1, Activation.Linear, Activation.Tanh, 2, 2 },
-        { EngineKind.Fast, [4, 3], 5, Activation.Tanh, Activation.Tanh, 3, 3 },      // stacked: separate engines
-        { EngineKind.Cpu, [3], 6, Activation.Tanh, Activation.Tanh, 1, 3 },          // the epoch kernel, a group per model
-        { EngineKind.Cpu, [3], 6, Activation.Sigmoid, Activation.Tanh, 8, 3 },       // the reference kernels, a thread per (model, window)
-        { EngineKind.Cpu, [4, 3], 4, Activation.Tanh, Activation.Linear, 3, 2 },     // stacked: the reference kernels
+        { EngineKind.Simd, [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
+        { EngineKind.Simd, [5], 7, Activation.Sigmoid, Activation.Linear, 4, 11 },   // more models than lanes: two chunks
+        { EngineKind.Simd, [17], 3, Activation.Relu, Activation.Sigmoid, 10, 9 },    // a batch that does not divide the windows
+        { EngineKind.Simd, [1], 1, Activation.Linear, Activation.Tanh, 2, 2 },
+        { EngineKind.Simd, [4, 3], 5, Activation.Tanh, Activation.Tanh, 3, 3 },      // stacked: separate engines
+        { EngineKind.IlgpuCpu, [3], 6, Activation.Tanh, Activation.Tanh, 1, 3 },          // the epoch kernel, a group per model
+        { EngineKind.IlgpuCpu, [3], 6, Activation.Sigmoid, Activation.Tanh, 8, 3 },       // the reference kernels, a thread per (model, window)
+        { EngineKind.IlgpuCpu, [4, 3], 4, Activation.Tanh, Activation.Linear, 3, 2 },     // stacked: the reference kernels
     };
 
     /// <summary>
@@ -75,7 +75,7 @@ public class SweepTests
     [Fact]
     public void Sweep_covers_the_grid_sorted_by_validation_rmse()
     {
-        var result = Runner().Run(Grid, EngineKind.Fast);
+        var result = Runner().Run(Grid, EngineKind.Simd);
         Assert.Equal(16, result.Entries.Count);
         Assert.Equal(Grid.Configs().ToHashSet(), result.Entries.Select(e => e.Config).ToHashSet());
         Assert.True(result.Entries.Zip(result.Entries.Skip(1)).All(p => p.First.ValidationRmse <= p.Second.ValidationRmse));

@@ -31,11 +31,11 @@ public static class AcceleratorTable
     /// CUDA: float tanh is tanh.approx.f32 (about 2⁻¹¹ relative) and ptxas fuses multiply-adds. OpenCL: a few ulp in
     /// tanh/exp, and a·b + c contracted into fma by default.
     /// </summary>
-    public static float KernelTolerance(EngineKind kind) => kind == EngineKind.Cpu ? 1e-5f : 1e-3f;
+    public static float KernelTolerance(EngineKind kind) => kind == EngineKind.IlgpuCpu ? 1e-5f : 1e-3f;
 
     /// <summary>After two epochs of Adam the GPU differences above compound.</summary>
-    public static float TrainingTolerance(EngineKind kind) => kind == EngineKind.Cpu ? 1e-5f : 5e-3f;
+    public static float TrainingTolerance(EngineKind kind) => kind == EngineKind.IlgpuCpu ? 1e-5f : 5e-3f;
 
     /// <summary>At batch 1 the CPU accelerator sums nothing in another order: its weights equal the scalar engine's bit for bit.</summary>
-    public static bool ExactAtBatchOne(EngineKind kind) => kind == EngineKind.Cpu;
+    public static bool ExactAtBatchOne(EngineKind kind) => kind == EngineKind.IlgpuCpu;
 }

@@ -28,12 +28,24 @@ public sealed class AcceleratorSelectionTests
         Assert.Equal(IlgpuDevices.BestGpu()?.ToString().ToLowerInvariant() ?? "simd", engine.Name);
     }
 
+    /// <summary>Code written against the old enum names still builds and means the same engines.</summary>
+    [Fact]
+    public void The_old_engine_kind_names_mean_the_new_ones()
+    {
+#pragma warning disable CS0618 // the old names, on purpose
+        Assert.Equal(EngineKind.Simd, EngineKind.Fast);
+        Assert.Equal(EngineKind.IlgpuCpu, EngineKind.Cpu);
+        using var simd = EngineFactory.Create(EngineKind.Fast, ModelSpec.Tutorial);
+#pragma warning restore CS0618
+        Assert.Equal("simd", simd.Name);
+    }
+
     [Fact]
     public void The_cpu_accelerator_is_always_there()
     {
-        using var engine = EngineFactory.Create(EngineKind.Cpu, ModelSpec.Tutorial);
+        using var engine = EngineFactory.Create(EngineKind.IlgpuCpu, ModelSpec.Tutorial);
         Assert.Equal("ilgpu-cpu", engine.Name);
-        Assert.Contains(IlgpuDevices.List(), d => d.Kind == EngineKind.Cpu && d.Usable);
+        Assert.Contains(IlgpuDevices.List(), d => d.Kind == EngineKind.IlgpuCpu && d.Usable);
     }
 
     [Fact]

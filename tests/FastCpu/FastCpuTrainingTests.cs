@@ -18,7 +18,7 @@ public sealed class FastCpuTrainingTests
     public void Tutorial_gives_the_scalar_engines_rmse()
     {
         var scalar = Tutorial(EngineKind.Scalar);
-        var fast = Tutorial(EngineKind.Fast);
+        var fast = Tutorial(EngineKind.Simd);
         Assert.Equal("simd", fast.EngineName);
         Assert.Equal(20, fast.History.Epochs.Count);
         Assert.InRange(Math.Abs(scalar.TrainRmse - fast.TrainRmse), 0, 1e-4);
@@ -28,8 +28,8 @@ public sealed class FastCpuTrainingTests
     [Fact]
     public void Tutorial_runs_are_bit_identical()
     {
-        var first = Tutorial(EngineKind.Fast);
-        var second = Tutorial(EngineKind.Fast);
+        var first = Tutorial(EngineKind.Simd);
+        var second = Tutorial(EngineKind.Simd);
         Assert.Equal(first.Parameters, second.Parameters);
         Assert.Equal(first.TestPredictions, second.TestPredictions);
     }
@@ -59,7 +59,7 @@ public sealed class FastCpuTrainingTests
     [Fact]
     public void Factory_creates_the_fast_engine()
     {
-        using var engine = EngineFactory.Create(EngineKind.Fast, ModelSpec.Tutorial);
+        using var engine = EngineFactory.Create(EngineKind.Simd, ModelSpec.Tutorial);
         Assert.IsType<FastCpuEngine>(engine);
     }
 

@@ -10,7 +10,7 @@ static class AcceleratorOption
     {
         var option = new Option<string>("--accelerator")
         {
-            Description = string.Join("; ", new[] { EngineKind.Auto, EngineKind.Cuda, EngineKind.OpenCL, EngineKind.Fast, EngineKind.Cpu, EngineKind.Scalar }
+            Description = string.Join("; ", new[] { EngineKind.Auto, EngineKind.Cuda, EngineKind.OpenCL, EngineKind.Simd, EngineKind.IlgpuCpu, EngineKind.Scalar }
                 .Select(k => $"{EngineNames.Of(k)}: {EngineNames.Meaning(k)}")) + $". Old names: fast = simd, cpu = ilgpu-cpu",
             DefaultValueFactory = _ => "auto",
         };

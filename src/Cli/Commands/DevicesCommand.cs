@@ -16,11 +16,11 @@ static class DevicesCommand
             foreach (var d in reports)
                 stdout.WriteLine($"{EngineNames.Of(d.Kind),-9} {d.Name}: {Memory(d.MemoryBytes)}, "
                     + $"max group {d.MaxGroupSize}, warp {d.WarpSize}{(d.Usable ? "" : $" — unusable: {d.Problem}")}"
-                    + (d.Kind == EngineKind.Cpu ? " (a simulator for checking kernels, not for speed; old name: cpu)" : ""));
+                    + (d.Kind == EngineKind.IlgpuCpu ? " (a simulator for checking kernels, not for speed; old name: cpu)" : ""));
             foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL })
                 if (!reports.Any(d => d.Kind == kind && d.Usable))
                     stdout.WriteLine($"{EngineNames.Of(kind),-9} {IlgpuDevices.WhyNone(kind)}");
-            stdout.WriteLine($"simd      {EngineNames.Meaning(EngineKind.Fast)}: {Environment.ProcessorCount} core(s), {System.Numerics.Vector<float>.Count} float lanes (old name: fast)");
+            stdout.WriteLine($"simd      {EngineNames.Meaning(EngineKind.Simd)}: {Environment.ProcessorCount} core(s), {System.Numerics.Vector<float>.Count} float lanes (old name: fast)");
             stdout.WriteLine($"scalar    {EngineNames.Meaning(EngineKind.Scalar)}");
             var best = IlgpuDevices.BestGpu();
             stdout.WriteLine($"auto      trains on {(best is { } gpu ? EngineNames.Of(gpu) : "simd, the SIMD CPU engine (no usable GPU)")}");

@@ -13,9 +13,9 @@ public static class EngineFactory
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
         var resolved = Resolve(kind);
         // An ILGPU engine trains all its models in the same launches on one accelerator.
-        if (resolved is EngineKind.Cpu or EngineKind.Cuda or EngineKind.OpenCL) return IlgpuEngine.Create(resolved, spec, models);
+        if (resolved is EngineKind.IlgpuCpu or EngineKind.Cuda or EngineKind.OpenCL) return IlgpuEngine.Create(resolved, spec, models);
         if (models == 1) return CreateOne(resolved, spec);
-        if (resolved == EngineKind.Fast && spec.Layers == 1) return new ModelLanesEngine(spec, models);
+        if (resolved == EngineKind.Simd && spec.Layers == 1) return new ModelLanesEngine(spec, models);
         var engines = new List<IRnnEngine>(models);
         try
         {
@@ -33,7 +33,7 @@ public static class EngineFactory
     /// What <c>auto</c> means here: CUDA, else an OpenCL GPU, else the SIMD CPU engine (ILGPU's CPU accelerator is a
     /// simulator for checking kernels, far slower than either CPU engine). Other kinds are themselves.
     /// </summary>
-    public static EngineKind Resolve(EngineKind kind) => kind == EngineKind.Auto ? IlgpuDevices.BestGpu() ?? EngineKind.Fast : kind;
+    public static EngineKind Resolve(EngineKind kind) => kind == EngineKind.Auto ? IlgpuDevices.BestGpu() ?? EngineKind.Simd : kind;
 
     /// <summary>Throws the one-line reason when <paramref name="kind"/> cannot be created here; cheap, for failing before any output.</summary>
     public static void EnsureAvailable(EngineKind kind)
@@ -45,7 +45,7 @@ public static class EngineFactory
     static IRnnEngine CreateOne(EngineKind kind, ModelSpec spec) => kind switch
     {
         EngineKind.Scalar => new ScalarEngine<float>(spec),
-        EngineKind.Fast => new FastCpuEngine(spec),
+        EngineKind.Simd => new FastCpuEngine(spec),
         _ => throw new GpuRnnInputException($"unknown engine kind {kind}"),
     };
 }

@@ -12,8 +12,8 @@ public static class EngineNames
         ("auto", EngineKind.Auto, "CUDA, else an OpenCL GPU, else simd"),
         ("cuda", EngineKind.Cuda, "the ILGPU kernels on a CUDA GPU"),
         ("opencl", EngineKind.OpenCL, "the ILGPU kernels on an OpenCL 2.0+ GPU"),
-        ("simd", EngineKind.Fast, "the multi-threaded SIMD CPU engine"),
-        ("ilgpu-cpu", EngineKind.Cpu, "ILGPU's CPU accelerator: a simulator for checking kernels, not for speed"),
+        ("simd", EngineKind.Simd, "the multi-threaded SIMD CPU engine"),
+        ("ilgpu-cpu", EngineKind.IlgpuCpu, "ILGPU's CPU accelerator: a simulator for checking kernels, not for speed"),
         ("scalar", EngineKind.Scalar, "the single-threaded reference engine"),
     ];
 

@@ -119,7 +119,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     /// epoch uses one core per 8 models (a small group would leave the others idle); no for the scalar baseline
     /// (one model at a time, by definition) and for an accelerator, which one group already fills.
     /// </summary>
-    static bool TrainsShapesSideBySide(EngineKind kind) => EngineFactory.Resolve(kind) == EngineKind.Fast;
+    static bool TrainsShapesSideBySide(EngineKind kind) => EngineFactory.Resolve(kind) == EngineKind.Simd;
 
     static string Describe(IRnnEngine engine) => engine switch
     {

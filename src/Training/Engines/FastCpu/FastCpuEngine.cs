@@ -44,7 +44,7 @@ public sealed class FastCpuEngine : IRnnEngine
         HotMethods.EnsureCompiled();
     }
 
-    public string Name => EngineNames.Of(EngineKind.Fast);
+    public string Name => EngineNames.Of(EngineKind.Simd);
     public ModelSpec Spec { get; }
     public ParameterLayout Layout { get; }
     public int Models => 1;

@@ -36,7 +36,7 @@ public sealed class ModelLanesEngine : IEpochEngine
         HotMethods.EnsureCompiled();
     }
 
-    public string Name => EngineNames.Of(EngineKind.Fast);
+    public string Name => EngineNames.Of(EngineKind.Simd);
     public ModelSpec Spec { get; }
     public ParameterLayout Layout { get; }
     public int Models { get; }

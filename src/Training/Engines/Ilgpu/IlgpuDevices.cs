@@ -22,7 +22,7 @@ public static class IlgpuDevices
         NativeLibraries.Register();
         return kind switch
         {
-            EngineKind.Cpu => Context.Create(b => b.DefaultCPU().EnableAlgorithms()),
+            EngineKind.IlgpuCpu => Context.Create(b => b.DefaultCPU().EnableAlgorithms()),
             EngineKind.Cuda => Context.Create(b => b.Cuda().EnableAlgorithms()),
             EngineKind.OpenCL => Context.Create(b => b.OpenCL().EnableAlgorithms()),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not an ILGPU accelerator kind"),
@@ -37,7 +37,7 @@ public static class IlgpuDevices
     {
         var type = kind switch
         {
-            EngineKind.Cpu => AcceleratorType.CPU,
+            EngineKind.IlgpuCpu => AcceleratorType.CPU,
             EngineKind.Cuda => AcceleratorType.Cuda,
             EngineKind.OpenCL => AcceleratorType.OpenCL,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not an ILGPU accelerator kind"),
@@ -51,7 +51,7 @@ public static class IlgpuDevices
         NativeLibraries.Register();
         var reports = new List<DeviceReport>();
         using (var cpu = Context.Create(b => b.DefaultCPU()))
-            foreach (var d in DevicesOf(cpu, EngineKind.Cpu)) reports.Add(Report(EngineKind.Cpu, d, null));
+            foreach (var d in DevicesOf(cpu, EngineKind.IlgpuCpu)) reports.Add(Report(EngineKind.IlgpuCpu, d, null));
         if (NativeLibraries.CanLoad(NativeLibraries.CudaDriver))
             using (var cuda = Context.Create(b => b.Cuda()))
                 foreach (var d in DevicesOf(cuda, EngineKind.Cuda)) reports.Add(Report(EngineKind.Cuda, d, null));
@@ -78,7 +78,7 @@ public static class IlgpuDevices
     /// <summary>Whether <paramref name="kind"/> has a device our kernels can run on (the CPU accelerator always does).</summary>
     public static bool Has(EngineKind kind)
     {
-        if (kind == EngineKind.Cpu) return true;
+        if (kind == EngineKind.IlgpuCpu) return true;
         using var context = CreateContext(kind);
         return DevicesOf(context, kind).Count > 0;
     }
@@ -104,7 +104,7 @@ public static class IlgpuDevices
                     return $"no usable OpenCL device: ILGPU cannot run kernels on {string.Join("; ", reasons)}";
                 }
             default:
-                return $"no {kind.ToString().ToLowerInvariant()} device";
+                return $"no {EngineNames.Of(kind)} device";
         }
     }
 
