@@ -36,20 +36,21 @@ public sealed class WindowLengthTests
     static ModelVariant[] Variants(int models) => [.. Enumerable.Range(0, models).Select(m => new ModelVariant(m + 1, 0.01f * (m + 1)))];
 
     /// <summary>
-    /// An engine of a spec that records 12 steps trains windows of 5 bit for bit as one whose spec records 5: its
-    /// weights, losses and predictions. Batches of 2 then 5 reach both the ILGPU epoch kernel and the per-batch path.
+    /// An engine of a spec that records 12 steps trains windows of 5 bit for bit as one whose spec records 5 (its
+    /// weights, losses and predictions; batches of 2 then 5 reach both the ILGPU epoch kernel and the per-batch
+    /// path); trained on windows of 12, it then predicts windows of 3 and of 20 as ScalarEngine&lt;double&gt; does
+    /// with the same weights, within the engine's tolerance.
     /// </summary>
     [Theory]
     [MemberData(nameof(Engines))]
-    public void An_engine_trains_windows_of_any_length_as_one_built_for_that_length(EngineKind kind, int models, int units)
+    public void Engines_train_and_predict_windows_of_any_length(EngineKind kind, int models, int units)
     {
         var rng = new Random(17);
         var windows = Windows(rng, units, 5, 13);
         var layout = new ParameterLayout(Spec(units, 5));
         var initial = Enumerable.Range(0, models).SelectMany(_ => RandomData.Parameters(rng, layout, 0.5)).ToArray();
-        (float[] Weights, double[] Losses, float[] Predictions) Train(int specSteps)
+        double[] Train(IRnnEngine engine)
         {
-            using var engine = EngineFactory.Create(kind, Spec(units, specSteps), models);
             engine.SetParameters(initial);
             var losses = new List<double>();
             foreach (int batch in new[] { 2, 5 })
@@ -58,32 +59,17 @@ public sealed class WindowLengthTests
                 foreach (var history in Trainer.Fit(engine, windows, options, Variants(models)))
                     losses.AddRange(history.Epochs.SelectMany(e => new[] { e.Loss, e.ValidationLoss!.Value }));
             }
-            return (engine.GetParameters(), [.. losses], engine.Predict(windows));
+            return [.. losses];
         }
-        var expected = Train(specSteps: 5);
-        var actual = Train(specSteps: 12);
-        Assert.Equal(expected.Weights, actual.Weights);
-        Assert.Equal(expected.Losses, actual.Losses);
-        Assert.Equal(expected.Predictions, actual.Predictions);
-    }
-
-    /// <summary>
-    /// A model trained on windows of 12 predicts windows of 3 and of 20 as ScalarEngine&lt;double&gt; does with the
-    /// same weights, within the engine's tolerance; then trains on 20 and predicts 12 likewise.
-    /// </summary>
-    [Theory]
-    [MemberData(nameof(Engines))]
-    public void A_trained_model_predicts_windows_of_other_lengths(EngineKind kind, int models, int units)
-    {
-        double tolerance = PredictionTolerance(kind);
-        var rng = new Random(29);
-        var layout = new ParameterLayout(Spec(units, 12));
+        using var built = EngineFactory.Create(kind, Spec(units, 5), models);
         using var engine = EngineFactory.Create(kind, Spec(units, 12), models);
-        engine.SetParameters([.. Enumerable.Range(0, models).SelectMany(_ => RandomData.Parameters(rng, layout, 0.5))]);
-        Trainer.Fit(engine, Windows(rng, units, 12, 6), new TrainingOptions { Epochs = 1, BatchSize = 2 }, Variants(models));
-        foreach (int steps in new[] { 3, 20 }) AssertPredictsAsScalar(engine, Windows(rng, units, steps, 5), tolerance, $"windows of {steps} after training on 12");
-        Trainer.Fit(engine, Windows(rng, units, 20, 6), new TrainingOptions { Epochs = 1, BatchSize = 3 }, Variants(models));
-        AssertPredictsAsScalar(engine, Windows(rng, units, 12, 5), tolerance, "windows of 12 after training on 20");
+        Assert.Equal(Train(built), Train(engine));
+        Assert.Equal(built.GetParameters(), engine.GetParameters());
+        Assert.Equal(built.Predict(windows), engine.Predict(windows));
+
+        Trainer.Fit(engine, Windows(rng, units, 12, 6), new TrainingOptions { Epochs = 1, BatchSize = 3 }, Variants(models));
+        foreach (int steps in new[] { 3, 20 })
+            AssertPredictsAsScalar(engine, Windows(rng, units, steps, 5), PredictionTolerance(kind), $"windows of {steps} after training on 12");
     }
 
     static void AssertPredictsAsScalar(IRnnEngine engine, WindowSet windows, double tolerance, string what)
