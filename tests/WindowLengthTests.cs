@@ -86,22 +86,22 @@ public sealed class WindowLengthTests
     }
 
     [Fact]
-    public void Windows_of_another_width_or_output_count_or_without_a_step_are_refused_in_one_line()
+    public void Windows_of_another_width_or_output_count_or_of_no_steps_are_refused_in_one_line()
     {
         var spec = Spec(3, 12);
         using var engine = new ScalarEngine<float>(spec);
-        WindowSet[] misfits =
+        (WindowSet Windows, string Why)[] misfits =
         [
-            new(new float[2 * 5 * 3], new float[2], 2, 5, 3, 1), // 3 features, the model takes 2
-            new(new float[2 * 5 * 2], new float[4], 2, 5, 2, 2), // 2 outputs, the model gives 1
-            new([], new float[2], 2, 0, 2, 1),                    // no step
+            (new(new float[2 * 5 * 3], new float[2], 2, 5, 3, 1), "do not fit the model"), // 3 features, the model takes 2
+            (new(new float[2 * 5 * 2], new float[4], 2, 5, 2, 2), "do not fit the model"), // 2 outputs, the model gives 1
+            (new([], new float[2], 2, 0, 2, 1), "got 0"),                                   // no step
         ];
-        foreach (var windows in misfits)
+        foreach (var (windows, why) in misfits)
         {
             var e = Assert.Throws<GpuRnnInputException>(() => engine.SetTrainingData(windows));
             Assert.DoesNotContain('\n', e.Message);
-            Assert.Contains("do not fit the model", e.Message);
-            Assert.Throws<GpuRnnInputException>(() => engine.Predict(windows));
+            Assert.Contains(why, e.Message);
+            Assert.Equal(e.Message, Assert.Throws<GpuRnnInputException>(() => engine.Predict(windows)).Message);
         }
     }
 }

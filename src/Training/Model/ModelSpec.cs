@@ -55,12 +55,14 @@ public sealed record ModelSpec(
     }
 
     /// <summary>
-    /// Refuses, in one line, windows of another width or output count than the model's, or without a step; any
-    /// length T ≥ 1 fits, since the weights do not depend on it.
+    /// Refuses, in one line, windows of another width or output count than the model's, or of a length outside
+    /// 1 … <see cref="MaxTimeSteps"/>; any length in that range fits, since the weights do not depend on it.
     /// </summary>
     public void EnsureFits(Data.WindowSet windows)
     {
-        if (windows.TimeSteps < 1 || windows.Features != Features || windows.Outputs != Outputs)
+        if (windows.TimeSteps < 1 || windows.TimeSteps > MaxTimeSteps)
+            throw new GpuRnnInputException($"windows must have between 1 and {MaxTimeSteps} time steps (got {windows.TimeSteps})");
+        if (windows.Features != Features || windows.Outputs != Outputs)
             throw new GpuRnnInputException(
                 $"the windows ({windows.TimeSteps} steps × {windows.Features} features → {windows.Outputs}) do not fit the model ({this})");
     }
