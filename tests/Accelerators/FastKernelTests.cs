@@ -203,7 +203,7 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         using (var large = IlgpuEngine.Create(Kind, w3))
         {
             Assert.True(large.UsesFastBatchKernels);
-            var layer = new KernelShapes(w3, new ParameterLayout(w3)).Layers[0];
+            var layer = new KernelShapes(w3, new ParameterLayout(w3), w3.TimeSteps).Layers[0];
             Assert.Equal(KernelPlan.RecurrenceSharedFloats(layer, whInShared: true) * sizeof(float) <= large.SharedMemoryPerGroup,
                 large.FastBatchKernelsHoldWhInShared);
         }
@@ -241,6 +241,6 @@ public sealed class KernelPlanSizingTests
     static GpuRnn.Kernels.LayerShape Layer(int units)
     {
         var spec = new ModelSpec(1, [units], 1, Activation.Tanh, Activation.Linear, 2);
-        return new KernelShapes(spec, new ParameterLayout(spec)).Layers[0];
+        return new KernelShapes(spec, new ParameterLayout(spec), spec.TimeSteps).Layers[0];
     }
 }

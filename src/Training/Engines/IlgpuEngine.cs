@@ -25,9 +25,12 @@ public sealed class IlgpuEngine : IEpochEngine
     readonly Accelerator accelerator;
     readonly LoadedKernels kernels;
     readonly FastKernels fast;
-    readonly KernelPlan plan;
-    readonly NetworkShape net;
-    readonly IReadOnlyList<LayerShape> layers;
+    readonly IlgpuKernelChoice choice;
+    /// <summary>
+    /// Kernels and shapes for the training windows' length (the spec's until <see cref="SetTrainingData"/>): what
+    /// Forward, Backward, TrainEpoch and the batch buffers use. Predict makes its own for windows of another length.
+    /// </summary>
+    KernelPlan plan;
     /// <summary>[model × parameter] (weights, m, v, gradients); lossSum and alphas (this step's α) one per model.</summary>
     readonly MemoryBuffer1D<float, Stride1D.Dense> weights, m, v, gradients, lossSum, alphas;
     MemoryBuffer1D<float, Stride1D.Dense>? x, y;
@@ -73,17 +76,16 @@ public sealed class IlgpuEngine : IEpochEngine
         Spec = spec;
         Models = models;
         stepSizes = new float[models];
+        this.choice = choice;
         Layout = new ParameterLayout(spec);
-        var shapes = new KernelShapes(spec, Layout);
-        net = shapes.Network;
-        layers = shapes.Layers;
         accelerator = device.CreateAccelerator(context);
         try
         {
             kernels = new LoadedKernels(accelerator);
             fast = new FastKernels(accelerator);
-            plan = new KernelPlan(accelerator, net, layers, models, choice);
-            // Compile the fast kernels this engine may take now, so that training time excludes compilation.
+            // Compile the fast kernels this engine may take for windows of the spec's length now, so that training
+            // time excludes compilation (SetTrainingData compiles any more that other lengths take).
+            plan = PlanFor(spec.TimeSteps);
             fast.Preload(plan.EpochKernelFits, plan.BatchKernels, plan.WhInShared);
             long parameters = BatchBuffers.Checked(models, Layout.Count);
             weights = accelerator.Allocate1D<float>(parameters);
@@ -110,6 +112,10 @@ public sealed class IlgpuEngine : IEpochEngine
     /// <summary>Slots (model, window) of a batch of <paramref name="count"/> windows per model, each model in its own epoch order.</summary>
     BatchSlots TrainingSlots(int start, int count) => new(start, count, Models, windowCount);
 
+    /// <summary>Kernels and shapes for windows of <paramref name="timeSteps"/> steps: the training plan for its length, a fresh one otherwise.</summary>
+    KernelPlan PlanFor(int timeSteps) =>
+        plan is not null && plan.TimeSteps == timeSteps ? plan : new KernelPlan(accelerator, new KernelShapes(Spec, Layout, timeSteps), Models, choice);
+
     /// <summary>Whether Forward, Backward and Predict run the fast batch kernels (KernelPlan's rule).</summary>
     public bool UsesFastBatchKernels => plan.BatchKernels;
 
@@ -127,6 +133,14 @@ public sealed class IlgpuEngine : IEpochEngine
         Spec.EnsureFits(windows);
         if (windows.Count == 0) throw new GpuRnnInputException("there are no training windows");
         x?.Dispose(); y?.Dispose(); order?.Dispose();
+        if (windows.TimeSteps != plan.TimeSteps)
+        {
+            plan = PlanFor(windows.TimeSteps);
+            fast.Preload(plan.EpochKernelFits, plan.BatchKernels, plan.WhInShared); // before training, like the constructor's
+            // Sized for the old length: Forward allocates them anew.
+            batch?.Dispose(); fastBatch?.Dispose();
+            batch = null; fastBatch = null;
+        }
         x = accelerator.Allocate1D(windows.X);
         y = accelerator.Allocate1D(windows.Y);
         // Until SetOrder, every model visits the windows in their given order.
@@ -163,13 +177,13 @@ public sealed class IlgpuEngine : IEpochEngine
             batch?.Dispose();
             fastBatch?.Dispose();
             // The fast kernels keep per-step deltas instead of the reference's per-window gradient rows.
-            batch = new BatchBuffers(accelerator, net, BatchBuffers.Checked(Models, count), forTraining: !plan.BatchKernels);
-            fastBatch = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], count, forTraining: true, plan.WhInShared) : null;
+            batch = new BatchBuffers(accelerator, plan.Network, BatchBuffers.Checked(Models, count), forTraining: !plan.BatchKernels);
+            fastBatch = plan.BatchKernels ? new FastBatchBuffers(accelerator, plan.Network, plan.Layers[0], count, forTraining: true, plan.WhInShared) : null;
         }
         batchStart = start; batchCount = count;
         var slots = TrainingSlots(start, count);
-        RunForward(x.View, order.View, batch, fastBatch, slots);
-        kernels.AccumulateLoss(Models, batch.Outputs.View, y.View, order.View, lossSum.View, net, slots);
+        RunForward(plan, x.View, order.View, batch, fastBatch, slots);
+        kernels.AccumulateLoss(Models, batch.Outputs.View, y.View, order.View, lossSum.View, plan.Network, slots);
     }
 
     public void Backward()
@@ -182,6 +196,8 @@ public sealed class IlgpuEngine : IEpochEngine
         }
         var windowGradients = batch.WindowGradients!.View;
         var slots = TrainingSlots(batchStart, batchCount);
+        var net = plan.Network;
+        var layers = plan.Layers;
         kernels.BackwardHead(slots.Slots, y.View, order.View, weights.View, batch.States.View, batch.Outputs.View,
             batch.StateGradients!.View, windowGradients, net, slots);
         for (int l = layers.Count - 1; l >= 0; l--)
@@ -196,7 +212,8 @@ public sealed class IlgpuEngine : IEpochEngine
     /// </summary>
     void FastBackward(ArrayView<float> data, ArrayView<float> targets, ArrayView<int> windowOrder, BatchBuffers buffers, FastBatchBuffers fastBuffers)
     {
-        var layer = layers[0];
+        var net = plan.Network;
+        var layer = plan.Layers[0];
         fast.HeadDeltas(batchCount, targets, windowOrder, weights.View, buffers.Outputs.View, fastBuffers.HeadDeltas!.View,
             fastBuffers.TopGradient!.View, net, batchStart, batchCount);
         // Wh in shared memory is copied there from the weights; otherwise the kernel reads Whᵀ, transposed for this step's weights.
@@ -206,12 +223,13 @@ public sealed class IlgpuEngine : IEpochEngine
             recurrentKernel = fastBuffers.TransposedWh!.View;
             fast.TransposeRecurrentKernel(layer.Units * layer.Units, weights.View, recurrentKernel, layer);
         }
-        fast.BackwardRecurrence(plan.WhInShared)(GroupPerWindow(batchCount, FastBackwardKernel.RecurrenceSharedFloats(layer, plan.WhInShared)),
+        fast.BackwardRecurrence(plan.WhInShared)(GroupPerWindow(plan, batchCount, FastBackwardKernel.RecurrenceSharedFloats(layer, plan.WhInShared)),
             recurrentKernel, buffers.States.View, fastBuffers.TopGradient.View, fastBuffers.Deltas!.View, net, layer);
         fast.ReduceGradients(Layout.Count, data, windowOrder, buffers.States.View, fastBuffers.Deltas.View, fastBuffers.HeadDeltas.View,
             gradients.View, net, layer, batchStart, batchCount);
     }
 
+    /// <summary>For the training windows' length (before <see cref="SetTrainingData"/>, the spec's): shared memory grows with it.</summary>
     public bool CanTrainEpoch(int batchSize) => plan.UsesEpochKernel(batchSize);
 
     /// <summary>One epoch in one launch (the epoch kernel, a group per model), where KernelPlan picks it for this batch size.</summary>
@@ -234,12 +252,12 @@ public sealed class IlgpuEngine : IEpochEngine
             epochAlphas = accelerator.Allocate1D<float>(steps.Length);
         }
         ((ArrayView<float>)epochAlphas.View).SubView(0, steps.Length).CopyFromCPU(steps);
-        var config = new KernelConfig(Models, plan.EpochThreads, SharedMemoryConfig.RequestDynamic<float>(EpochKernel.SharedFloats(net, layers[0])));
-        fast.Epoch(config, x.View, y.View, order.View, weights.View, m.View, v.View, gradients.View, epochAlphas.View, lossSum.View, net, layers[0],
+        var config = new KernelConfig(Models, plan.EpochThreads, SharedMemoryConfig.RequestDynamic<float>(EpochKernel.SharedFloats(plan.Network, plan.Layers[0])));
+        fast.Epoch(config, x.View, y.View, order.View, weights.View, m.View, v.View, gradients.View, epochAlphas.View, lossSum.View, plan.Network, plan.Layers[0],
             new EpochSchedule(windowCount, batchSize, adam[0].Beta1, adam[0].Beta2, adam[0].Epsilon));
     }
 
-    KernelConfig GroupPerWindow(int count, int sharedFloats) =>
+    static KernelConfig GroupPerWindow(KernelPlan plan, int count, int sharedFloats) =>
         new(count, plan.UnitThreads, SharedMemoryConfig.RequestDynamic<float>(sharedFloats));
 
     public void ApplyAdam(ReadOnlySpan<AdamStep> steps)
@@ -274,12 +292,14 @@ public sealed class IlgpuEngine : IEpochEngine
         // One identity order that every model reads (order stride 0).
         using var identity = accelerator.Allocate1D(Enumerable.Range(0, total).ToArray());
         int capacity = Math.Min(total, Math.Max(1, PredictChunk / Models));
-        using var chunk = new BatchBuffers(accelerator, net, BatchBuffers.Checked(Models, capacity), forTraining: false);
-        using var fastChunk = plan.BatchKernels ? new FastBatchBuffers(accelerator, net, layers[0], capacity, forTraining: false, plan.WhInShared) : null;
+        var lengthPlan = PlanFor(windows.TimeSteps);
+        using var chunk = new BatchBuffers(accelerator, lengthPlan.Network, BatchBuffers.Checked(Models, capacity), forTraining: false);
+        using var fastChunk = lengthPlan.BatchKernels
+            ? new FastBatchBuffers(accelerator, lengthPlan.Network, lengthPlan.Layers[0], capacity, forTraining: false, lengthPlan.WhInShared) : null;
         for (int start = 0; start < total; start += capacity)
         {
             int count = Math.Min(capacity, total - start);
-            RunForward(windowData.View, identity.View, chunk, fastChunk, new BatchSlots(start, count, Models, orderStride: 0));
+            RunForward(lengthPlan, windowData.View, identity.View, chunk, fastChunk, new BatchSlots(start, count, Models, orderStride: 0));
             // The chunk's outputs are [model × count × outputs]: each model's rows go to its block of the result.
             for (int model = 0; model < Models; model++)
                 ((ArrayView<float>)chunk.Outputs.View).SubView(model * count * outputs, count * outputs)
@@ -291,19 +311,22 @@ public sealed class IlgpuEngine : IEpochEngine
     /// <summary>
     /// Each layer bottom to top, then the head: every slot's window into its state row (slot = model·count + row).
     /// With <paramref name="fastBuffers"/> (one layer, one model), the input projection of every step first, then a
-    /// group per window.
+    /// group per window. <paramref name="data"/> holds windows of <paramref name="lengthPlan"/>'s length, and the buffers
+    /// were sized with its shapes.
     /// </summary>
-    void RunForward(ArrayView<float> data, ArrayView<int> windowOrder, BatchBuffers buffers, FastBatchBuffers? fastBuffers, BatchSlots slots)
+    void RunForward(KernelPlan lengthPlan, ArrayView<float> data, ArrayView<int> windowOrder, BatchBuffers buffers, FastBatchBuffers? fastBuffers, BatchSlots slots)
     {
+        var net = lengthPlan.Network;
+        if (buffers.TimeSteps != net.TimeSteps) throw new InvalidOperationException($"buffers for windows of {buffers.TimeSteps} steps cannot run windows of {net.TimeSteps}");
         if (fastBuffers is not null)
         {
-            var layer = layers[0];
+            var layer = lengthPlan.Layers[0];
             fast.InputProjection(slots.Count * net.TimeSteps * layer.Units, data, windowOrder, weights.View, fastBuffers.Projection.View, net, layer, slots.Start);
-            fast.ForwardRecurrence(plan.WhInShared)(GroupPerWindow(slots.Count, FastForwardKernel.RecurrenceSharedFloats(layer, plan.WhInShared)), weights.View,
+            fast.ForwardRecurrence(lengthPlan.WhInShared)(GroupPerWindow(lengthPlan, slots.Count, FastForwardKernel.RecurrenceSharedFloats(layer, lengthPlan.WhInShared)), weights.View,
                 fastBuffers.Projection.View, buffers.States.View, net, layer);
         }
         else
-            foreach (var layer in layers)
+            foreach (var layer in lengthPlan.Layers)
                 kernels.ForwardLayer(slots.Slots, data, windowOrder, weights.View, buffers.States.View, net, layer, slots);
         kernels.ForwardHead(slots.Slots, weights.View, buffers.States.View, buffers.Outputs.View, net, slots);
     }

@@ -17,14 +17,16 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     T[] x = [], y = [];
     int[] order = [];
     int windowCount, batchStart, batchCount;
+    /// <summary>Steps of the training windows: the states and BPTT scratch below are sized for it.</summary>
+    int timeSteps;
     T lossSum = T.Zero;
 
     // Per window of the current batch: hidden states h[layer][(t + 1) · units + j] (row 0 is h_0 = 0) and outputs.
     T[][][] states = [];
     T[][] outputs = [];
 
-    // BPTT scratch, allocated once: gradient arriving at each step's output of a layer, [steps × units], per layer.
-    readonly T[][] dSequence;
+    // BPTT scratch, allocated once per training set: gradient arriving at each step's output of a layer, [steps × units], per layer.
+    T[][] dSequence = [];
     readonly T[] dhNext, da;
 
     public ScalarEngine(ModelSpec spec)
@@ -36,7 +38,6 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         m = new T[Layout.Count];
         v = new T[Layout.Count];
         int widest = Math.Max(spec.Features, spec.Units.Max());
-        dSequence = [.. Enumerable.Range(0, spec.Layers).Select(l => new T[spec.TimeSteps * spec.Units[l]])];
         dhNext = new T[widest];
         da = new T[widest];
     }
@@ -53,6 +54,11 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         y = Convert(windows.Y);
         windowCount = windows.Count;
         order = [.. Enumerable.Range(0, windowCount)];
+        if (windows.TimeSteps == timeSteps) return;
+        timeSteps = windows.TimeSteps;
+        dSequence = [.. Enumerable.Range(0, Spec.Layers).Select(l => new T[timeSteps * Spec.Units[l]])];
+        states = []; // sized for the old length: EnsureBatchBuffers allocates them anew
+        outputs = [];
     }
 
     public void SetParameters(ReadOnlySpan<float> parameters)
@@ -85,11 +91,11 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         if (start < 0 || count < 1 || start + count > windowCount) throw new ArgumentOutOfRangeException(nameof(count));
         EnsureBatchBuffers(count);
         batchStart = start; batchCount = count;
-        int windowLength = Spec.TimeSteps * Spec.Features;
+        int windowLength = timeSteps * Spec.Features;
         for (int b = 0; b < count; b++)
         {
             int window = order[start + b];
-            ForwardWindow(x.AsSpan(window * windowLength, windowLength), states[b], outputs[b]);
+            ForwardWindow(x.AsSpan(window * windowLength, windowLength), timeSteps, states[b], outputs[b]);
             T squared = T.Zero;
             for (int k = 0; k < Spec.Outputs; k++)
             {
@@ -117,7 +123,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     public void Backward()
     {
         Array.Clear(grad);
-        int steps = Spec.TimeSteps, outs = Spec.Outputs, top = Spec.Layers - 1;
+        int steps = timeSteps, outs = Spec.Outputs, top = Spec.Layers - 1;
         int windowLength = steps * Spec.Features;
         T scale = T.CreateChecked(2) / T.CreateChecked(batchCount * outs);
         var dense = Layout.DenseKernel;
@@ -196,33 +202,38 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     {
         Spec.EnsureFits(windows);
         var result = new float[windows.Count * Spec.Outputs];
-        var h = NewStates();
+        var h = NewStates(windows.TimeSteps);
         var o = new T[Spec.Outputs];
-        var input = new T[Spec.TimeSteps * Spec.Features];
+        var input = new T[windows.TimeSteps * Spec.Features];
         for (int n = 0; n < windows.Count; n++)
         {
             var src = windows.Window(n);
             for (int i = 0; i < input.Length; i++) input[i] = T.CreateChecked(src[i]);
-            ForwardWindow(input, h, o);
+            ForwardWindow(input, windows.TimeSteps, h, o);
             for (int k = 0; k < Spec.Outputs; k++) result[n * Spec.Outputs + k] = float.CreateChecked(o[k]);
         }
         return result;
     }
 
-    /// <summary>Forward in full precision for one window (tests and <c>explain</c>): states per layer and output.</summary>
+    /// <summary>
+    /// Forward in full precision for one window of any whole number of steps (tests and <c>explain</c>): states per
+    /// layer and output.
+    /// </summary>
     public (T[][] States, T[] Output) ForwardExact(ReadOnlySpan<T> window)
     {
-        var h = NewStates();
+        if (window.Length == 0 || window.Length % Spec.Features != 0)
+            throw new ArgumentException($"a window is steps × {Spec.Features} features, at least one step (got {window.Length} values)", nameof(window));
+        int steps = window.Length / Spec.Features;
+        var h = NewStates(steps);
         var o = new T[Spec.Outputs];
-        ForwardWindow(window, h, o);
+        ForwardWindow(window, steps, h, o);
         return (h, o);
     }
 
     /// <summary>h_t = f(x_t·Wx + h_{t−1}·Wh + b) for each layer in turn; o = g(h_T·Wy + by).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void ForwardWindow(ReadOnlySpan<T> window, T[][] h, T[] o)
+    void ForwardWindow(ReadOnlySpan<T> window, int steps, T[][] h, T[] o)
     {
-        int steps = Spec.TimeSteps;
         for (int l = 0; l < Spec.Layers; l++)
         {
             int units = Spec.Units[l], inputs = Spec.InputsOf(l);
@@ -273,10 +284,10 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         _ => throw new ArgumentOutOfRangeException(nameof(f)),
     };
 
-    T[][] NewStates()
+    T[][] NewStates(int steps)
     {
         var h = new T[Spec.Layers][];
-        for (int l = 0; l < Spec.Layers; l++) h[l] = new T[(Spec.TimeSteps + 1) * Spec.Units[l]];
+        for (int l = 0; l < Spec.Layers; l++) h[l] = new T[(steps + 1) * Spec.Units[l]];
         return h;
     }
 
@@ -285,7 +296,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         if (states.Length >= count) return;
         states = new T[count][][];
         outputs = new T[count][];
-        for (int b = 0; b < count; b++) { states[b] = NewStates(); outputs[b] = new T[Spec.Outputs]; }
+        for (int b = 0; b < count; b++) { states[b] = NewStates(timeSteps); outputs[b] = new T[Spec.Outputs]; }
     }
 
     static T[] Convert(float[] source)

@@ -11,7 +11,10 @@ namespace GpuRnn.Training.Model;
 /// <param name="Outputs">Units of the Dense head.</param>
 /// <param name="HiddenActivation">Activation of every SimpleRNN layer.</param>
 /// <param name="OutputActivation">Activation of the Dense head.</param>
-/// <param name="TimeSteps">Window length the model was built for (the data pipeline windows with it).</param>
+/// <param name="TimeSteps">
+/// Window length the model was trained with: model files store it and the data pipeline windows with it. The
+/// weights do not depend on it (as in Keras), so engines train and predict windows of any length.
+/// </param>
 public sealed record ModelSpec(
     int Features,
     IReadOnlyList<int> Units,
@@ -51,10 +54,15 @@ public sealed record ModelSpec(
         return this;
     }
 
-    /// <summary>Refuses windows of another length, width or output count than the model's, in one line.</summary>
+    /// <summary>
+    /// Refuses, in one line, windows of another width or output count than the model's, or of a length outside
+    /// 1 … <see cref="MaxTimeSteps"/>; any length in that range fits, since the weights do not depend on it.
+    /// </summary>
     public void EnsureFits(Data.WindowSet windows)
     {
-        if (windows.TimeSteps != TimeSteps || windows.Features != Features || windows.Outputs != Outputs)
+        if (windows.TimeSteps < 1 || windows.TimeSteps > MaxTimeSteps)
+            throw new GpuRnnInputException($"windows must have between 1 and {MaxTimeSteps} time steps (got {windows.TimeSteps})");
+        if (windows.Features != Features || windows.Outputs != Outputs)
             throw new GpuRnnInputException(
                 $"the windows ({windows.TimeSteps} steps × {windows.Features} features → {windows.Outputs}) do not fit the model ({this})");
     }

@@ -66,7 +66,6 @@ public sealed class ParameterLayout
     public TensorSlot DenseKernel { get; }
     public TensorSlot DenseBias { get; }
 
-    public int TimeSteps => Spec.TimeSteps;
     public int Features => Spec.Features;
     public int Outputs => Spec.Outputs;
     public int Layers => Spec.Layers;
@@ -82,11 +81,11 @@ public sealed class ParameterLayout
 
     public int TopUnits => Units[^1];
 
-    /// <summary>Multiply–adds of one window's forward pass: the measure of work used to decide on threading.</summary>
-    public long ForwardMultiplyAdds()
+    /// <summary>Multiply–adds of the forward pass of one window of <paramref name="timeSteps"/> steps: the measure of work used to decide on threading.</summary>
+    public long ForwardMultiplyAdds(int timeSteps)
     {
         long total = (long)TopUnits * Outputs;
-        for (int l = 0; l < Layers; l++) total += (long)TimeSteps * Units[l] * (Inputs[l] + Units[l]);
+        for (int l = 0; l < Layers; l++) total += (long)timeSteps * Units[l] * (Inputs[l] + Units[l]);
         return total;
     }
 }

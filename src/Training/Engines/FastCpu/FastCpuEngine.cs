@@ -27,6 +27,8 @@ public sealed class FastCpuEngine : IRnnEngine
     float[] x = [], y = [];
     int[] order = [];
     int windowCount, batchStart, batchCount;
+    /// <summary>Steps of the training windows, which size <see cref="batch"/> and <see cref="scratch"/>.</summary>
+    int timeSteps;
     double lossSum;
     LaneBatch? batch;
     LaneScratch[] scratch = [];
@@ -56,6 +58,10 @@ public sealed class FastCpuEngine : IRnnEngine
         y = (float[])windows.Y.Clone();
         windowCount = windows.Count;
         order = [.. Enumerable.Range(0, windowCount)];
+        if (windows.TimeSteps == timeSteps) return;
+        timeSteps = windows.TimeSteps;
+        batch = null; // sized for the old length: EnsureCapacity allocates anew
+        scratch = [];
     }
 
     public void SetParameters(ReadOnlySpan<float> parameters)
@@ -132,7 +138,7 @@ public sealed class FastCpuEngine : IRnnEngine
 
     void RunChunks(int chunks, Action<int> body)
     {
-        if (chunks == 1 || (long)batchCount * Layout.ForwardMultiplyAdds() < SerialBelowMultiplyAdds)
+        if (chunks == 1 || (long)batchCount * Layout.ForwardMultiplyAdds(timeSteps) < SerialBelowMultiplyAdds)
             for (int c = 0; c < chunks; c++) body(c);
         else
             Parallel.For(0, chunks, body);
@@ -178,7 +184,7 @@ public sealed class FastCpuEngine : IRnnEngine
     {
         Spec.EnsureFits(windows);
         var result = new float[windows.Count * Spec.Outputs];
-        var lanes = new LaneBatch(Layout, blocks: 1);
+        var lanes = new LaneBatch(Layout, windows.TimeSteps, blocks: 1);
         int[] identity = [.. Enumerable.Range(0, windows.Count)];
         for (int first = 0; first < windows.Count; first += LaneBatch.Width)
         {
@@ -196,13 +202,13 @@ public sealed class FastCpuEngine : IRnnEngine
     void EnsureCapacity(int count)
     {
         int blocks = BlockCount(count);
-        if (batch is null || batch.Blocks < blocks) batch = new LaneBatch(Layout, blocks);
+        if (batch is null || batch.Blocks < blocks) batch = new LaneBatch(Layout, timeSteps, blocks);
         int chunks = ChunkCount(count);
         if (scratch.Length < chunks)
         {
             var grown = new LaneScratch[chunks];
             scratch.CopyTo(grown, 0);
-            for (int c = scratch.Length; c < chunks; c++) grown[c] = new LaneScratch(Layout, Layout.Count);
+            for (int c = scratch.Length; c < chunks; c++) grown[c] = new LaneScratch(Layout, timeSteps, Layout.Count);
             scratch = grown;
         }
     }

@@ -18,19 +18,22 @@ sealed class LaneBatch
     public static int Width => Vector<float>.Count;
 
     readonly ParameterLayout g;
+    readonly int steps;
     readonly float[] x, y, o;
     readonly float[][] h;
     readonly int[] valid;
 
-    public LaneBatch(ParameterLayout layout, int blocks)
+    /// <param name="timeSteps">Steps of the windows this batch holds (the weights fit any).</param>
+    public LaneBatch(ParameterLayout layout, int timeSteps, int blocks)
     {
         g = layout;
+        steps = timeSteps;
         Blocks = blocks;
-        x = new float[blocks * g.TimeSteps * g.Features * Width];
+        x = new float[blocks * steps * g.Features * Width];
         y = new float[blocks * g.Outputs * Width];
         o = new float[blocks * g.Outputs * Width];
         h = new float[g.Layers][];
-        for (int l = 0; l < g.Layers; l++) h[l] = new float[blocks * (g.TimeSteps + 1) * g.Units[l] * Width];
+        for (int l = 0; l < g.Layers; l++) h[l] = new float[blocks * (steps + 1) * g.Units[l] * Width];
         valid = new int[blocks];
     }
 
@@ -40,8 +43,8 @@ sealed class LaneBatch
     static Span<Vector<float>> Lanes(float[] a, int vectorOffset, int vectorCount) =>
         MemoryMarshal.Cast<float, Vector<float>>(a.AsSpan(vectorOffset * Width, vectorCount * Width));
 
-    Span<Vector<float>> Inputs(int block) => Lanes(x, block * g.TimeSteps * g.Features, g.TimeSteps * g.Features);
-    Span<Vector<float>> States(int block, int layer) => Lanes(h[layer], block * (g.TimeSteps + 1) * g.Units[layer], (g.TimeSteps + 1) * g.Units[layer]);
+    Span<Vector<float>> Inputs(int block) => Lanes(x, block * steps * g.Features, steps * g.Features);
+    Span<Vector<float>> States(int block, int layer) => Lanes(h[layer], block * (steps + 1) * g.Units[layer], (steps + 1) * g.Units[layer]);
     Span<Vector<float>> Outputs(int block) => Lanes(o, block * g.Outputs, g.Outputs);
     Span<Vector<float>> Targets(int block) => Lanes(y, block * g.Outputs, g.Outputs);
 
@@ -51,7 +54,7 @@ sealed class LaneBatch
     /// </summary>
     public void Load(int block, ReadOnlySpan<float> sourceX, ReadOnlySpan<float> sourceY, ReadOnlySpan<int> order, int first, int count)
     {
-        int width = Width, windowLength = g.TimeSteps * g.Features, outs = g.Outputs;
+        int width = Width, windowLength = steps * g.Features, outs = g.Outputs;
         var bx = x.AsSpan(block * windowLength * width, windowLength * width);
         var by = y.AsSpan(block * outs * width, outs * width);
         if (count < width) { bx.Clear(); by.Clear(); }
@@ -78,7 +81,6 @@ sealed class LaneBatch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Forward(int block, ReadOnlySpan<float> w)
     {
-        int steps = g.TimeSteps;
         for (int l = 0; l < g.Layers; l++)
         {
             int units = g.Units[l], inputs = g.Inputs[l];
@@ -124,7 +126,7 @@ sealed class LaneBatch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(int block, ReadOnlySpan<float> w, Span<float> grad, float scale, LaneScratch scratch)
     {
-        int steps = g.TimeSteps, outs = g.Outputs, top = g.TopUnits;
+        int outs = g.Outputs, top = g.TopUnits;
         var outputs = Outputs(block);
         var targets = Targets(block);
         var used = new Vector<int>(valid[block]);

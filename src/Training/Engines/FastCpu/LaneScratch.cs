@@ -13,9 +13,10 @@ sealed class LaneScratch
     readonly float[] delta, hidden, outputDelta;
     float[] output, below;
 
-    public LaneScratch(ParameterLayout g, int parameterCount)
+    /// <param name="timeSteps">Steps of the windows whose gradients this scratch holds.</param>
+    public LaneScratch(ParameterLayout g, int timeSteps, int parameterCount)
     {
-        int rows = g.TimeSteps * g.MaxWidth * LaneBatch.Width;
+        int rows = timeSteps * g.MaxWidth * LaneBatch.Width;
         delta = new float[rows];
         output = new float[rows];
         below = new float[rows];

@@ -44,6 +44,8 @@ public sealed class ModelLanesEngine : IEpochEngine
     internal float[] X { get; private set; } = [];
     internal float[] Y { get; private set; } = [];
     internal int WindowCount { get; private set; }
+    /// <summary>Steps of the training windows.</summary>
+    internal int TimeSteps { get; private set; }
     internal int[] Orders => orders;
 
     public void SetTrainingData(WindowSet windows)
@@ -52,6 +54,7 @@ public sealed class ModelLanesEngine : IEpochEngine
         X = (float[])windows.X.Clone();
         Y = (float[])windows.Y.Clone();
         WindowCount = windows.Count;
+        TimeSteps = windows.TimeSteps;
         orders = new int[Models * WindowCount];
         for (int m = 0; m < Models; m++)
             for (int i = 0; i < WindowCount; i++) orders[m * WindowCount + i] = i;
@@ -144,8 +147,10 @@ public sealed class ModelLanesEngine : IEpochEngine
         readonly ModelLanesEngine owner;
         readonly ModelSpec spec;
         readonly ParameterLayout layout;
-        readonly int steps, units, inputs, outs;
+        readonly int units, inputs, outs;
         readonly Vector<float>[] w, grad, m, v, dOut, dhNext, da;
+        /// <summary>Steps of the windows the batch rows below are laid out for: the training windows', or Predict's.</summary>
+        int steps;
         Vector<float>[] x = [], y = [], h = [], o = [];
         Vector<float> lossSum;
         int batchCount;
@@ -157,7 +162,7 @@ public sealed class ModelLanesEngine : IEpochEngine
             Count = count;
             spec = owner.Spec;
             layout = owner.Layout;
-            steps = spec.TimeSteps; units = spec.Units[0]; inputs = spec.Features; outs = spec.Outputs;
+            units = spec.Units[0]; inputs = spec.Features; outs = spec.Outputs;
             w = new Vector<float>[layout.Count];
             grad = new Vector<float>[layout.Count];
             m = new Vector<float>[layout.Count];
@@ -190,7 +195,7 @@ public sealed class ModelLanesEngine : IEpochEngine
         public void Forward(int start, int count)
         {
             Span<int> windows = stackalloc int[Lanes];
-            EnsureBatch(count);
+            EnsureBatch(count, owner.TimeSteps);
             batchCount = count;
             int n = owner.WindowCount;
             for (int b = 0; b < count; b++)
@@ -217,7 +222,7 @@ public sealed class ModelLanesEngine : IEpochEngine
         public void Predict(WindowSet windows, float[] result)
         {
             Span<int> same = stackalloc int[Lanes];
-            EnsureBatch(1);
+            EnsureBatch(1, windows.TimeSteps);
             int count = windows.Count;
             for (int n = 0; n < count; n++)
             {
@@ -229,9 +234,10 @@ public sealed class ModelLanesEngine : IEpochEngine
             }
         }
 
-        void EnsureBatch(int count)
+        void EnsureBatch(int count, int timeSteps)
         {
-            if (x.Length >= count * steps * inputs) return;
+            if (timeSteps == steps && x.Length >= count * steps * inputs) return;
+            steps = timeSteps;
             x = new Vector<float>[count * steps * inputs];
             y = new Vector<float>[count * outs];
             h = new Vector<float>[count * (steps + 1) * units];

@@ -15,6 +15,7 @@ sealed class BatchBuffers : IDisposable
     public BatchBuffers(Accelerator accelerator, NetworkShape net, long slots, bool forTraining)
     {
         Slots = (int)slots;
+        TimeSteps = net.TimeSteps;
         States = accelerator.Allocate1D<float>(Checked(Slots, net.StateStride));
         Outputs = accelerator.Allocate1D<float>(Checked(Slots, net.Outputs));
         if (!forTraining) return;
@@ -24,6 +25,9 @@ sealed class BatchBuffers : IDisposable
     }
 
     public int Slots { get; }
+
+    /// <summary>Steps of the windows whose rows these are: kernels launched on them must take a shape of this length.</summary>
+    public int TimeSteps { get; }
     public MemoryBuffer1D<float, Stride1D.Dense> States { get; }
     public MemoryBuffer1D<float, Stride1D.Dense> Outputs { get; }
     public MemoryBuffer1D<float, Stride1D.Dense>? StateGradients { get; }

@@ -4,7 +4,10 @@ using ILGPU.Runtime;
 namespace GpuRnn.Training.Engines.Ilgpu;
 
 /// <summary>
-/// Decides, once per engine, which kernels run. The rule for <see cref="IlgpuKernelChoice.ByShape"/>:
+/// Decides which kernels run windows of one length, and holds the shapes (<see cref="Network"/>,
+/// <see cref="Layers"/>) they are launched with for that length: an engine makes one for its training windows and
+/// one for any other length it predicts, so a kernel never runs with another length's shape. Cheap: plain arithmetic
+/// on the device's limits. The rule for <see cref="IlgpuKernelChoice.ByShape"/>:
 /// <list type="bullet">
 /// <item>Fast kernels only for a one-layer network (stacks use the reference kernels) whose working set fits the
 /// accelerator's shared memory per group. This holds for every choice, Fast included.</item>
@@ -32,14 +35,16 @@ public sealed class KernelPlan
 
     readonly IlgpuKernelChoice choice;
 
-    internal KernelPlan(Accelerator accelerator, NetworkShape net, IReadOnlyList<LayerShape> layers, int models, IlgpuKernelChoice choice)
+    internal KernelPlan(Accelerator accelerator, KernelShapes shapes, int models, IlgpuKernelChoice choice)
     {
         this.choice = choice;
+        Network = shapes.Network;
+        Layers = shapes.Layers;
         long sharedFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
-        bool fastCanRun = layers.Count == 1 && choice != IlgpuKernelChoice.Reference;
-        var layer = layers[0];
+        bool fastCanRun = Layers.Count == 1 && choice != IlgpuKernelChoice.Reference;
+        var layer = Layers[0];
         bool forced = choice is IlgpuKernelChoice.Fast or IlgpuKernelChoice.FastGlobalWh;
-        EpochKernelFits = fastCanRun && EpochKernel.SharedFloats(net, layer) <= sharedFloats;
+        EpochKernelFits = fastCanRun && EpochKernel.SharedFloats(Network, layer) <= sharedFloats;
         BatchKernels = fastCanRun && models == 1
             && RecurrenceSharedFloats(layer, whInShared: false) <= sharedFloats
             && (forced || layer.Units >= BatchKernelMinUnits);
@@ -53,6 +58,15 @@ public sealed class KernelPlan
         // epoch kernel with one thread; Fast keeps the GPU's shape so tests exercise the threaded code.
         EpochThreads = accelerator.AcceleratorType == AcceleratorType.CPU && choice == IlgpuKernelChoice.ByShape ? 1 : UnitThreads;
     }
+
+    /// <summary>The kernels' network shape for this plan's window length.</summary>
+    public NetworkShape Network { get; }
+
+    /// <summary>The kernels' layer shapes for this plan's window length, bottom layer first.</summary>
+    public IReadOnlyList<LayerShape> Layers { get; }
+
+    /// <summary>Steps of the windows this plan runs.</summary>
+    public int TimeSteps => Network.TimeSteps;
 
     /// <summary>The one-group epoch kernel can hold this network in shared memory.</summary>
     public bool EpochKernelFits { get; }

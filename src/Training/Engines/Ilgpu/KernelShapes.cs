@@ -3,12 +3,17 @@ using GpuRnn.Training.Model;
 
 namespace GpuRnn.Training.Engines.Ilgpu;
 
-/// <summary>Translates a model spec and its parameter layout into the offsets and sizes the kernels take.</summary>
+/// <summary>
+/// Translates a model spec and its parameter layout into the offsets and sizes the kernels take for windows of
+/// <c>timeSteps</c> steps: the state rows and the shared memory the kernels need grow with the window length, the
+/// weights do not.
+/// </summary>
 public sealed class KernelShapes
 {
-    public KernelShapes(ModelSpec spec, ParameterLayout layout)
+    public KernelShapes(ModelSpec spec, ParameterLayout layout, int timeSteps)
     {
-        int steps = spec.TimeSteps;
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeSteps, 1);
+        int steps = timeSteps;
         var layers = new LayerShape[spec.Layers];
         int stateOffset = 0, gradientOffset = 0, belowState = 0, belowGradient = 0;
         for (int l = 0; l < spec.Layers; l++)
