@@ -16,18 +16,18 @@ public sealed class WindowLengthTests
     public static TheoryData<EngineKind, int, int> Engines() => new()
     {
         { EngineKind.Scalar, 1, 4 },
-        { EngineKind.Fast, 1, 4 },  // FastCpuEngine
-        { EngineKind.Fast, 3, 4 },  // ModelLanesEngine
-        { EngineKind.Cpu, 1, 4 },   // the epoch kernel (batch ≤ 4), the reference kernels (larger batches)
-        { EngineKind.Cpu, 1, 16 },  // the fast batch kernels (hidden ≥ 16)
-        { EngineKind.Cpu, 3, 4 },   // the reference kernels' model dimension
+        { EngineKind.Simd, 1, 4 },  // FastCpuEngine
+        { EngineKind.Simd, 3, 4 },  // ModelLanesEngine
+        { EngineKind.IlgpuCpu, 1, 4 },   // the epoch kernel (batch ≤ 4), the reference kernels (larger batches)
+        { EngineKind.IlgpuCpu, 1, 16 },  // the fast batch kernels (hidden ≥ 16)
+        { EngineKind.IlgpuCpu, 3, 4 },   // the reference kernels' model dimension
     };
 
     /// <summary>
     /// Float32 predictions against ScalarEngine&lt;double&gt;'s: the SIMD engines compute tanh and sigmoid their own
     /// way (a few ulp); the scalar engine and the CPU accelerator use .NET's float functions.
     /// </summary>
-    static double PredictionTolerance(EngineKind kind) => kind == EngineKind.Fast ? 1e-4 : 1e-5;
+    static double PredictionTolerance(EngineKind kind) => kind == EngineKind.Simd ? 1e-4 : 1e-5;
 
     static ModelSpec Spec(int units, int timeSteps) => new(2, [units], 1, Activation.Tanh, Activation.Sigmoid, timeSteps);
 

@@ -3,8 +3,15 @@ using GpuRnn.Training.Files;
 
 namespace GpuRnn.Tests.Files;
 
-/// <summary>The staging underneath every output: temporaries removed on interrupt, never left to pile up.</summary>
-public class StagedFileTests
+/// <summary>
+/// Runs alone: the interrupt handler removes every temporary of the process, which in this test process would include
+/// those of CLI runs in other tests running at the same time (a real gpurnn process runs one command).
+/// </summary>
+[CollectionDefinition(nameof(InterruptHandler), DisableParallelization = true)]
+public sealed class InterruptHandler;
+
+[Collection(nameof(InterruptHandler))]
+public sealed class InterruptHandlerTests
 {
     [Fact]
     public void An_interrupt_handler_removes_the_temporary_being_written()
@@ -22,7 +29,11 @@ public class StagedFileTests
         }));
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
+}
 
+/// <summary>The staging underneath every output: temporaries removed on interrupt, never left to pile up.</summary>
+public class StagedFileTests
+{
     [Fact]
     public void Temporaries_of_a_process_that_is_gone_are_removed_by_the_next_write()
     {
