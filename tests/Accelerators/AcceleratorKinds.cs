@@ -9,9 +9,9 @@ public sealed class CpuAcceleratorTests() : AcceleratorTests(EngineKind.IlgpuCpu
 public sealed class CudaAcceleratorTests() : AcceleratorTests(EngineKind.Cuda);
 public sealed class OpenClAcceleratorTests() : AcceleratorTests(EngineKind.OpenCL);
 
-public sealed class CpuFastKernelTests() : FastKernelTests(EngineKind.IlgpuCpu);
-public sealed class CudaFastKernelTests() : FastKernelTests(EngineKind.Cuda);
-public sealed class OpenClFastKernelTests() : FastKernelTests(EngineKind.OpenCL);
+public sealed class CpuGroupedKernelTests() : GroupedKernelTests(EngineKind.IlgpuCpu);
+public sealed class CudaGroupedKernelTests() : GroupedKernelTests(EngineKind.Cuda);
+public sealed class OpenClGroupedKernelTests() : GroupedKernelTests(EngineKind.OpenCL);
 
 [Collection(nameof(EngineLifecycle))] public sealed class CpuEngineLifecycleTests() : EngineLifecycleTests(EngineKind.IlgpuCpu);
 [Collection(nameof(EngineLifecycle))] public sealed class CudaEngineLifecycleTests() : EngineLifecycleTests(EngineKind.Cuda);

@@ -50,22 +50,22 @@ public sealed class PtxCompilationTests
         Assert.Contains("BackwardKernel.SumWindows", names);
         Assert.Contains("AdamKernel.Step", names);
         Assert.Contains("EpochKernel.Train", names);
-        Assert.Contains("FastForwardKernel.InputProjection", names);
-        Assert.Contains("FastForwardKernel.Recurrence", names);
-        Assert.Contains("FastForwardKernel.RecurrenceGlobalWh", names);
-        Assert.Contains("FastBackwardKernel.HeadDeltas", names);
-        Assert.Contains("FastBackwardKernel.Recurrence", names);
-        Assert.Contains("FastBackwardKernel.RecurrenceGlobalWh", names);
-        Assert.Contains("FastBackwardKernel.TransposeRecurrentKernel", names);
-        Assert.Contains("FastBackwardKernel.ReduceGradients", names);
+        Assert.Contains("GroupedForwardKernel.InputProjection", names);
+        Assert.Contains("GroupedForwardKernel.Recurrence", names);
+        Assert.Contains("GroupedForwardKernel.RecurrenceGlobalWh", names);
+        Assert.Contains("GroupedBackwardKernel.HeadDeltas", names);
+        Assert.Contains("GroupedBackwardKernel.Recurrence", names);
+        Assert.Contains("GroupedBackwardKernel.RecurrenceGlobalWh", names);
+        Assert.Contains("GroupedBackwardKernel.TransposeRecurrentKernel", names);
+        Assert.Contains("GroupedBackwardKernel.ReduceGradients", names);
     }
 
     [Theory]
     [InlineData("EpochKernel.Train")]
-    [InlineData("FastForwardKernel.Recurrence")]
-    [InlineData("FastBackwardKernel.Recurrence")]
-    [InlineData("FastForwardKernel.RecurrenceGlobalWh")]
-    [InlineData("FastBackwardKernel.RecurrenceGlobalWh")]
+    [InlineData("GroupedForwardKernel.Recurrence")]
+    [InlineData("GroupedBackwardKernel.Recurrence")]
+    [InlineData("GroupedForwardKernel.RecurrenceGlobalWh")]
+    [InlineData("GroupedBackwardKernel.RecurrenceGlobalWh")]
     public void Grouped_kernels_use_shared_memory_and_barriers_in_ptx(string kernel)
     {
         var method = KernelMethods().Single(m => Describe(m) == kernel);

@@ -12,7 +12,7 @@ namespace GpuRnn.Training.Engines;
 /// accumulators and the whole training set stay on the device; per step the host only launches kernels. The
 /// kernels are in GpuRnn.Kernels; this class owns their device memory and launch order. The simple reference
 /// kernels run everywhere, for any number of models (every model of the engine in the same launches, one thread
-/// per (model, window) or (model, parameter)); the fast ones (a one-launch epoch kernel for small batches,
+/// per (model, window) or (model, parameter)); the grouped ones (a one-launch epoch kernel for small batches,
 /// GPU-shaped batch kernels for larger hidden sizes) train one model and run where KernelPlan's rule picks them,
 /// unless <see cref="IlgpuKernelChoice.Reference"/> is asked for.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class IlgpuEngine : IEpochEngine
     readonly Context context;
     readonly Accelerator accelerator;
     readonly LoadedKernels kernels;
-    readonly FastKernels fast;
+    readonly GroupedKernels grouped;
     readonly IlgpuKernelChoice choice;
     /// <summary>
     /// Kernels and shapes for the training windows' length (the spec's until <see cref="SetTrainingData"/>): what
@@ -36,7 +36,7 @@ public sealed class IlgpuEngine : IEpochEngine
     MemoryBuffer1D<float, Stride1D.Dense>? x, y;
     MemoryBuffer1D<int, Stride1D.Dense>? order;
     BatchBuffers? batch;
-    FastBatchBuffers? fastBatch;
+    GroupedBatchBuffers? groupedBatch;
     MemoryBuffer1D<float, Stride1D.Dense>? epochAlphas;
     /// <summary>Host copy of <see cref="alphas"/>, reused every step.</summary>
     readonly float[] stepSizes;
@@ -82,11 +82,11 @@ public sealed class IlgpuEngine : IEpochEngine
         try
         {
             kernels = new LoadedKernels(accelerator);
-            fast = new FastKernels(accelerator);
-            // Compile the fast kernels this engine may take for windows of the spec's length now, so that training
+            grouped = new GroupedKernels(accelerator);
+            // Compile the grouped kernels this engine may take for windows of the spec's length now, so that training
             // time excludes compilation (SetTrainingData compiles any more that other lengths take).
             plan = PlanFor(spec.TimeSteps);
-            fast.Preload(plan.EpochKernelFits, plan.BatchKernels, plan.WhInShared);
+            grouped.Preload(plan.EpochKernelFits, plan.BatchKernels, plan.WhInShared);
             long parameters = BatchBuffers.Checked(models, Layout.Count);
             weights = accelerator.Allocate1D<float>(parameters);
             m = accelerator.Allocate1D<float>(parameters);
@@ -116,17 +116,17 @@ public sealed class IlgpuEngine : IEpochEngine
     KernelPlan PlanFor(int timeSteps) =>
         plan is not null && plan.TimeSteps == timeSteps ? plan : new KernelPlan(accelerator, new KernelShapes(Spec, Layout, timeSteps), Models, choice);
 
-    /// <summary>Whether Forward, Backward and Predict run the fast batch kernels (KernelPlan's rule).</summary>
-    public bool UsesFastBatchKernels => plan.BatchKernels;
+    /// <summary>Whether Forward, Backward and Predict run the grouped batch kernels (KernelPlan's rule).</summary>
+    public bool UsesGroupedBatchKernels => plan.BatchKernels;
 
-    /// <summary>The device's shared memory per group in bytes (what KernelPlan's rule sizes the fast kernels against).</summary>
+    /// <summary>The device's shared memory per group in bytes (what KernelPlan's rule sizes the grouped kernels against).</summary>
     public long SharedMemoryPerGroup => accelerator.MaxSharedMemoryPerGroup;
 
     /// <summary>
-    /// Whether the fast batch kernels hold the recurrent kernel Wh in shared memory (false: they read it from global
+    /// Whether the grouped batch kernels hold the recurrent kernel Wh in shared memory (false: they read it from global
     /// memory, the variant for hidden sizes whose Wh does not fit shared memory; KernelPlan's rule).
     /// </summary>
-    public bool FastBatchKernelsHoldWhInShared => plan.BatchKernels && plan.WhInShared;
+    public bool GroupedBatchKernelsHoldWhInShared => plan.BatchKernels && plan.WhInShared;
 
     public void SetTrainingData(WindowSet windows)
     {
@@ -136,10 +136,10 @@ public sealed class IlgpuEngine : IEpochEngine
         if (windows.TimeSteps != plan.TimeSteps)
         {
             plan = PlanFor(windows.TimeSteps);
-            fast.Preload(plan.EpochKernelFits, plan.BatchKernels, plan.WhInShared); // before training, like the constructor's
+            grouped.Preload(plan.EpochKernelFits, plan.BatchKernels, plan.WhInShared); // before training, like the constructor's
             // Sized for the old length: Forward allocates them anew.
-            batch?.Dispose(); fastBatch?.Dispose();
-            batch = null; fastBatch = null;
+            batch?.Dispose(); groupedBatch?.Dispose();
+            batch = null; groupedBatch = null;
         }
         x = accelerator.Allocate1D(windows.X);
         y = accelerator.Allocate1D(windows.Y);
@@ -175,23 +175,23 @@ public sealed class IlgpuEngine : IEpochEngine
         if (batch is null || batch.Slots < Models * count)
         {
             batch?.Dispose();
-            fastBatch?.Dispose();
-            // The fast kernels keep per-step deltas instead of the reference's per-window gradient rows.
+            groupedBatch?.Dispose();
+            // The grouped kernels keep per-step deltas instead of the reference's per-window gradient rows.
             batch = new BatchBuffers(accelerator, plan.Network, BatchBuffers.Checked(Models, count), forTraining: !plan.BatchKernels);
-            fastBatch = plan.BatchKernels ? new FastBatchBuffers(accelerator, plan.Network, plan.Layers[0], count, forTraining: true, plan.WhInShared) : null;
+            groupedBatch = plan.BatchKernels ? new GroupedBatchBuffers(accelerator, plan.Network, plan.Layers[0], count, forTraining: true, plan.WhInShared) : null;
         }
         batchStart = start; batchCount = count;
         var slots = TrainingSlots(start, count);
-        RunForward(plan, x.View, order.View, batch, fastBatch, slots);
+        RunForward(plan, x.View, order.View, batch, groupedBatch, slots);
         kernels.AccumulateLoss(Models, batch.Outputs.View, y.View, order.View, lossSum.View, plan.Network, slots);
     }
 
     public void Backward()
     {
         if (batch is null || x is null || y is null || order is null) throw new InvalidOperationException("Forward first");
-        if (fastBatch is not null)
+        if (groupedBatch is not null)
         {
-            FastBackward(x.View, y.View, order.View, batch, fastBatch);
+            GroupedBackward(x.View, y.View, order.View, batch, groupedBatch);
             return;
         }
         var windowGradients = batch.WindowGradients!.View;
@@ -210,22 +210,22 @@ public sealed class IlgpuEngine : IEpochEngine
     /// Head deltas (thread per window), the recurrence backwards (group per window) storing each step's delta,
     /// then one ordered sum per parameter: no per-window gradient rows, no atomics.
     /// </summary>
-    void FastBackward(ArrayView<float> data, ArrayView<float> targets, ArrayView<int> windowOrder, BatchBuffers buffers, FastBatchBuffers fastBuffers)
+    void GroupedBackward(ArrayView<float> data, ArrayView<float> targets, ArrayView<int> windowOrder, BatchBuffers buffers, GroupedBatchBuffers groupedBuffers)
     {
         var net = plan.Network;
         var layer = plan.Layers[0];
-        fast.HeadDeltas(batchCount, targets, windowOrder, weights.View, buffers.Outputs.View, fastBuffers.HeadDeltas!.View,
-            fastBuffers.TopGradient!.View, net, batchStart, batchCount);
+        grouped.HeadDeltas(batchCount, targets, windowOrder, weights.View, buffers.Outputs.View, groupedBuffers.HeadDeltas!.View,
+            groupedBuffers.TopGradient!.View, net, batchStart, batchCount);
         // Wh in shared memory is copied there from the weights; otherwise the kernel reads Whᵀ, transposed for this step's weights.
         var recurrentKernel = weights.View;
         if (!plan.WhInShared)
         {
-            recurrentKernel = fastBuffers.TransposedWh!.View;
-            fast.TransposeRecurrentKernel(layer.Units * layer.Units, weights.View, recurrentKernel, layer);
+            recurrentKernel = groupedBuffers.TransposedWh!.View;
+            grouped.TransposeRecurrentKernel(layer.Units * layer.Units, weights.View, recurrentKernel, layer);
         }
-        fast.BackwardRecurrence(plan.WhInShared)(GroupPerWindow(plan, batchCount, FastBackwardKernel.RecurrenceSharedFloats(layer, plan.WhInShared)),
-            recurrentKernel, buffers.States.View, fastBuffers.TopGradient.View, fastBuffers.Deltas!.View, net, layer);
-        fast.ReduceGradients(Layout.Count, data, windowOrder, buffers.States.View, fastBuffers.Deltas.View, fastBuffers.HeadDeltas.View,
+        grouped.BackwardRecurrence(plan.WhInShared)(GroupPerWindow(plan, batchCount, GroupedBackwardKernel.RecurrenceSharedFloats(layer, plan.WhInShared)),
+            recurrentKernel, buffers.States.View, groupedBuffers.TopGradient.View, groupedBuffers.Deltas!.View, net, layer);
+        grouped.ReduceGradients(Layout.Count, data, windowOrder, buffers.States.View, groupedBuffers.Deltas.View, groupedBuffers.HeadDeltas.View,
             gradients.View, net, layer, batchStart, batchCount);
     }
 
@@ -253,7 +253,7 @@ public sealed class IlgpuEngine : IEpochEngine
         }
         ((ArrayView<float>)epochAlphas.View).SubView(0, steps.Length).CopyFromCPU(steps);
         var config = new KernelConfig(Models, plan.EpochThreads, SharedMemoryConfig.RequestDynamic<float>(EpochKernel.SharedFloats(plan.Network, plan.Layers[0])));
-        fast.Epoch(config, x.View, y.View, order.View, weights.View, m.View, v.View, gradients.View, epochAlphas.View, lossSum.View, plan.Network, plan.Layers[0],
+        grouped.Epoch(config, x.View, y.View, order.View, weights.View, m.View, v.View, gradients.View, epochAlphas.View, lossSum.View, plan.Network, plan.Layers[0],
             new EpochSchedule(windowCount, batchSize, adam[0].Beta1, adam[0].Beta2, adam[0].Epsilon));
     }
 
@@ -294,12 +294,12 @@ public sealed class IlgpuEngine : IEpochEngine
         int capacity = Math.Min(total, Math.Max(1, PredictChunk / Models));
         var lengthPlan = PlanFor(windows.TimeSteps);
         using var chunk = new BatchBuffers(accelerator, lengthPlan.Network, BatchBuffers.Checked(Models, capacity), forTraining: false);
-        using var fastChunk = lengthPlan.BatchKernels
-            ? new FastBatchBuffers(accelerator, lengthPlan.Network, lengthPlan.Layers[0], capacity, forTraining: false, lengthPlan.WhInShared) : null;
+        using var groupedChunk = lengthPlan.BatchKernels
+            ? new GroupedBatchBuffers(accelerator, lengthPlan.Network, lengthPlan.Layers[0], capacity, forTraining: false, lengthPlan.WhInShared) : null;
         for (int start = 0; start < total; start += capacity)
         {
             int count = Math.Min(capacity, total - start);
-            RunForward(lengthPlan, windowData.View, identity.View, chunk, fastChunk, new BatchSlots(start, count, Models, orderStride: 0));
+            RunForward(lengthPlan, windowData.View, identity.View, chunk, groupedChunk, new BatchSlots(start, count, Models, orderStride: 0));
             // The chunk's outputs are [model × count × outputs]: each model's rows go to its block of the result.
             for (int model = 0; model < Models; model++)
                 ((ArrayView<float>)chunk.Outputs.View).SubView(model * count * outputs, count * outputs)
@@ -310,20 +310,20 @@ public sealed class IlgpuEngine : IEpochEngine
 
     /// <summary>
     /// Each layer bottom to top, then the head: every slot's window into its state row (slot = model·count + row).
-    /// With <paramref name="fastBuffers"/> (one layer, one model), the input projection of every step first, then a
+    /// With <paramref name="groupedBuffers"/> (one layer, one model), the input projection of every step first, then a
     /// group per window. <paramref name="data"/> holds windows of <paramref name="lengthPlan"/>'s length, and the buffers
     /// were sized with its shapes.
     /// </summary>
-    void RunForward(KernelPlan lengthPlan, ArrayView<float> data, ArrayView<int> windowOrder, BatchBuffers buffers, FastBatchBuffers? fastBuffers, BatchSlots slots)
+    void RunForward(KernelPlan lengthPlan, ArrayView<float> data, ArrayView<int> windowOrder, BatchBuffers buffers, GroupedBatchBuffers? groupedBuffers, BatchSlots slots)
     {
         var net = lengthPlan.Network;
         if (buffers.TimeSteps != net.TimeSteps) throw new InvalidOperationException($"buffers for windows of {buffers.TimeSteps} steps cannot run windows of {net.TimeSteps}");
-        if (fastBuffers is not null)
+        if (groupedBuffers is not null)
         {
             var layer = lengthPlan.Layers[0];
-            fast.InputProjection(slots.Count * net.TimeSteps * layer.Units, data, windowOrder, weights.View, fastBuffers.Projection.View, net, layer, slots.Start);
-            fast.ForwardRecurrence(lengthPlan.WhInShared)(GroupPerWindow(lengthPlan, slots.Count, FastForwardKernel.RecurrenceSharedFloats(layer, lengthPlan.WhInShared)), weights.View,
-                fastBuffers.Projection.View, buffers.States.View, net, layer);
+            grouped.InputProjection(slots.Count * net.TimeSteps * layer.Units, data, windowOrder, weights.View, groupedBuffers.Projection.View, net, layer, slots.Start);
+            grouped.ForwardRecurrence(lengthPlan.WhInShared)(GroupPerWindow(lengthPlan, slots.Count, GroupedForwardKernel.RecurrenceSharedFloats(layer, lengthPlan.WhInShared)), weights.View,
+                groupedBuffers.Projection.View, buffers.States.View, net, layer);
         }
         else
             foreach (var layer in lengthPlan.Layers)
@@ -342,7 +342,7 @@ public sealed class IlgpuEngine : IEpochEngine
         if (disposed) return;
         disposed = true;
         batch?.Dispose();
-        fastBatch?.Dispose();
+        groupedBatch?.Dispose();
         epochAlphas?.Dispose();
         x?.Dispose(); y?.Dispose(); order?.Dispose();
         weights.Dispose(); m.Dispose(); v.Dispose(); gradients.Dispose(); lossSum.Dispose(); alphas.Dispose();

@@ -9,8 +9,8 @@ namespace GpuRnn.Training.Engines.Ilgpu;
 /// one for any other length it predicts, so a kernel never runs with another length's shape. Cheap: plain arithmetic
 /// on the device's limits. The rule for <see cref="IlgpuKernelChoice.ByShape"/>:
 /// <list type="bullet">
-/// <item>Fast kernels only for a one-layer network (stacks use the reference kernels) whose working set fits the
-/// accelerator's shared memory per group. This holds for every choice, Fast included.</item>
+/// <item>Grouped kernels only for a one-layer network (stacks use the reference kernels) whose working set fits the
+/// accelerator's shared memory per group. This holds for every choice, Grouped included.</item>
 /// <item>Epoch kernel (one launch per epoch, one group per model: several models run side by side) when the batch has at most <see cref="EpochKernelMaxBatch"/>
 /// windows: small batches cannot fill a GPU anyway, and launch latency (~7 launches per step) is what costs.</item>
 /// <item>Batch kernels, for one model only (an engine of several trains larger batches in the reference kernels'
@@ -21,9 +21,9 @@ namespace GpuRnn.Training.Engines.Ilgpu;
 /// read Wh from global memory (L2-cached on a GPU) and keep only the per-window vectors [3U] in shared memory, so any
 /// hidden size whose 3U floats fit runs them (<see cref="WhInShared"/>).</item>
 /// </list>
-/// <see cref="IlgpuKernelChoice.Fast"/> drops the batch and hidden thresholds (tests use it to reach every shape);
-/// <see cref="IlgpuKernelChoice.FastGlobalWh"/> does too and always takes the global-Wh recurrences;
-/// <see cref="IlgpuKernelChoice.Reference"/> never uses the fast kernels.
+/// <see cref="IlgpuKernelChoice.Grouped"/> drops the batch and hidden thresholds (tests use it to reach every shape);
+/// <see cref="IlgpuKernelChoice.GroupedGlobalWh"/> does too and always takes the global-Wh recurrences;
+/// <see cref="IlgpuKernelChoice.Reference"/> never uses the grouped kernels.
 /// </summary>
 public sealed class KernelPlan
 {
@@ -43,19 +43,19 @@ public sealed class KernelPlan
         long sharedFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
         bool fastCanRun = Layers.Count == 1 && choice != IlgpuKernelChoice.Reference;
         var layer = Layers[0];
-        bool forced = choice is IlgpuKernelChoice.Fast or IlgpuKernelChoice.FastGlobalWh;
+        bool forced = choice is IlgpuKernelChoice.Grouped or IlgpuKernelChoice.GroupedGlobalWh;
         EpochKernelFits = fastCanRun && EpochKernel.SharedFloats(Network, layer) <= sharedFloats;
         BatchKernels = fastCanRun && models == 1
             && RecurrenceSharedFloats(layer, whInShared: false) <= sharedFloats
             && (forced || layer.Units >= BatchKernelMinUnits);
-        WhInShared = BatchKernels && choice != IlgpuKernelChoice.FastGlobalWh && RecurrenceSharedFloats(layer, whInShared: true) <= sharedFloats;
+        WhInShared = BatchKernels && choice != IlgpuKernelChoice.GroupedGlobalWh && RecurrenceSharedFloats(layer, whInShared: true) <= sharedFloats;
         // Threads over hidden units: a whole number of warps, at most the device's group size (16 on the CPU
         // accelerator, so hidden > 16 exercises the strided loops there).
         int warp = Math.Max(1, accelerator.WarpSize);
         UnitThreads = Math.Min(accelerator.MaxNumThreadsPerGroup, (layer.Units + warp - 1) / warp * warp);
         // The CPU accelerator simulates a group with OS threads, and each of the epoch's ~5 000 barriers then costs
         // ~0.3 ms (measured: 20 tutorial epochs took 30 s with 4 threads, 0.35 s with 1). There, ByShape runs the
-        // epoch kernel with one thread; Fast keeps the GPU's shape so tests exercise the threaded code.
+        // epoch kernel with one thread; Grouped keeps the GPU's shape so tests exercise the threaded code.
         EpochThreads = accelerator.AcceleratorType == AcceleratorType.CPU && choice == IlgpuKernelChoice.ByShape ? 1 : UnitThreads;
     }
 
@@ -71,11 +71,11 @@ public sealed class KernelPlan
     /// <summary>The one-group epoch kernel can hold this network in shared memory.</summary>
     public bool EpochKernelFits { get; }
 
-    /// <summary>Forward, Backward and Predict use the fast batch kernels.</summary>
+    /// <summary>Forward, Backward and Predict use the grouped batch kernels.</summary>
     public bool BatchKernels { get; }
 
     /// <summary>
-    /// The batch kernels' recurrences hold Wh in shared memory (FastForwardKernel.Recurrence and FastBackwardKernel.Recurrence);
+    /// The batch kernels' recurrences hold Wh in shared memory (GroupedForwardKernel.Recurrence and GroupedBackwardKernel.Recurrence);
     /// false: they read it from global memory (the RecurrenceGlobalWh entry points).
     /// </summary>
     public bool WhInShared { get; }
@@ -87,9 +87,9 @@ public sealed class KernelPlan
     public int EpochThreads { get; }
 
     public bool UsesEpochKernel(int batchSize) =>
-        EpochKernelFits && (choice is IlgpuKernelChoice.Fast or IlgpuKernelChoice.FastGlobalWh || batchSize <= EpochKernelMaxBatch);
+        EpochKernelFits && (choice is IlgpuKernelChoice.Grouped or IlgpuKernelChoice.GroupedGlobalWh || batchSize <= EpochKernelMaxBatch);
 
     /// <summary>Dynamic shared memory of the larger of the forward and backward recurrences, with or without Wh.</summary>
     public static int RecurrenceSharedFloats(LayerShape layer, bool whInShared) =>
-        Math.Max(FastForwardKernel.RecurrenceSharedFloats(layer, whInShared), FastBackwardKernel.RecurrenceSharedFloats(layer, whInShared));
+        Math.Max(GroupedForwardKernel.RecurrenceSharedFloats(layer, whInShared), GroupedBackwardKernel.RecurrenceSharedFloats(layer, whInShared));
 }

@@ -11,7 +11,7 @@ namespace GpuRnn.Kernels;
 /// ForwardKernel.DenseHead and AccumulateLoss finish the pass. Same sums in the same order as the reference, so
 /// results are identical to it.
 /// </summary>
-public static class FastForwardKernel
+public static class GroupedForwardKernel
 {
     /// <summary>
     /// projection[(row·T + t)·U + j] = b_j + Σ_i x_t[i]·Wx[i, j] for window <c>order[start + row]</c>: one thread per

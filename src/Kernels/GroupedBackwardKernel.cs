@@ -11,7 +11,7 @@ namespace GpuRnn.Kernels;
 /// reduction replaces the reference's per-window gradient rows and needs no atomics: each parameter's sum runs
 /// window by window, last step first — ScalarEngine.Backward's order — so results are the same on every run.
 /// </summary>
-public static class FastBackwardKernel
+public static class GroupedBackwardKernel
 {
     /// <summary>
     /// dz[row, k] = 2(o − y)/(B·outputs)·g′(o) and the gradient arriving at the last state,

@@ -8,11 +8,11 @@ using Xunit;
 namespace GpuRnn.Tests.Accelerators;
 
 /// <summary>
-/// The fast kernels against the reference kernels AND the scalar engine, on fresh random inputs, one test body per
+/// The grouped kernels against the reference kernels AND the scalar engine, on fresh random inputs, one test body per
 /// property; a thin class per accelerator kind runs them. Shapes are tiny because the CPU accelerator simulates
 /// every group barrier with OS threads (~0.3 ms each).
 /// </summary>
-public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind)
+public abstract class GroupedKernelTests(EngineKind kind) : AcceleratorFixture(kind)
 {
     /// <summary>Hidden 1–32 (incl. above the CPU accelerator's 16 threads per group), steps 1–24, batches 1–257 incl. non-dividing, every activation.</summary>
     public static TheoryData<NetworkCase> BatchShapes => new(
@@ -44,15 +44,15 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
     [Theory]
     [MemberData(nameof(BatchShapes))]
     public void Fast_batch_kernels_agree_with_the_reference_kernels_and_the_scalar_engine(NetworkCase shape) =>
-        AssertBatchKernelsAgree(shape, IlgpuKernelChoice.Fast, whInShared: true);
+        AssertBatchKernelsAgree(shape, IlgpuKernelChoice.Grouped, whInShared: true);
 
     [Theory]
     [MemberData(nameof(GlobalWhShapes))]
     public void Global_wh_batch_kernels_agree_with_the_reference_kernels_and_the_scalar_engine(NetworkCase shape) =>
-        AssertBatchKernelsAgree(shape, IlgpuKernelChoice.FastGlobalWh, whInShared: false);
+        AssertBatchKernelsAgree(shape, IlgpuKernelChoice.GroupedGlobalWh, whInShared: false);
 
     /// <summary>
-    /// Predict, then Forward + Backward batch by batch: outputs, every batch's gradients and the loss sum of the fast
+    /// Predict, then Forward + Backward batch by batch: outputs, every batch's gradients and the loss sum of the grouped
     /// engine under <paramref name="choice"/> against the reference kernels and the scalar engine.
     /// </summary>
     void AssertBatchKernelsAgree(NetworkCase shape, IlgpuKernelChoice choice, bool whInShared)
@@ -65,11 +65,11 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         var order = RandomData.Permutation(shape.Windows, rng);
         using var scalar = new ScalarEngine<float>(spec);
         using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
-        using var fast = IlgpuEngine.Create(Kind, spec, choice);
-        Assert.True(fast.UsesFastBatchKernels);
-        Assert.Equal(whInShared, fast.FastBatchKernelsHoldWhInShared);
-        Assert.False(reference.UsesFastBatchKernels);
-        var engines = new IRnnEngine[] { scalar, reference, fast };
+        using var grouped = IlgpuEngine.Create(Kind, spec, choice);
+        Assert.True(grouped.UsesGroupedBatchKernels);
+        Assert.Equal(whInShared, grouped.GroupedBatchKernelsHoldWhInShared);
+        Assert.False(reference.UsesGroupedBatchKernels);
+        var engines = new IRnnEngine[] { scalar, reference, grouped };
         foreach (var e in engines)
         {
             e.SetTrainingData(data);
@@ -98,11 +98,11 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         var adam = new AdamOptions(LearningRate: 0.01f);
         using var scalar = new ScalarEngine<float>(spec);
         using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
-        using var fast = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Fast);
+        using var grouped = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Grouped);
         using var byShape = IlgpuEngine.Create(Kind, spec);
-        Assert.True(fast.CanTrainEpoch(shape.BatchSize));
+        Assert.True(grouped.CanTrainEpoch(shape.BatchSize));
         Assert.False(reference.CanTrainEpoch(shape.BatchSize));
-        var engines = new IRnnEngine[] { scalar, reference, fast, byShape };
+        var engines = new IRnnEngine[] { scalar, reference, grouped, byShape };
         foreach (var e in engines)
         {
             e.SetTrainingData(data);
@@ -114,7 +114,7 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         {
             var order = RandomData.Permutation(shape.Windows, rng);
             foreach (var e in engines) e.SetOrder(order);
-            for (int i = 0; i < engines.Length; i++) // the per-batch path for scalar and reference, the epoch kernel for fast
+            for (int i = 0; i < engines.Length; i++) // the per-batch path for scalar and reference, the epoch kernel for grouped
                 Assert.Equal(batches, Trainer.RunEpoch(engines[i], shape.Windows, shape.BatchSize, schedules[i]));
             AssertAllClose(engines, e => e.GetParameters(), $"weights after epoch {epoch + 1}");
             AssertAllClose(engines, e => e.GetGradients(), $"last batch's gradients of epoch {epoch + 1}");
@@ -145,7 +145,7 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
     }
 
     /// <summary>
-    /// The epoch kernel with a group per model, its groups threaded as on a GPU (the Fast choice): each of three
+    /// The epoch kernel with a group per model, its groups threaded as on a GPU (the Grouped choice): each of three
     /// models (own weights, orders and learning rates) trained by Trainer.Fit comes out bit for bit as a one-model
     /// epoch-kernel engine trains it alone, and close to the scalar engine.
     /// </summary>
@@ -160,14 +160,14 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         ModelVariant[] models = [new(1, 0.01f), new(2, 0.003f), new(3, 0.02f)];
         var initial = models.Select(_ => RandomData.Parameters(rng, layout, 0.5)).ToArray();
         var options = new TrainingOptions { Epochs = 2, BatchSize = 2 };
-        using var together = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Fast, models.Length);
+        using var together = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Grouped, models.Length);
         Assert.True(together.CanTrainEpoch(options.BatchSize));
         together.SetParameters([.. initial.SelectMany(w => w)]);
         var histories = Trainer.Fit(together, data, options, models);
         var weights = together.GetParameters();
         for (int i = 0; i < models.Length; i++)
         {
-            using var alone = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Fast);
+            using var alone = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Grouped);
             using var scalar = new ScalarEngine<float>(spec);
             alone.SetParameters(initial[i]);
             scalar.SetParameters(initial[i]);
@@ -182,7 +182,7 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
     }
 
     [Fact]
-    public void By_shape_the_fast_kernels_go_where_the_documented_rule_sends_them()
+    public void By_shape_the_grouped_kernels_go_where_the_documented_rule_sends_them()
     {
         RequireDevice();
         using (var tutorial = IlgpuEngine.Create(Kind, ModelSpec.Tutorial))
@@ -190,26 +190,26 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
             Assert.True(tutorial.CanTrainEpoch(1));
             Assert.True(tutorial.CanTrainEpoch(KernelPlan.EpochKernelMaxBatch));
             Assert.False(tutorial.CanTrainEpoch(KernelPlan.EpochKernelMaxBatch + 1));
-            Assert.False(tutorial.UsesFastBatchKernels); // hidden 3 < 16: the reference thread-per-window kernels
+            Assert.False(tutorial.UsesGroupedBatchKernels); // hidden 3 < 16: the reference thread-per-window kernels
         }
         using (var wide = IlgpuEngine.Create(Kind, new ModelSpec(1, [KernelPlan.BatchKernelMinUnits], 1, Activation.Tanh, Activation.Tanh, 4)))
         {
-            Assert.True(wide.UsesFastBatchKernels);
-            Assert.True(wide.FastBatchKernelsHoldWhInShared);
+            Assert.True(wide.UsesGroupedBatchKernels);
+            Assert.True(wide.GroupedBatchKernelsHoldWhInShared);
         }
         // The benchmark's w3 (hidden 128): Wh in shared memory where the device's group has room (not in CUDA's
         // default 48 KB), otherwise the global-Wh recurrences; never the reference kernels.
         var w3 = new ModelSpec(1, [128], 1, Activation.Tanh, Activation.Linear, 48);
         using (var large = IlgpuEngine.Create(Kind, w3))
         {
-            Assert.True(large.UsesFastBatchKernels);
+            Assert.True(large.UsesGroupedBatchKernels);
             var layer = new KernelShapes(w3, new ParameterLayout(w3), w3.TimeSteps).Layers[0];
             Assert.Equal(KernelPlan.RecurrenceSharedFloats(layer, whInShared: true) * sizeof(float) <= large.SharedMemoryPerGroup,
-                large.FastBatchKernelsHoldWhInShared);
+                large.GroupedBatchKernelsHoldWhInShared);
         }
         using (var stacked = IlgpuEngine.Create(Kind, new ModelSpec(1, [16, 16], 1, Activation.Tanh, Activation.Tanh, 4)))
         {
-            Assert.False(stacked.UsesFastBatchKernels);
+            Assert.False(stacked.UsesGroupedBatchKernels);
             Assert.False(stacked.CanTrainEpoch(1));
         }
         using var reference = IlgpuEngine.Create(Kind, ModelSpec.Tutorial, IlgpuKernelChoice.Reference);
@@ -222,7 +222,7 @@ public abstract class FastKernelTests(EngineKind kind) : AcceleratorFixture(kind
         foreach (var e in engines.Skip(1)) AssertClose(expected, read(e), $"{what} ({e.Name}, {Describe(e)})");
     }
 
-    static string Describe(IRnnEngine e) => e is IlgpuEngine ilgpu ? ilgpu.UsesFastBatchKernels ? "fast" : "reference or by shape" : "scalar";
+    static string Describe(IRnnEngine e) => e is IlgpuEngine ilgpu ? ilgpu.UsesGroupedBatchKernels ? "grouped" : "reference or by shape" : "scalar";
 }
 
 /// <summary>KernelPlan's sizing rule: plain arithmetic, no device, so it runs once rather than in every accelerator fixture.</summary>

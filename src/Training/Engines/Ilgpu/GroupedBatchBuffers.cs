@@ -5,13 +5,13 @@ using ILGPU.Runtime;
 namespace GpuRnn.Training.Engines.Ilgpu;
 
 /// <summary>
-/// What the fast batch kernels add to <see cref="BatchBuffers"/> for up to <see cref="Capacity"/> windows: the
+/// What the grouped batch kernels add to <see cref="BatchBuffers"/> for up to <see cref="Capacity"/> windows: the
 /// hoisted input projections and, when <c>forTraining</c>, every step's delta, the head's deltas, the gradient
 /// arriving at the last state and (unless <c>whInShared</c>) Whᵀ for the global-Wh backward recurrence.
 /// </summary>
-sealed class FastBatchBuffers : IDisposable
+sealed class GroupedBatchBuffers : IDisposable
 {
-    public FastBatchBuffers(Accelerator accelerator, NetworkShape net, LayerShape layer, int capacity, bool forTraining, bool whInShared)
+    public GroupedBatchBuffers(Accelerator accelerator, NetworkShape net, LayerShape layer, int capacity, bool forTraining, bool whInShared)
     {
         Capacity = capacity;
         long perStep = BatchBuffers.Checked(capacity, net.TimeSteps * layer.Units);
