@@ -1,5 +1,3 @@
-using GpuRnn.Training;
-
 namespace GpuRnn.Tests;
 
 /// <summary>Output files appear whole or not at all.</summary>

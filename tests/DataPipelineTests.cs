@@ -1,6 +1,3 @@
-using GpuRnn.Training;
-using GpuRnn.Training.Data;
-
 namespace GpuRnn.Tests;
 
 public class DataPipelineTests

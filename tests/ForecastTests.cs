@@ -1,9 +1,4 @@
 using System.Globalization;
-using GpuRnn.Kernels;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
-using GpuRnn.Training;
 
 namespace GpuRnn.Tests;
 

@@ -1,8 +1,3 @@
-using GpuRnn.Kernels;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
-
 namespace GpuRnn.Tests;
 
 /// <summary>

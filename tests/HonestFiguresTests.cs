@@ -1,6 +1,4 @@
 using System.Globalization;
-using GpuRnn.Training;
-using GpuRnn.Training.Data;
 
 namespace GpuRnn.Tests;
 

@@ -2,10 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text;
-using GpuRnn.Kernels;
-using GpuRnn.Training.Data;
 using GpuRnn.Training.Files;
-using GpuRnn.Training.Model;
 
 namespace GpuRnn.Tests;
 

@@ -1,7 +1,4 @@
-using GpuRnn.Kernels;
-using GpuRnn.Training.Engines;
 using GpuRnn.Training.Explain;
-using GpuRnn.Training.Model;
 
 namespace GpuRnn.Tests;
 

@@ -1,5 +1,3 @@
-using GpuRnn.Training;
-using GpuRnn.Training.Model;
 using Lanes = GpuRnn.Training.Model.Orthonormalization.Lanes;
 
 namespace GpuRnn.Tests;

@@ -1,8 +1,4 @@
 using GpuRnn.Cli.Plotting;
-using GpuRnn.Training;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
 using SkiaSharp;
 
 namespace GpuRnn.Tests;

@@ -1,8 +1,5 @@
 using System.Reflection;
 using System.Xml.Linq;
-using GpuRnn.Training;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Model;
 
 namespace GpuRnn.Tests;
 

@@ -1,6 +1,3 @@
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Model;
-
 namespace GpuRnn.Tests;
 
 /// <summary>Fresh random inputs for property tests, always from an explicit seed so a failure can be replayed.</summary>
@@ -20,6 +17,15 @@ public static class RandomData
     {
         var p = new float[layout.Count];
         for (int i = 0; i < p.Length; i++) p[i] = (float)((rng.NextDouble() * 2 - 1) * scale);
+        return p;
+    }
+
+    /// <summary>Keras's initial weights plus noise, so that biases are non-zero and every term is exercised.</summary>
+    public static float[] KerasWithNoise(ParameterLayout layout, int seed)
+    {
+        var p = Initializers.KerasDefaults(layout, seed);
+        var rng = new Random(seed + 1);
+        for (int i = 0; i < p.Length; i++) p[i] += (rng.NextSingle() - 0.5f) * 0.2f;
         return p;
     }
 

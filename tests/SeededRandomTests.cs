@@ -1,7 +1,3 @@
-using GpuRnn.Kernels;
-using GpuRnn.Training.Model;
-using GpuRnn.Training;
-
 namespace GpuRnn.Tests;
 
 /// <summary>

@@ -1,11 +1,6 @@
 using System.Globalization;
-using GpuRnn.Kernels;
-using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines.FastCpu;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
 using GpuRnn.Training.Sweep;
-using GpuRnn.Training;
 
 namespace GpuRnn.Tests;
 

@@ -1,9 +1,3 @@
-using GpuRnn.Kernels;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
-using GpuRnn.Training;
-
 namespace GpuRnn.Tests;
 
 /// <summary>Keras's fit controls: validation_split, EarlyStopping(restore_best_weights=True), stopping on NaN.</summary>

@@ -1,9 +1,3 @@
-using GpuRnn.Kernels;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
-using GpuRnn.Training;
-
 namespace GpuRnn.Tests;
 
 /// <summary>The tutorial end to end on the scalar engine: Keras lands at train RMSE ≈ 0.06 and test ≈ 0.09.</summary>

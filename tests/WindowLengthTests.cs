@@ -1,9 +1,3 @@
-using GpuRnn.Kernels;
-using GpuRnn.Training;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
-
 namespace GpuRnn.Tests;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using GpuRnn.Training.Engines;
 using GpuRnn.Training.Engines.Ilgpu;
 
 namespace GpuRnn.Tests.Accelerators;

@@ -1,5 +1,3 @@
-using GpuRnn.Training.Engines;
-
 namespace GpuRnn.Tests.Accelerators;
 
 // Every per-accelerator test body runs once per kind: ILGPU's CPU accelerator (present everywhere), CUDA and OpenCL

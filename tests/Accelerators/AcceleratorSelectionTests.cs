@@ -1,9 +1,5 @@
 using GpuRnn.Cli;
-using GpuRnn.Training;
-using GpuRnn.Training.Engines;
 using GpuRnn.Training.Engines.Ilgpu;
-using GpuRnn.Training.Model;
-using Xunit;
 
 namespace GpuRnn.Tests.Accelerators;
 

@@ -1,10 +1,4 @@
-using GpuRnn.Kernels;
-using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines.Ilgpu;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
-using GpuRnn.Training;
-using Xunit;
 
 namespace GpuRnn.Tests.Accelerators;
 

@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using GpuRnn.Kernels;
 using GpuRnn.Training.Engines.Ilgpu;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
-using GpuRnn.Training;
-using Xunit;
 
 namespace GpuRnn.Tests.Accelerators;
 

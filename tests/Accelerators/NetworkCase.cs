@@ -1,6 +1,3 @@
-using GpuRnn.Kernels;
-using GpuRnn.Training.Model;
-
 namespace GpuRnn.Tests.Accelerators;
 
 /// <summary>One shape the engines are compared on: the model, how many windows, and the batch size.</summary>

@@ -1,11 +1,9 @@
 using System.Reflection;
-using GpuRnn.Kernels;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
-using Xunit;
 
 namespace GpuRnn.Tests.Accelerators;
 

@@ -1,9 +1,4 @@
-using GpuRnn.Kernels;
-using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines.FastCpu;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
-using Xunit;
 
 namespace GpuRnn.Tests.FastCpu;
 
@@ -64,8 +59,8 @@ public sealed class FastCpuAgreementTests
         int features, int[] units, int outputs, Activation hidden, Activation output, int steps, int windows, int batch)
     {
         var spec = new ModelSpec(features, units, outputs, hidden, output, steps);
-        var data = RandomWindows(spec, windows, seed: windows * 31 + steps);
-        var parameters = RandomParameters(spec, seed: units.Sum() + steps);
+        var data = RandomData.Windows(new Random(windows * 31 + steps), spec, windows);
+        var parameters = RandomData.KerasWithNoise(new ParameterLayout(spec), seed: units.Sum() + steps);
         var order = Enumerable.Range(0, windows).ToArray();
         new Random(7).Shuffle(order);
 
@@ -94,25 +89,6 @@ public sealed class FastCpuAgreementTests
             AssertClose(reference.GetParameters(), fast.GetParameters(), $"parameters after batch at {start}");
         }
         AssertClose(reference.Predict(data), fast.Predict(data), "predictions");
-    }
-
-    internal static WindowSet RandomWindows(ModelSpec spec, int count, int seed)
-    {
-        var rng = new Random(seed);
-        var x = new float[count * spec.TimeSteps * spec.Features];
-        var y = new float[count * spec.Outputs];
-        for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle() * 2 - 1;
-        for (int i = 0; i < y.Length; i++) y[i] = rng.NextSingle();
-        return new WindowSet(x, y, count, spec.TimeSteps, spec.Features, spec.Outputs);
-    }
-
-    /// <summary>Keras's initial weights plus noise, so that biases are non-zero and every term is exercised.</summary>
-    internal static float[] RandomParameters(ModelSpec spec, int seed)
-    {
-        var p = Initializers.KerasDefaults(new ParameterLayout(spec), seed);
-        var rng = new Random(seed + 1);
-        for (int i = 0; i < p.Length; i++) p[i] += (rng.NextSingle() - 0.5f) * 0.2f;
-        return p;
     }
 
     static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what) =>

@@ -1,10 +1,4 @@
-using GpuRnn.Kernels;
-using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines.FastCpu;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Model;
-using GpuRnn.Training;
-using Xunit;
 
 namespace GpuRnn.Tests.FastCpu;
 
@@ -42,8 +36,8 @@ public sealed class FastCpuTrainingTests
     public void Threaded_training_is_bit_identical_across_runs()
     {
         var spec = new ModelSpec(1, [24], 1, Activation.Tanh, Activation.Tanh, 12);
-        var data = FastCpuAgreementTests.RandomWindows(spec, 3000, seed: 5);
-        var initial = FastCpuAgreementTests.RandomParameters(spec, seed: 9);
+        var data = RandomData.Windows(new Random(5), spec, 3000);
+        var initial = RandomData.KerasWithNoise(new ParameterLayout(spec), seed: 9);
         var options = new TrainingOptions { Epochs = 2, BatchSize = 1024 };
         float[] Train()
         {

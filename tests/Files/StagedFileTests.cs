@@ -1,4 +1,3 @@
-using GpuRnn.Training;
 using GpuRnn.Training.Files;
 
 namespace GpuRnn.Tests.Files;

@@ -1,5 +1,4 @@
 using GpuRnn.Cli;
-using GpuRnn.Training.Engines;
 using GpuRnn.Training.Engines.Ilgpu;
 
 namespace GpuRnn.Tests.Sweep;
