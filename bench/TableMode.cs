@@ -27,7 +27,6 @@ public static class TableMode
             + $"Vector<float> width {System.Numerics.Vector<float>.Count}; {(quick ? "quick" : "full")} mode.");
         output.AppendLine();
         TutorialFit(kinds, output);
-        ModelsTogether(kinds, quick, output);
 
         var rows = new List<Row>();
         foreach (var workload in Workloads.All.Where(w => only is null || only.Contains(w.Name)))
@@ -42,6 +41,10 @@ public static class TableMode
                 rows.Add(new Row(workload, session.EngineName, session.Windows, session.Windows / train, session.Windows / forward));
                 Console.Error.WriteLine($"  {workload.Name} {session.EngineName}: {session.Windows / train:N0} windows/s");
             }
+
+        // Last: its many engines (and the thread pool they wake) must not disturb the single-engine timings above.
+        var models = new StringBuilder();
+        ModelsTogether(kinds, quick, models);
 
         var peer = peerPath is null ? null : PeerResults.Load(peerPath);
         output.AppendLine("| workload | engine | windows timed | train windows/s | train GFLOP/s | forward windows/s | forward GFLOP/s | × scalar (train) |"
@@ -68,6 +71,7 @@ public static class TableMode
                     + $"{(scalar is null ? "-" : (best.Value.Train / scalar.TrainPerSecond).ToString("F1", CultureInfo.InvariantCulture))} | 1.0 | 1.0 |");
         }
         output.AppendLine();
+        output.Append(models);
         output.AppendLine("FLOPs per window (FlopCount: 2 per multiply–add, forward / training): "
             + string.Join("; ", Workloads.All.Select(w => $"{w.Name} {FlopCount.Forward(w.Spec):N0} / {FlopCount.Training(w.Spec):N0}")));
         Console.WriteLine(output);

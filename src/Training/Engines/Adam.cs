@@ -30,6 +30,7 @@ public readonly record struct AdamStep(float Alpha, float Beta1, float Beta2, fl
 /// </summary>
 public sealed class AdamSchedule(AdamOptions adam, IReadOnlyList<float> learningRates)
 {
+    readonly float[] rates = [.. learningRates]; // an array: this runs once per step, at batch 1 every ~200 ns
     readonly AdamStep[] steps = new AdamStep[learningRates.Count];
 
     public AdamSchedule(AdamOptions adam) : this(adam, [adam.LearningRate]) { }
@@ -41,7 +42,7 @@ public sealed class AdamSchedule(AdamOptions adam, IReadOnlyList<float> learning
     public ReadOnlySpan<AdamStep> Next()
     {
         Iteration++;
-        for (int i = 0; i < steps.Length; i++) steps[i] = adam.StepFor(learningRates[i], Iteration);
+        for (int i = 0; i < steps.Length; i++) steps[i] = adam.StepFor(rates[i], Iteration);
         return steps;
     }
 
