@@ -69,6 +69,7 @@ public static class RnnEngineExtensions
     public static double TakeLossSum(this IRnnEngine engine) => engine.TakeLossSums().Sum();
 
     /// <summary>Throws unless exactly one step is given: what an engine of one model accepts.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static AdamStep Single(ReadOnlySpan<AdamStep> steps) =>
         steps.Length == 1 ? steps[0] : throw new ArgumentException($"expected one Adam step (one model), got {steps.Length}");
 }
