@@ -266,9 +266,9 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     T Input(int layer, int window, int windowLength, T[][] h, int t, int i) =>
         layer == 0 ? x[window * windowLength + t * Spec.Features + i] : h[layer - 1][(t + 1) * Spec.InputsOf(layer) + i];
 
-    // Inlined into the (fully optimised) loops: left to tiering, a per-element call could stay unoptimised for a whole
-    // run while other code keeps the JIT busy, and the one-at-a-time baselines swung by a third from run to run.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Fully optimised from the first call: left to tiering, a per-element call could stay unoptimised for a whole run
+    // while other code keeps the JIT busy, and the one-at-a-time baselines swung by a third from run to run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Activate(T a, Activation f) => f switch
     {
         Activation.Linear => a,
@@ -279,7 +279,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     };
 
     /// <summary>f′ written in terms of the activation's output y = f(a), which is what BPTT keeps.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Derivative(T y, Activation f) => f switch
     {
         Activation.Linear => T.One,
