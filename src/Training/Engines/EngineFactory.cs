@@ -49,3 +49,26 @@ public static class EngineFactory
         _ => throw new GpuRnnInputException($"unknown engine kind {kind}"),
     };
 }
+
+/// <summary>
+/// Makes engines of one kind for many shapes (a sweep's): on an ILGPU accelerator they share one opened device, so
+/// its kernels compile once; other kinds are made as <see cref="EngineFactory.Create"/> makes them.
+/// </summary>
+public sealed class EngineMaker : IDisposable
+{
+    readonly IlgpuAccelerator? device;
+
+    /// <exception cref="GpuRnnInputException">The kind's device is absent; the message says why.</exception>
+    public EngineMaker(EngineKind kind)
+    {
+        Kind = EngineFactory.Resolve(kind);
+        if (Kind is EngineKind.IlgpuCpu or EngineKind.Cuda or EngineKind.OpenCL) device = IlgpuAccelerator.Open(Kind);
+    }
+
+    public EngineKind Kind { get; }
+
+    public IRnnEngine Create(ModelSpec spec, int models = 1) =>
+        device is null ? EngineFactory.Create(Kind, spec, models) : IlgpuEngine.Create(device, spec, models);
+
+    public void Dispose() => device?.Dispose();
+}

@@ -21,7 +21,8 @@ public sealed class IlgpuEngine : IEpochEngine
     /// <summary>Windows per predict launch: bounds the state memory Predict allocates for a large window set.</summary>
     const int PredictChunk = 8192;
 
-    readonly Context context;
+    readonly IlgpuAccelerator device;
+    readonly bool ownsDevice;
     readonly Accelerator accelerator;
     readonly LoadedKernels kernels;
     readonly GroupedKernels grouped;
@@ -55,34 +56,40 @@ public sealed class IlgpuEngine : IEpochEngine
     {
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
         spec.Validated();
-        var context = IlgpuDevices.CreateContext(kind);
+        var device = IlgpuAccelerator.Open(kind);
         try
         {
-            var devices = IlgpuDevices.DevicesOf(context, kind);
-            if (devices.Count == 0) throw new GpuRnnInputException(IlgpuDevices.WhyNone(kind));
-            return new IlgpuEngine(context, devices[0], EngineNames.Of(kind), spec, kernels, models);
+            return new IlgpuEngine(device, ownsDevice: true, spec, kernels, models);
         }
         catch
         {
-            context.Dispose();
+            device.Dispose();
             throw;
         }
     }
 
-    IlgpuEngine(Context context, Device device, string name, ModelSpec spec, IlgpuKernelChoice choice, int models)
+    /// <summary>An engine on a device opened once for many engines (a sweep's shapes); the device outlives it.</summary>
+    public static IlgpuEngine Create(IlgpuAccelerator device, ModelSpec spec, int models = 1)
     {
-        this.context = context;
-        Name = name;
+        if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
+        return new IlgpuEngine(device, ownsDevice: false, spec.Validated(), IlgpuKernelChoice.ByShape, models);
+    }
+
+    IlgpuEngine(IlgpuAccelerator device, bool ownsDevice, ModelSpec spec, IlgpuKernelChoice choice, int models)
+    {
+        this.device = device;
+        this.ownsDevice = ownsDevice;
+        Name = EngineNames.Of(device.Kind);
         Spec = spec;
         Models = models;
         stepSizes = new float[models];
         this.choice = choice;
         Layout = new ParameterLayout(spec);
-        accelerator = device.CreateAccelerator(context);
+        accelerator = device.Accelerator;
+        kernels = device.Kernels;
+        grouped = device.Grouped;
         try
         {
-            kernels = new LoadedKernels(accelerator);
-            grouped = new GroupedKernels(accelerator);
             // Compile the grouped kernels this engine may take for windows of the spec's length now, so that training
             // time excludes compilation (SetTrainingData compiles any more that other lengths take).
             plan = PlanFor(spec.TimeSteps);
@@ -99,7 +106,8 @@ public sealed class IlgpuEngine : IEpochEngine
         }
         catch
         {
-            accelerator.Dispose();
+            // The device is the caller's to close (Create closes one it opened); the buffers made so far are ours.
+            foreach (var buffer in new[] { weights, m, v, gradients, lossSum, alphas }) buffer?.Dispose();
             throw;
         }
     }
@@ -346,7 +354,6 @@ public sealed class IlgpuEngine : IEpochEngine
         epochAlphas?.Dispose();
         x?.Dispose(); y?.Dispose(); order?.Dispose();
         weights.Dispose(); m.Dispose(); v.Dispose(); gradients.Dispose(); lossSum.Dispose(); alphas.Dispose();
-        accelerator.Dispose();
-        context.Dispose();
+        if (ownsDevice) device.Dispose();
     }
 }

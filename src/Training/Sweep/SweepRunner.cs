@@ -40,11 +40,12 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     public SweepResult Run(SweepGrid grid, EngineKind kind)
     {
         var groups = Groups(grid);
-        var common = WarmUp(groups, kind);
+        using var maker = new EngineMaker(kind); // an accelerator opens once for every shape
+        var common = WarmUp(groups, maker);
         var engines = new IRnnEngine[groups.Count];
         try
         {
-            for (int g = 0; g < groups.Count; g++) engines[g] = EngineFactory.Create(kind, groups[g].Spec, groups[g].Configs.Count);
+            for (int g = 0; g < groups.Count; g++) engines[g] = maker.Create(groups[g].Spec, groups[g].Configs.Count);
             var clock = Stopwatch.StartNew();
             if (TrainsShapesSideBySide(kind))
                 Parallel.For(0, groups.Count, g => Train(engines[g], groups[g].Fit, groups[g].Configs, common));
@@ -71,15 +72,16 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     public AloneSample TrainAlone(SweepGrid grid, EngineKind kind, TimeSpan? budget)
     {
         var groups = Groups(grid);
-        var common = WarmUp(groups, kind, models: 1);
+        using var maker = new EngineMaker(kind);
+        var common = WarmUp(groups, maker, models: 1);
         var weights = new Dictionary<SweepConfig, float[]>();
         var timed = TimeSpan.Zero;
-        string name = $"{EngineNames.Of(EngineFactory.Resolve(kind))}, one model at a time";
+        string name = $"{EngineNames.Of(maker.Kind)}, one model at a time";
         for (int k = 0; k < groups.Max(g => g.Configs.Count); k++)
             foreach (var g in groups.Where(g => k < g.Configs.Count))
             {
                 if (budget is { } b && weights.Count > 0 && timed > b) return new AloneSample(weights, timed, grid.Count, name);
-                using var engine = EngineFactory.Create(kind, g.Spec);
+                using var engine = maker.Create(g.Spec);
                 var clock = Stopwatch.StartNew();
                 Train(engine, g.Fit, [g.Configs[k]], common);
                 timed += clock.Elapsed;
@@ -147,13 +149,13 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     /// size), so that JIT or kernel compilation stays out of the timed region. Returns the options every model
     /// trains with: the sweep's, on the windows it holds out itself.
     /// </summary>
-    TrainingOptions WarmUp(List<Group> groups, EngineKind kind, int? models = null)
+    TrainingOptions WarmUp(List<Group> groups, EngineMaker maker, int? models = null)
     {
         var common = training with { ValidationSplit = 0 };
         foreach (var g in groups)
         {
             var configs = g.Configs.Take(models ?? g.Configs.Count).ToList();
-            using var engine = EngineFactory.Create(kind, g.Spec, configs.Count);
+            using var engine = maker.Create(g.Spec, configs.Count);
             Train(engine, g.Fit.Slice(0, Math.Min(g.Fit.Count, 2)), configs, common with { Epochs = 1 });
         }
         return common;
