@@ -9,13 +9,8 @@ namespace GpuRnn.Bench;
 /// </summary>
 public static class FlopCount
 {
-    /// <summary>Forward: per layer and step x_t·Wx + h_{t−1}·Wh; then the Dense head on the last state.</summary>
-    public static long Forward(ModelSpec spec)
-    {
-        long total = 2L * spec.LastUnits * spec.Outputs;
-        for (int l = 0; l < spec.Layers; l++) total += 2L * spec.TimeSteps * spec.Units[l] * (spec.InputsOf(l) + spec.Units[l]);
-        return total;
-    }
+    /// <summary>Forward: per layer and step x_t·Wx + h_{t−1}·Wh; then the Dense head on the last state (the layout's multiply–adds, 2 FLOPs each).</summary>
+    public static long Forward(ModelSpec spec) => 2 * spec.Layout().ForwardMultiplyAdds(spec.TimeSteps);
 
     /// <summary>
     /// BPTT: per layer and step the weight gradients (inputs + units)·units multiply–adds, the recurrent gradient
@@ -24,10 +19,11 @@ public static class FlopCount
     /// </summary>
     public static long Backward(ModelSpec spec)
     {
-        long total = 2L * 2 * spec.LastUnits * spec.Outputs;
+        var layout = spec.Layout();
+        long total = 2L * 2 * layout.TopUnits * spec.Outputs;
         for (int l = 0; l < spec.Layers; l++)
         {
-            long units = spec.Units[l], inputs = spec.InputsOf(l), steps = spec.TimeSteps;
+            long units = spec.Units[l], inputs = layout.Inputs[l], steps = spec.TimeSteps;
             total += 2 * steps * units * (inputs + units);
             total += 2 * (steps - 1) * units * units;
             if (l > 0) total += 2 * steps * units * inputs;

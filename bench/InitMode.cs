@@ -16,7 +16,7 @@ public static class InitMode
     {
         int hidden = int.Parse(Option(args, "--hidden") ?? "4096", CultureInfo.InvariantCulture);
         int runs = int.Parse(Option(args, "--runs") ?? "5", CultureInfo.InvariantCulture);
-        var layout = new ParameterLayout(ModelSpec.Tutorial with { Units = [hidden] });
+        var layout = (ModelSpec.Tutorial with { Units = [hidden] }).Layout();
         Console.WriteLine($"Initialisers for hidden {hidden} ({layout.Count} parameters), {Environment.ProcessorCount} logical CPUs, "
             + $"median of {runs} after a warm-up:");
 

@@ -43,7 +43,7 @@ public sealed record Workload(string Name, ModelSpec Spec, int BatchSize, int Wi
 
     public WindowSet Data(int count) => Name == "tutorial" ? TutorialWindows() : SyntheticWindows(Spec, count, seed: 42);
 
-    public float[] InitialParameters() => Initializers.KerasDefaults(new ParameterLayout(Spec), seed: 1);
+    public float[] InitialParameters() => Initializers.KerasDefaults(Spec.Layout(), seed: 1);
 
     static WindowSet TutorialWindows() => ForecastData.Prepare(SunspotsDataset.Load(), new WindowingOptions()).Train;
 

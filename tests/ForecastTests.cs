@@ -9,7 +9,7 @@ public class ForecastTests
     public void Recursive_forecast_feeds_each_prediction_back()
     {
         var spec = new ModelSpec(1, [3], 1, Activation.Tanh, Activation.Tanh, 4);
-        var p = RandomData.Parameters(new Random(5), new ParameterLayout(spec), 0.8);
+        var p = RandomData.Parameters(new Random(5), spec.Layout(), 0.8);
         var model = new SavedModel(spec, p, null);
         double[] history = [3, 9, 4, 7, 1, 8, 5];
         var scaler = MinMaxScaler.Fit(history);
@@ -55,7 +55,7 @@ public class ForecastTests
         using var dir = new TempDir();
         Assert.Equal(0, CliRun.Of("train", "--no-plot", "--epochs", "2", "--save", dir.File("m.json")).ExitCode);
         var saved = ModelFile.Load(dir.File("m.json"));
-        File.WriteAllText(dir.File("keras.json"), ModelFile.WeightsToJson(new ParameterLayout(saved.Spec), saved.Parameters));
+        File.WriteAllText(dir.File("keras.json"), ModelFile.WeightsToJson(saved.Spec.Layout(), saved.Parameters));
 
         var ours = CliRun.Of("predict", "--model", dir.File("m.json"));
         var keras = CliRun.Of("predict", "--model", dir.File("keras.json"));

@@ -286,7 +286,7 @@ public class InputValidationTests
     public void A_large_model_round_trips_bit_exactly_and_compactly()
     {
         var spec = new ModelSpec(1, [1024], 1, Activation.Tanh, Activation.Linear, 12);
-        var layout = new ParameterLayout(spec);
+        var layout = spec.Layout();
         var p = RandomData.Parameters(new Random(1024), layout, 0.05);
         float[] extremes = [float.Epsilon, -float.Epsilon, float.MaxValue, float.MinValue, -0f, 1e-38f, 3.4028233e38f, 0.1f, 1f / 3, 16777217f];
         extremes.CopyTo(p, 0);

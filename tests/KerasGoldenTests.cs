@@ -12,7 +12,7 @@ public class KerasGoldenTests
     public void Last_hidden_state_matches_keras()
     {
         var spec = new ModelSpec(4, [4], 4, Activation.Tanh, Activation.Linear, 3);
-        var layout = new ParameterLayout(spec);
+        var layout = spec.Layout();
         var p = new float[layout.Count];
         Fill(p, layout.Kernel[0], 0.01f);
         Fill(p, layout.RecurrentKernel[0], 0.02f);

@@ -7,21 +7,43 @@ public class ModelTests
     [Fact]
     public void Layout_follows_keras_get_weights_order()
     {
-        var layout = new ParameterLayout(ModelSpec.Tutorial);
+        var layout = ModelSpec.Tutorial.Layout();
         Assert.Equal(["simple_rnn/kernel", "simple_rnn/recurrent_kernel", "simple_rnn/bias", "dense/kernel", "dense/bias"],
             layout.Slots.Select(s => s.Name));
         Assert.Equal([(1, 3), (3, 3), (1, 3), (3, 1), (1, 1)], layout.Slots.Select(s => (s.Rows, s.Columns)));
         Assert.Equal(19, layout.Count);
-        var stacked = new ParameterLayout(ModelSpec.Tutorial with { Units = [8, 4] });
+        var stacked = (ModelSpec.Tutorial with { Units = [8, 4] }).Layout();
         Assert.Equal((8, 4), (stacked.Kernel[1].Rows, stacked.Kernel[1].Columns));
         Assert.Equal(8 + 64 + 8 + 32 + 16 + 4 + 4 + 1, stacked.Count);
+    }
+
+    /// <summary>The count a spec validates with, and the kernels' arguments, are the layout's own offsets and sizes.</summary>
+    [Fact]
+    public void Layout_count_and_kernel_arguments_agree_with_its_slots()
+    {
+        var spec = new ModelSpec(3, [8, 4, 2], 2, Activation.Relu, Activation.Sigmoid, 12);
+        var layout = spec.Layout();
+        Assert.Equal(layout.Count, ParameterLayout.CountOf(spec.Features, spec.Units, spec.Outputs));
+        Assert.Equal(layout.Slots.Sum(s => s.Length), layout.Count);
+        var (net, layers) = layout.KernelArguments(timeSteps: 5);
+        // States: (T + 1)·units per layer (h_0 included); state gradients: T·units per layer.
+        Assert.Equal((5, 3, 2, layout.Count, 6 * (8 + 4 + 2), 5 * (8 + 4 + 2), 8, 2), (net.TimeSteps, net.Features, net.Outputs, net.ParameterCount,
+            net.StateStride, net.StateGradientStride, net.MaxUnits, net.TopUnits));
+        Assert.Equal((layout.DenseKernel.Offset, layout.DenseBias.Offset, Activation.Relu, Activation.Sigmoid),
+            (net.DenseKernelOffset, net.DenseBiasOffset, net.Hidden, net.Output));
+        Assert.Equal((2, 4, 2, layout.Kernel[2].Offset, layout.RecurrentKernel[2].Offset, layout.Bias[2].Offset, 6 * 12, 6 * 8, 5 * 12, 5 * 8),
+            (layers[2].Index, layers[2].Inputs, layers[2].Units, layers[2].KernelOffset, layers[2].RecurrentOffset, layers[2].BiasOffset,
+                layers[2].StateOffset, layers[2].BelowStateOffset, layers[2].StateGradientOffset, layers[2].BelowStateGradientOffset));
+        Assert.Equal((net.TopStateOffset, net.TopStateGradientOffset), (layers[2].StateOffset, layers[2].StateGradientOffset));
+        Assert.Equal((3, 0, 0, 0, 0), (layers[0].Inputs, layers[0].StateOffset, layers[0].BelowStateOffset, layers[0].StateGradientOffset, layers[0].BelowStateGradientOffset));
+        Assert.Throws<ArgumentOutOfRangeException>(() => layout.KernelArguments(0));
     }
 
     [Fact]
     public void Keras_initialisers_give_orthogonal_recurrent_kernels_bounded_glorot_kernels_and_zero_biases()
     {
         var spec = new ModelSpec(3, [7, 5], 2, Activation.Tanh, Activation.Tanh, 4);
-        var layout = new ParameterLayout(spec);
+        var layout = spec.Layout();
         var p = Initializers.KerasDefaults(layout, seed: 42);
         foreach (var slot in layout.RecurrentKernel)
             for (int a = 0; a < slot.Columns; a++)
@@ -75,7 +97,7 @@ public class ModelTests
     public void Explain_hand_computation_equals_the_forward_pass()
     {
         var spec = new ModelSpec(1, [2], 1, Activation.Linear, Activation.Linear, 3);
-        var layout = new ParameterLayout(spec);
+        var layout = spec.Layout();
         float[] p = [0.18662322f, -1.2369459f, 0.86981213f, -0.49338293f, 0.49338293f, 0.8698122f, 0, 0, -0.4635998f, 0.6538409f, 0];
         var byHand = StepByStep.Compute(layout, p, [[1], [2], [3]]);
 
@@ -104,7 +126,7 @@ public class ModelTests
     public void Explain_handles_stacked_layers(int[] units, Activation activation)
     {
         var spec = new ModelSpec(1, units, 1, activation, Activation.Linear, 4);
-        var layout = new ParameterLayout(spec);
+        var layout = spec.Layout();
         var p = RandomData.Parameters(new Random(units.Sum()), layout, 0.7);
         var byHand = StepByStep.Compute(layout, p, [[0.5], [-1], [2], [0.25]]);
         var exact = new ScalarEngine<double>(spec);

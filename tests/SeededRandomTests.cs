@@ -16,7 +16,7 @@ public class SeededRandomTests
     [Fact]
     public void Consecutive_seeds_give_uncorrelated_first_weights()
     {
-        var layout = new ParameterLayout(ModelSpec.Tutorial);
+        var layout = ModelSpec.Tutorial.Layout();
         var weights = Enumerable.Range(1, Seeds + 1).Select(s => Initializers.KerasDefaults(layout, s)).ToArray();
         foreach (var slot in new[] { layout.Kernel[0], layout.RecurrentKernel[0], layout.DenseKernel })
         {
@@ -40,7 +40,7 @@ public class SeededRandomTests
     [Fact]
     public void Glorot_kernels_are_uniform_within_the_limit()
     {
-        var layout = new ParameterLayout(new ModelSpec(5, [7], 2, Activation.Tanh, Activation.Tanh, 4));
+        var layout = new ModelSpec(5, [7], 2, Activation.Tanh, Activation.Tanh, 4).Layout();
         foreach (var slot in new[] { layout.Kernel[0], layout.DenseKernel })
         {
             double limit = Math.Sqrt(6.0 / (slot.Rows + slot.Columns));
@@ -69,7 +69,7 @@ public class SeededRandomTests
     public void Orthogonal_recurrent_kernels_are_haar_distributed()
     {
         const int n = 8, seeds = 4000;
-        var layout = new ParameterLayout(new ModelSpec(1, [n], 1, Activation.Tanh, Activation.Tanh, 4));
+        var layout = new ModelSpec(1, [n], 1, Activation.Tanh, Activation.Tanh, 4).Layout();
         var slot = layout.RecurrentKernel[0];
         foreach (var (row, col) in new[] { (0, 0), (3, 5) })
         {
@@ -85,7 +85,7 @@ public class SeededRandomTests
     [Fact]
     public void Every_seed_gives_an_orthogonal_recurrent_kernel_and_zero_biases()
     {
-        var layout = new ParameterLayout(new ModelSpec(2, [6, 4], 1, Activation.Tanh, Activation.Tanh, 4));
+        var layout = new ModelSpec(2, [6, 4], 1, Activation.Tanh, Activation.Tanh, 4).Layout();
         for (int seed = 1; seed <= 50; seed++)
         {
             var p = Initializers.KerasDefaults(layout, seed);
@@ -105,7 +105,7 @@ public class SeededRandomTests
     [Fact]
     public void The_same_seed_repeats_weights_and_shuffles_and_another_seed_does_not()
     {
-        var layout = new ParameterLayout(new ModelSpec(1, [16], 1, Activation.Tanh, Activation.Tanh, 4));
+        var layout = new ModelSpec(1, [16], 1, Activation.Tanh, Activation.Tanh, 4).Layout();
         Assert.Equal(Initializers.KerasDefaults(layout, 5), Initializers.KerasDefaults(layout, 5));
         Assert.NotEqual(Initializers.KerasDefaults(layout, 5), Initializers.KerasDefaults(layout, 6));
 

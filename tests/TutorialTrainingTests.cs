@@ -74,7 +74,7 @@ public class TutorialTrainingTests
         var spec = new ModelSpec(1, [6, 3], 1, Activation.Tanh, Activation.Sigmoid, 9);
         var rng = new Random(11);
         var data = RandomData.Windows(rng, spec, 17);
-        var p = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
+        var p = RandomData.Parameters(rng, spec.Layout(), 0.5);
         using var single = new ScalarEngine<float>(spec);
         using var exact = new ScalarEngine<double>(spec);
         foreach (var e in new IRnnEngine[] { single, exact })

@@ -41,7 +41,7 @@ public sealed class WindowLengthTests
     {
         var rng = new Random(17);
         var windows = Windows(rng, units, 5, 13);
-        var layout = new ParameterLayout(Spec(units, 5));
+        var layout = Spec(units, 5).Layout();
         var initial = Enumerable.Range(0, models).SelectMany(_ => RandomData.Parameters(rng, layout, 0.5)).ToArray();
         double[] Train(IRnnEngine engine)
         {

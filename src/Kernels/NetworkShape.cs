@@ -1,7 +1,8 @@
 namespace GpuRnn.Kernels;
 
 /// <summary>
-/// What every kernel needs to know about the whole network, passed by value. Offsets index the flat parameter
+/// What every kernel needs to know about the whole network, passed by value: the layout's view for kernels of one
+/// window length, made only by <see cref="ParameterLayout.KernelArguments"/>. Offsets index the flat parameter
 /// vector (Keras get_weights order, row-major kernels [inputs × units]) and the per-window state rows.
 /// </summary>
 /// <remarks>
@@ -31,7 +32,10 @@ public readonly struct NetworkShape(
     public readonly Activation Output = output;
 }
 
-/// <summary>One SimpleRNN layer: its sizes and where its weights, states and state gradients live.</summary>
+/// <summary>
+/// One SimpleRNN layer in the layout's view for kernels of one window length (<see cref="ParameterLayout.KernelArguments"/>):
+/// its sizes and where its weights, states and state gradients live.
+/// </summary>
 public readonly struct LayerShape(
     int index, int inputs, int units, int kernelOffset, int recurrentOffset, int biasOffset,
     int stateOffset, int belowStateOffset, int stateGradientOffset, int belowStateGradientOffset)

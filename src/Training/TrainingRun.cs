@@ -67,7 +67,7 @@ public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Window
     /// <summary>Trains on data from <see cref="Prepare"/> (so a caller that showed or checked it does not prepare twice).</summary>
     public TrainingResult Run(ForecastData data, Action<EpochReport>? onEpoch = null)
     {
-        var layout = new ParameterLayout(Spec.Validated());
+        var layout = Spec.Validated().Layout();
         var init = Stopwatch.StartNew();
         var initial = InitialWeights ?? Initializers.KerasDefaults(layout, Training.Seed);
         init.Stop();

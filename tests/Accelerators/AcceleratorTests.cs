@@ -25,7 +25,7 @@ public abstract class AcceleratorTests(EngineKind kind) : AcceleratorFixture(kin
         var spec = shape.Spec;
         var rng = new Random(shape.Units.Sum() * 1009 + shape.TimeSteps * 101 + shape.Windows * 13 + shape.BatchSize);
         var data = RandomData.Windows(rng, spec, shape.Windows);
-        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
+        var parameters = RandomData.Parameters(rng, spec.Layout(), 0.5);
         var order = RandomData.Permutation(shape.Windows, rng);
         using var scalar = new ScalarEngine<float>(spec);
         using var engine = EngineFactory.Create(Kind, spec);
@@ -64,7 +64,7 @@ public abstract class AcceleratorTests(EngineKind kind) : AcceleratorFixture(kin
         const int models = 3, epochs = 2;
         float[] learningRates = [0.01f, 0.003f, 0.02f];
         var spec = shape.Spec;
-        var layout = new ParameterLayout(spec);
+        var layout = spec.Layout();
         int p = layout.Count, n = shape.Windows, outputs = spec.Outputs;
         var rng = new Random(shape.Units.Sum() * 31 + shape.Windows * 7 + shape.BatchSize);
         var data = RandomData.Windows(rng, spec, n);
@@ -160,7 +160,7 @@ public abstract class AcceleratorTests(EngineKind kind) : AcceleratorFixture(kin
         var spec = new ModelSpec(1, [2], 1, Activation.Tanh, Activation.Sigmoid, 2);
         var rng = new Random(3);
         var data = RandomData.Windows(rng, spec, 8192 + 77);
-        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
+        var parameters = RandomData.Parameters(rng, spec.Layout(), 0.5);
         using var scalar = new ScalarEngine<float>(spec);
         using var engine = EngineFactory.Create(Kind, spec);
         scalar.SetParameters(parameters);
@@ -178,7 +178,7 @@ public abstract class AcceleratorTests(EngineKind kind) : AcceleratorFixture(kin
         var spec = shape.Spec;
         var rng = new Random(7 + shapeIndex);
         var data = RandomData.Windows(rng, spec, shape.Windows);
-        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
+        var parameters = RandomData.Parameters(rng, spec.Layout(), 0.5);
         var adam = new AdamOptions(LearningRate: 0.01f);
         using var scalar = new ScalarEngine<float>(spec);
         using var engine = EngineFactory.Create(Kind, spec);

@@ -23,7 +23,7 @@ public abstract class EngineLifecycleTests(EngineKind kind)
         var spec = new ModelSpec(1, [2], 1, Activation.Tanh, Activation.Tanh, 3);
         var rng = new Random(11);
         var data = RandomData.Windows(rng, spec, 8);
-        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
+        var parameters = RandomData.Parameters(rng, spec.Layout(), 0.5);
         var options = new TrainingOptions { Epochs = 1, BatchSize = 4 };
         void Cycle()
         {

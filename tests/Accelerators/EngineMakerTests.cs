@@ -28,11 +28,11 @@ public sealed class EngineMakerTests
         }
 
         var smallData = RandomData.Windows(rng, small, 10);
-        var smallInitial = two.SelectMany(_ => RandomData.Parameters(rng, new ParameterLayout(small), 0.5)).ToArray();
+        var smallInitial = two.SelectMany(_ => RandomData.Parameters(rng, small.Layout(), 0.5)).ToArray();
         var shared = Train(first, smallData, smallInitial, two);
         first.Dispose(); // the device stays open for the second engine
         var wideData = RandomData.Windows(rng, wide, 9);
-        var wideInitial = RandomData.Parameters(rng, new ParameterLayout(wide), 0.5);
+        var wideInitial = RandomData.Parameters(rng, wide.Layout(), 0.5);
         var sharedWide = Train(second, wideData, wideInitial, [new(3, 0.01f)]);
         second.Dispose();
 

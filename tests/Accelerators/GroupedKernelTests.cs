@@ -56,7 +56,7 @@ public abstract class GroupedKernelTests(EngineKind kind) : AcceleratorFixture(k
         var spec = shape.Spec;
         var rng = new Random(shape.Units.Sum() * 31 + shape.TimeSteps * 7 + shape.BatchSize);
         var data = RandomData.Windows(rng, spec, shape.Windows);
-        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
+        var parameters = RandomData.Parameters(rng, spec.Layout(), 0.5);
         var order = RandomData.Permutation(shape.Windows, rng);
         using var scalar = new ScalarEngine<float>(spec);
         using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
@@ -89,7 +89,7 @@ public abstract class GroupedKernelTests(EngineKind kind) : AcceleratorFixture(k
         var spec = shape.Spec;
         var rng = new Random(shape.Units.Sum() * 37 + shape.TimeSteps * 11 + shape.BatchSize);
         var data = RandomData.Windows(rng, spec, shape.Windows);
-        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
+        var parameters = RandomData.Parameters(rng, spec.Layout(), 0.5);
         var adam = new AdamOptions(LearningRate: 0.01f);
         using var scalar = new ScalarEngine<float>(spec);
         using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
@@ -124,7 +124,7 @@ public abstract class GroupedKernelTests(EngineKind kind) : AcceleratorFixture(k
         var spec = new ModelSpec(1, [4], 1, Activation.Tanh, Activation.Linear, 5);
         var rng = new Random(5);
         var data = RandomData.Windows(rng, spec, 30);
-        var parameters = RandomData.Parameters(rng, new ParameterLayout(spec), 0.5);
+        var parameters = RandomData.Parameters(rng, spec.Layout(), 0.5);
         var options = new TrainingOptions { Epochs = 3, BatchSize = 1, ValidationSplit = 0.2 };
         using var reference = IlgpuEngine.Create(Kind, spec, IlgpuKernelChoice.Reference);
         using var byShape = IlgpuEngine.Create(Kind, spec);
@@ -151,7 +151,7 @@ public abstract class GroupedKernelTests(EngineKind kind) : AcceleratorFixture(k
         var spec = new ModelSpec(1, [5], 1, Activation.Tanh, Activation.Sigmoid, 4);
         var rng = new Random(11);
         var data = RandomData.Windows(rng, spec, 13);
-        var layout = new ParameterLayout(spec);
+        var layout = spec.Layout();
         ModelVariant[] models = [new(1, 0.01f), new(2, 0.003f), new(3, 0.02f)];
         var initial = models.Select(_ => RandomData.Parameters(rng, layout, 0.5)).ToArray();
         var options = new TrainingOptions { Epochs = 2, BatchSize = 2 };
@@ -198,7 +198,7 @@ public abstract class GroupedKernelTests(EngineKind kind) : AcceleratorFixture(k
         using (var large = IlgpuEngine.Create(Kind, w3))
         {
             Assert.True(large.UsesGroupedBatchKernels);
-            var layer = new KernelShapes(w3, new ParameterLayout(w3), w3.TimeSteps).Layers[0];
+            var layer = w3.Layout().KernelArguments(w3.TimeSteps).Layers[0];
             Assert.Equal(KernelPlan.RecurrenceSharedFloats(layer, whInShared: true) * sizeof(float) <= large.SharedMemoryPerGroup,
                 large.GroupedBatchKernelsHoldWhInShared);
         }
@@ -236,6 +236,6 @@ public sealed class KernelPlanSizingTests
     static GpuRnn.Kernels.LayerShape Layer(int units)
     {
         var spec = new ModelSpec(1, [units], 1, Activation.Tanh, Activation.Linear, 2);
-        return new KernelShapes(spec, new ParameterLayout(spec), spec.TimeSteps).Layers[0];
+        return spec.Layout().KernelArguments(spec.TimeSteps).Layers[0];
     }
 }

@@ -60,7 +60,7 @@ public sealed class FastCpuAgreementTests
     {
         var spec = new ModelSpec(features, units, outputs, hidden, output, steps);
         var data = RandomData.Windows(new Random(windows * 31 + steps), spec, windows);
-        var parameters = RandomData.KerasWithNoise(new ParameterLayout(spec), seed: units.Sum() + steps);
+        var parameters = RandomData.KerasWithNoise(spec.Layout(), seed: units.Sum() + steps);
         var order = Enumerable.Range(0, windows).ToArray();
         new Random(7).Shuffle(order);
 

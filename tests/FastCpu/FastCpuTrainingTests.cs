@@ -37,7 +37,7 @@ public sealed class FastCpuTrainingTests
     {
         var spec = new ModelSpec(1, [24], 1, Activation.Tanh, Activation.Tanh, 12);
         var data = RandomData.Windows(new Random(5), spec, 3000);
-        var initial = RandomData.KerasWithNoise(new ParameterLayout(spec), seed: 9);
+        var initial = RandomData.KerasWithNoise(spec.Layout(), seed: 9);
         var options = new TrainingOptions { Epochs = 2, BatchSize = 1024 };
         float[] Train()
         {

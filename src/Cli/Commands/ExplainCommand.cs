@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuRnn.Kernels;
 using GpuRnn.Training;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines;
@@ -26,21 +27,20 @@ static class ExplainCommand
         {
             var xs = ParseInput(result.GetValue(input)!);
             var spec = model.Spec(result, xs.Length);
-            var layout = new ParameterLayout(spec);
-            var p = result.GetValue(weights) is { } path ? WeightsFile.Load(path, layout) : Initializers.KerasDefaults(layout, result.GetValue(seed));
+            var layout = spec.Layout();
+            var p = result.GetValue(weights) is { } path ? WeightsFile.Load(path, spec) : Initializers.KerasDefaults(layout, result.GetValue(seed));
             var byHand = StepByStep.Compute(layout, p, [.. xs.Select(x => new[] { x })]);
-            var predicted = Predict(layout.Spec, p, xs);
+            var predicted = Predict(spec, p, xs);
             if (!byHand.Output.All(double.IsFinite) || !byHand.Layers.All(l => l.All(s => s.Hidden.All(double.IsFinite))) || !predicted.All(float.IsFinite))
                 throw new GpuRnnInputException($"--input {result.GetValue(input)} drives the network out of range (a hidden state or the output is not a finite number); give smaller values");
-            Write(stdout, layout, p, xs, byHand, predicted);
+            Write(stdout, spec, layout, p, xs, byHand, predicted);
             return 0;
         });
         return command;
     }
 
-    static void Write(TextWriter o, ParameterLayout layout, float[] p, double[] xs, StepByStepResult byHand, float[] predicted)
+    static void Write(TextWriter o, ModelSpec spec, ParameterLayout layout, float[] p, double[] xs, StepByStepResult byHand, float[] predicted)
     {
-        var spec = layout.Spec;
         o.WriteLine($"Model: {spec}");
         bool stacked = spec.Layers > 1;
         string Layer(int l) => stacked ? (l + 1).ToString(CultureInfo.InvariantCulture) : "";

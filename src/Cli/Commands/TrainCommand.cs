@@ -70,14 +70,14 @@ static class TrainCommand
             progress.Show($"reading {result.GetValue(data.Data) ?? "the embedded sunspots"}…");
             var series = data.Load(result);
             var job = new TrainingRun(series, spec, windowing, training, AcceleratorOption.Parse(result.GetValue(accelerator)!));
-            if (initPath is not null) job = job with { InitialWeights = WeightsFile.Load(initPath, new ParameterLayout(spec)) };
+            if (initPath is not null) job = job with { InitialWeights = WeightsFile.Load(initPath, spec) };
 
             var prepared = job.Prepare(); // fails fast on a short series or a split that leaves nothing, before any output
             EngineFactory.EnsureAvailable(job.Engine);
             progress.Clear();
             stdout.WriteLine($"Data:  {series.Source}, column '{series.Name}': {series.Length} values, split {prepared.Split}/{series.Length - prepared.Split}, "
                 + $"{prepared.Train.Count} train / {prepared.Test.Count} test windows of {windowing.TimeSteps} (stride {windowing.EffectiveStride})");
-            stdout.WriteLine($"Model: {spec}, {new ParameterLayout(spec).Count} parameters");
+            stdout.WriteLine($"Model: {spec}, {spec.Layout().Count} parameters");
             stdout.WriteLine($"Train: Adam lr {training.Adam.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {training.BatchSize}, {training.Epochs} epochs, "
                 + $"{(training.Shuffle ? "shuffled" : "in order")}, seed {training.Seed}");
 

@@ -84,7 +84,7 @@ public sealed class IlgpuEngine : IEpochEngine
         Models = models;
         stepSizes = new float[models];
         this.choice = choice;
-        Layout = new ParameterLayout(spec);
+        Layout = spec.Layout();
         accelerator = device.Accelerator;
         kernels = device.Kernels;
         grouped = device.Grouped;
@@ -122,7 +122,7 @@ public sealed class IlgpuEngine : IEpochEngine
 
     /// <summary>Kernels and shapes for windows of <paramref name="timeSteps"/> steps: the training plan for its length, a fresh one otherwise.</summary>
     KernelPlan PlanFor(int timeSteps) =>
-        plan is not null && plan.TimeSteps == timeSteps ? plan : new KernelPlan(accelerator, new KernelShapes(Spec, Layout, timeSteps), Models, choice);
+        plan is not null && plan.TimeSteps == timeSteps ? plan : new KernelPlan(accelerator, Layout, timeSteps, Models, choice);
 
     /// <summary>Whether Forward, Backward and Predict run the grouped batch kernels (KernelPlan's rule).</summary>
     public bool UsesGroupedBatchKernels => plan.BatchKernels;

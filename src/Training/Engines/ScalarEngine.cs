@@ -32,14 +32,13 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     public ScalarEngine(ModelSpec spec)
     {
         Spec = spec.Validated();
-        Layout = new ParameterLayout(spec);
+        Layout = spec.Layout();
         w = new T[Layout.Count];
         grad = new T[Layout.Count];
         m = new T[Layout.Count];
         v = new T[Layout.Count];
-        int widest = Math.Max(spec.Features, spec.Units.Max());
-        dhNext = new T[widest];
-        da = new T[widest];
+        dhNext = new T[Layout.MaxWidth];
+        da = new T[Layout.MaxWidth];
     }
 
     public string Name => typeof(T) == typeof(float) ? "scalar" : $"scalar-{typeof(T).Name.ToLowerInvariant()}";
@@ -139,15 +138,15 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
                 T o = outputs[b][k];
                 T dz = scale * (o - y[window * outs + k]) * Derivative(o, Spec.OutputActivation);
                 grad[denseBias.At(0, k)] += dz;
-                for (int j = 0; j < Spec.LastUnits; j++)
+                for (int j = 0; j < Layout.TopUnits; j++)
                 {
-                    grad[dense.At(j, k)] += h[top][steps * Spec.LastUnits + j] * dz;
-                    dOut[(steps - 1) * Spec.LastUnits + j] += dz * w[dense.At(j, k)];
+                    grad[dense.At(j, k)] += h[top][steps * Layout.TopUnits + j] * dz;
+                    dOut[(steps - 1) * Layout.TopUnits + j] += dz * w[dense.At(j, k)];
                 }
             }
             for (int l = top; l >= 0; l--)
             {
-                int units = Spec.Units[l], inputs = Spec.InputsOf(l);
+                int units = Layout.Units[l], inputs = Layout.Inputs[l];
                 var kernel = Layout.Kernel[l];
                 var recurrent = Layout.RecurrentKernel[l];
                 var bias = Layout.Bias[l];
@@ -237,7 +236,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     {
         for (int l = 0; l < Spec.Layers; l++)
         {
-            int units = Spec.Units[l], inputs = Spec.InputsOf(l);
+            int units = Layout.Units[l], inputs = Layout.Inputs[l];
             var kernel = Layout.Kernel[l];
             var recurrent = Layout.RecurrentKernel[l];
             var bias = Layout.Bias[l];
@@ -254,7 +253,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
                     h[l][(t + 1) * units + j] = Activate(a, Spec.HiddenActivation);
                 }
         }
-        int last = Spec.LastUnits, top = Spec.Layers - 1;
+        int last = Layout.TopUnits, top = Spec.Layers - 1;
         for (int k = 0; k < Spec.Outputs; k++)
         {
             T z = w[Layout.DenseBias.At(0, k)];
@@ -264,7 +263,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     }
 
     T Input(int layer, int window, int windowLength, T[][] h, int t, int i) =>
-        layer == 0 ? x[window * windowLength + t * Spec.Features + i] : h[layer - 1][(t + 1) * Spec.InputsOf(layer) + i];
+        layer == 0 ? x[window * windowLength + t * Spec.Features + i] : h[layer - 1][(t + 1) * Layout.Inputs[layer] + i];
 
     // Fully optimised from the first call: left to tiering, a per-element call could stay unoptimised for a whole run
     // while other code keeps the JIT busy, and the one-at-a-time baselines swung by a third from run to run.

@@ -1,3 +1,4 @@
+using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Model;
 

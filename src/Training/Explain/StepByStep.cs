@@ -1,5 +1,4 @@
 using GpuRnn.Kernels;
-using GpuRnn.Training.Model;
 
 namespace GpuRnn.Training.Explain;
 
@@ -22,20 +21,19 @@ public static class StepByStep
 {
     public static StepByStepResult Compute(ParameterLayout layout, ReadOnlySpan<float> p, double[][] input)
     {
-        var spec = layout.Spec;
         var layers = new List<IReadOnlyList<HiddenStep>>();
         var sequence = input;
-        for (int l = 0; l < spec.Layers; l++)
+        for (int l = 0; l < layout.Layers; l++)
         {
             var wx = Matrix(layout.Kernel[l], p);
             var wh = Matrix(layout.RecurrentKernel[l], p);
             var bh = Matrix(layout.Bias[l], p)[0];
             var steps = new List<HiddenStep>();
-            var h = new double[spec.Units[l]]; // h_0 = 0
+            var h = new double[layout.Units[l]]; // h_0 = 0
             foreach (var x in sequence)
             {
                 var a = Add(Add(Dot(x, wx), Dot(h, wh)), bh);
-                h = Apply(a, spec.HiddenActivation);
+                h = Apply(a, layout.HiddenActivation);
                 steps.Add(new HiddenStep(steps.Count + 1, x, a, h));
             }
             layers.Add(steps);
@@ -43,7 +41,7 @@ public static class StepByStep
         }
         var wy = Matrix(layout.DenseKernel, p);
         var by = Matrix(layout.DenseBias, p)[0];
-        var o = Apply(Add(Dot(sequence[^1], wy), by), spec.OutputActivation);
+        var o = Apply(Add(Dot(sequence[^1], wy), by), layout.OutputActivation);
         return new StepByStepResult(layers, o);
     }
 

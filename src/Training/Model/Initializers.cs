@@ -1,3 +1,5 @@
+using GpuRnn.Kernels;
+
 namespace GpuRnn.Training.Model;
 
 /// <summary>
@@ -10,7 +12,7 @@ public static class Initializers
     {
         var rng = new SeededRandom(seed, RandomStream.InitialWeights);
         var p = new float[layout.Count];
-        for (int l = 0; l < layout.Spec.Layers; l++)
+        for (int l = 0; l < layout.Layers; l++)
         {
             GlorotUniform(p, layout.Kernel[l], rng);
             Orthogonal(p, layout.RecurrentKernel[l], rng);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GpuRnn.Kernels;
 
 namespace GpuRnn.Training.Model;
 
@@ -154,7 +155,7 @@ static class KerasWeights
                 keras.Hidden, keras.Output, keras.TimeSteps).Validated();
         }
         catch (GpuRnnInputException e) { throw new GpuRnnInputException($"{source}: {e.Message}", e); }
-        var layout = new ParameterLayout(spec);
+        var layout = spec.Layout();
         for (int s = 0; s < shapes.Count; s++)
         {
             var slot = layout.Slots[s];

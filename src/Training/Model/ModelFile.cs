@@ -38,7 +38,7 @@ public static class ModelFile
     public static void Save(string path, SavedModel model, Action<string, Action<Stream>>? write = null)
     {
         var spec = model.Spec;
-        var layout = new ParameterLayout(spec);
+        var layout = spec.Layout();
         (write ?? AtomicFile.Write)(path, stream => // a command passes its OutputSet, to commit every output together
         {
             using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
@@ -90,7 +90,7 @@ public static class ModelFile
             // Two passes over the file: its shapes (nothing kept) give the model, then the weights fill a vector of that size.
             var spec = KerasWeights.InferSpec(KerasWeights.ReadShapes(json, path), keras, path);
             EnsureEnd(json, path);
-            var layout = new ParameterLayout(spec);
+            var layout = spec.Layout();
             KerasWeights.EnsureSizeFits(size, layout, path);
             using var again = OpenAtFirstToken(path);
             return new SavedModel(spec, KerasWeights.Read(again, layout, path), null);
@@ -124,7 +124,7 @@ public static class ModelFile
                     weightsLater = true;
                     break;
                 case "weights":
-                    var layout = new ParameterLayout(modelSpec);
+                    var layout = modelSpec.Layout();
                     KerasWeights.EnsureSizeFits(size, layout, path);
                     weights = KerasWeights.Read(json, layout, path);
                     break;
@@ -169,7 +169,7 @@ public static class ModelFile
 
     static float[] ReadWeightsAgain(string path, long size, ModelSpec spec)
     {
-        var layout = new ParameterLayout(spec);
+        var layout = spec.Layout();
         KerasWeights.EnsureSizeFits(size, layout, path);
         using var json = OpenAtFirstToken(path);
         for (json.Next("the model"); json.Token == JsonTokenType.PropertyName; json.Next("the model"))

@@ -28,10 +28,8 @@ public sealed record ModelSpec(
 
     public int Layers => Units.Count;
 
-    public int LastUnits => Units[^1];
-
-    /// <summary>Inputs per step of layer <paramref name="layer"/>: the features, or the layer below's units.</summary>
-    public int InputsOf(int layer) => layer == 0 ? Features : Units[layer - 1];
+    /// <summary>Where this network's parameters live and the sizes engines and kernels loop over (a new layout each call).</summary>
+    public ParameterLayout Layout() => new(Features, Units, Outputs, HiddenActivation, OutputActivation);
 
     /// <summary>Sizes beyond these are refused, so that every count and offset of a model fits an <c>int</c>.</summary>
     public const int MaxUnits = 4096, MaxTimeSteps = 100_000, MaxFeatures = 65_536, MaxOutputs = 65_536, MaxLayers = 64;
@@ -46,9 +44,7 @@ public sealed record ModelSpec(
             if (u < 1 || u > MaxUnits) throw new GpuRnnInputException($"hidden units must be between 1 and {MaxUnits} (got {u})");
         if (Outputs < 1 || Outputs > MaxOutputs) throw new GpuRnnInputException($"outputs must be between 1 and {MaxOutputs} (got {Outputs})");
         if (TimeSteps < 1 || TimeSteps > MaxTimeSteps) throw new GpuRnnInputException($"time steps must be between 1 and {MaxTimeSteps} (got {TimeSteps})");
-        long parameters = 0;
-        for (int l = 0; l < Layers; l++) parameters += ((long)InputsOf(l) + Units[l] + 1) * Units[l];
-        parameters += ((long)LastUnits + 1) * Outputs;
+        long parameters = ParameterLayout.CountOf(Features, Units, Outputs); // counted, not laid out: refused before any allocation
         if (parameters > Array.MaxLength)
             throw new GpuRnnInputException($"the model would have {parameters} parameters, more than one array holds ({Array.MaxLength})");
         return this;

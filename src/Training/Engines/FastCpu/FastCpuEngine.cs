@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Model;
 
@@ -36,7 +37,7 @@ public sealed class FastCpuEngine : IRnnEngine
     public FastCpuEngine(ModelSpec spec)
     {
         Spec = spec.Validated();
-        Layout = new ParameterLayout(Spec);
+        Layout = Spec.Layout();
         w = new float[Layout.Count];
         grad = new float[Layout.Count];
         m = new float[Layout.Count];

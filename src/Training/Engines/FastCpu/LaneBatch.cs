@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using GpuRnn.Training.Model;
+using GpuRnn.Kernels;
 
 namespace GpuRnn.Training.Engines.FastCpu;
 
@@ -91,7 +91,7 @@ sealed class LaneBatch
                 var next = states.Slice((t + 1) * units, units);
                 LaneProducts.Affine(w, g.Kernel[l].Offset, g.RecurrentKernel[l].Offset, g.Bias[l].Offset, units,
                     input.Slice(t * inputs, inputs), states.Slice(t * units, units), next);
-                LaneActivations.Activate(next, g.Spec.HiddenActivation);
+                LaneActivations.Activate(next, g.HiddenActivation);
             }
         }
         int top = g.TopUnits, outs = g.Outputs;
@@ -103,7 +103,7 @@ sealed class LaneBatch
             for (int j = 0; j < top; j++) z = Vector.FusedMultiplyAdd(last[j], new Vector<float>(w[g.DenseKernel.Offset + j * outs + k]), z);
             outputs[k] = z;
         }
-        LaneActivations.Activate(outputs, g.Spec.OutputActivation);
+        LaneActivations.Activate(outputs, g.OutputActivation);
 
         var targets = Targets(block);
         var squared = Vector<float>.Zero;
@@ -135,7 +135,7 @@ sealed class LaneBatch
         var dz = scratch.OutputDelta;
         for (int k = 0; k < outs; k++)
         {
-            var d = new Vector<float>(scale) * (outputs[k] - targets[k]) * LaneActivations.Derivative(outputs[k], g.Spec.OutputActivation);
+            var d = new Vector<float>(scale) * (outputs[k] - targets[k]) * LaneActivations.Derivative(outputs[k], g.OutputActivation);
             dz[k] = Vector.BitwiseAnd(d, mask);
             grad[g.DenseBias.Offset + k] += Vector.Sum(dz[k]);
         }
@@ -170,7 +170,7 @@ sealed class LaneBatch
                 var daT = da.Slice(t * units, units);
                 var hT = states.Slice((t + 1) * units, units);
                 var dOutT = dOut.Slice(t * units, units);
-                for (int j = 0; j < units; j++) daT[j] = (dOutT[j] + dh[j]) * LaneActivations.Derivative(hT[j], g.Spec.HiddenActivation);
+                for (int j = 0; j < units; j++) daT[j] = (dOutT[j] + dh[j]) * LaneActivations.Derivative(hT[j], g.HiddenActivation);
                 if (t > 0) LaneProducts.TransposedProduct(w, recurrent, units, daT, dh);
                 if (l > 0) LaneProducts.TransposedProduct(w, kernel, units, daT, dBelow.Slice(t * inputs, inputs));
             }

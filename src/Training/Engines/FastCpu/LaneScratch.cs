@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using GpuRnn.Training.Model;
+using GpuRnn.Kernels;
 
 namespace GpuRnn.Training.Engines.FastCpu;
 

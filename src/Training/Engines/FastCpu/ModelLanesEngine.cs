@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Model;
 
@@ -30,7 +31,7 @@ public sealed class ModelLanesEngine : IEpochEngine
         Spec = spec.Validated();
         if (spec.Layers != 1) throw new ArgumentException("models in lanes take one SimpleRNN layer; stacked models train on separate engines");
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models));
-        Layout = new ParameterLayout(spec);
+        Layout = spec.Layout();
         Models = models;
         chunks = [.. Enumerable.Range(0, (models + Lanes - 1) / Lanes).Select(c => new Chunk(this, c * Lanes, Math.Min(Lanes, models - c * Lanes)))];
         HotMethods.EnsureCompiled();
@@ -145,7 +146,6 @@ public sealed class ModelLanesEngine : IEpochEngine
     sealed class Chunk
     {
         readonly ModelLanesEngine owner;
-        readonly ModelSpec spec;
         readonly ParameterLayout layout;
         readonly int units, inputs, outs;
         readonly Vector<float>[] w, grad, m, v, dOut, dhNext, da;
@@ -160,9 +160,8 @@ public sealed class ModelLanesEngine : IEpochEngine
             this.owner = owner;
             First = first;
             Count = count;
-            spec = owner.Spec;
             layout = owner.Layout;
-            units = spec.Units[0]; inputs = spec.Features; outs = spec.Outputs;
+            units = layout.Units[0]; inputs = layout.Features; outs = layout.Outputs;
             w = new Vector<float>[layout.Count];
             grad = new Vector<float>[layout.Count];
             m = new Vector<float>[layout.Count];
@@ -277,13 +276,13 @@ public sealed class ModelLanesEngine : IEpochEngine
                     var a = w[bias.At(0, j)];
                     for (int i = 0; i < inputs; i++) a += x[xBase + t * inputs + i] * w[kernel.At(i, j)];
                     for (int i = 0; i < units; i++) a += h[hBase + t * units + i] * w[recurrent.At(i, j)];
-                    h[hBase + (t + 1) * units + j] = LaneActivations.Apply(a, spec.HiddenActivation);
+                    h[hBase + (t + 1) * units + j] = LaneActivations.Apply(a, layout.HiddenActivation);
                 }
             for (int k = 0; k < outs; k++)
             {
                 var z = w[layout.DenseBias.At(0, k)];
                 for (int j = 0; j < units; j++) z += h[hBase + steps * units + j] * w[layout.DenseKernel.At(j, k)];
-                o[b * outs + k] = LaneActivations.Apply(z, spec.OutputActivation);
+                o[b * outs + k] = LaneActivations.Apply(z, layout.OutputActivation);
             }
         }
 
@@ -303,7 +302,7 @@ public sealed class ModelLanesEngine : IEpochEngine
                 for (int k = 0; k < outs; k++)
                 {
                     var ok = o[b * outs + k];
-                    var dz = scale * (ok - y[b * outs + k]) * LaneActivations.Derivative(ok, spec.OutputActivation);
+                    var dz = scale * (ok - y[b * outs + k]) * LaneActivations.Derivative(ok, layout.OutputActivation);
                     grad[layout.DenseBias.At(0, k)] += dz;
                     for (int j = 0; j < units; j++)
                     {
@@ -317,7 +316,7 @@ public sealed class ModelLanesEngine : IEpochEngine
                     for (int j = 0; j < units; j++)
                     {
                         var arriving = t == steps - 1 ? dOut[j] : Vector<float>.Zero;
-                        da[j] = (arriving + dhNext[j]) * LaneActivations.Derivative(h[hBase + (t + 1) * units + j], spec.HiddenActivation);
+                        da[j] = (arriving + dhNext[j]) * LaneActivations.Derivative(h[hBase + (t + 1) * units + j], layout.HiddenActivation);
                     }
                     for (int j = 0; j < units; j++)
                     {

@@ -35,11 +35,10 @@ public sealed class KernelPlan
 
     readonly IlgpuKernelChoice choice;
 
-    internal KernelPlan(Accelerator accelerator, KernelShapes shapes, int models, IlgpuKernelChoice choice)
+    internal KernelPlan(Accelerator accelerator, ParameterLayout layout, int timeSteps, int models, IlgpuKernelChoice choice)
     {
         this.choice = choice;
-        Network = shapes.Network;
-        Layers = shapes.Layers;
+        (Network, Layers) = layout.KernelArguments(timeSteps);
         long sharedFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
         bool fastCanRun = Layers.Count == 1 && choice != IlgpuKernelChoice.Reference;
         var layer = Layers[0];
