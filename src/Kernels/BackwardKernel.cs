@@ -21,27 +21,20 @@ public static class BackwardKernel
         NetworkShape net, BatchSlots batch)
     {
         int window = batch.WindowOf(order, slot);
-        int w = batch.ModelOf(slot) * net.ParameterCount;
-        int g = slot * net.ParameterCount;
-        for (int p = 0; p < net.ParameterCount; p++) windowGradients[g + p] = 0f;
+        var parameters = weights.SubView(batch.ModelOf(slot) * net.ParameterCount, net.ParameterCount);
+        var gradient = windowGradients.SubView(slot * net.ParameterCount, net.ParameterCount);
+        for (int p = 0; p < net.ParameterCount; p++) gradient[p] = 0f;
         int units = net.TopUnits;
         int dOut = slot * net.StateGradientStride + net.TopStateGradientOffset;
-        for (int i = 0; i < net.TimeSteps * units; i++) stateGradients[dOut + i] = 0f;
-        int last = slot * net.StateStride + net.TopStateOffset + net.TimeSteps * units;
         int dLast = dOut + (net.TimeSteps - 1) * units;
-        float scale = 2f / (batch.Count * net.Outputs);
+        for (int i = dOut; i < dLast; i++) stateGradients[i] = 0f; // the last step's row is written below
+        int last = slot * net.StateStride + net.TopStateOffset + net.TimeSteps * units;
         for (int k = 0; k < net.Outputs; k++)
-        {
-            float o = outputs[slot * net.Outputs + k];
-            float dz = scale * (o - y[window * net.Outputs + k]) * Activations.Derivative(o, net.Output);
-            windowGradients[g + net.DenseBiasOffset + k] += dz;
-            for (int j = 0; j < units; j++)
-            {
-                int wy = net.DenseKernelOffset + j * net.Outputs + k;
-                windowGradients[g + wy] += states[last + j] * dz;
-                stateGradients[dLast + j] += dz * weights[w + wy];
-            }
-        }
+            gradient[net.DenseBiasOffset + k] += CellMath.OutputDelta(outputs[slot * net.Outputs + k], y[window * net.Outputs + k], batch.Count, net);
+        // The Dense bias gradient, cleared above, now holds dz itself: the kernel gradient and dz·Wyᵀ read it there.
+        var dz = gradient.SubView(net.DenseBiasOffset, net.Outputs);
+        for (int j = 0; j < units; j++)
+            stateGradients[dLast + j] = CellMath.DenseGradient(parameters, gradient, net, states[last + j], j, dz);
     }
 
     /// <summary>
@@ -55,33 +48,27 @@ public static class BackwardKernel
         NetworkShape net, LayerShape layer, BatchSlots batch)
     {
         int window = batch.WindowOf(order, slot);
-        int w = batch.ModelOf(slot) * net.ParameterCount;
+        var parameters = weights.SubView(batch.ModelOf(slot) * net.ParameterCount, net.ParameterCount);
+        var gradient = windowGradients.SubView(slot * net.ParameterCount, net.ParameterCount);
         int units = layer.Units, inputs = layer.Inputs;
-        int g = slot * net.ParameterCount;
         int h = slot * net.StateStride + layer.StateOffset;
         int dOut = slot * net.StateGradientStride + layer.StateGradientOffset;
         int dBelow = slot * net.StateGradientStride + layer.BelowStateGradientOffset;
-        int dh = slot * 2 * net.MaxUnits, da = dh + net.MaxUnits;
-        for (int j = 0; j < units; j++) scratch[dh + j] = 0f;
+        var dh = scratch.SubView(slot * 2 * net.MaxUnits, units);
+        var da = scratch.SubView(slot * 2 * net.MaxUnits + net.MaxUnits, units);
+        for (int j = 0; j < units; j++) dh[j] = 0f;
         for (int t = net.TimeSteps - 1; t >= 0; t--)
         {
             for (int j = 0; j < units; j++)
-                scratch[da + j] = (stateGradients[dOut + t * units + j] + scratch[dh + j])
-                    * Activations.Derivative(states[h + (t + 1) * units + j], net.Hidden);
+                da[j] = CellMath.Delta(stateGradients[dOut + t * units + j], dh[j], states[h + (t + 1) * units + j], net.Hidden);
+            var input = LayerInput.At(x, states, net, layer, window, slot, t);
             for (int j = 0; j < units; j++)
-            {
-                float d = scratch[da + j];
-                windowGradients[g + layer.BiasOffset + j] += d;
-                for (int i = 0; i < inputs; i++)
-                    windowGradients[g + layer.KernelOffset + i * units + j] += LayerInput.At(x, states, net, layer, window, slot, t, i) * d;
-                for (int i = 0; i < units; i++)
-                    windowGradients[g + layer.RecurrentOffset + i * units + j] += states[h + t * units + i] * d;
-            }
+                CellMath.CellGradient(gradient, layer, input, states.SubView(h + t * units, units), j, da[j]);
             for (int i = 0; i < units; i++)
-                scratch[dh + i] = CellMath.BackThrough(weights, w + layer.RecurrentOffset, i, units, scratch.SubView(da, units));
+                dh[i] = CellMath.BackThrough(parameters, layer.RecurrentOffset + i * units, 1, da, units);
             if (layer.Index > 0)
                 for (int i = 0; i < inputs; i++)
-                    stateGradients[dBelow + t * inputs + i] = CellMath.BackThrough(weights, w + layer.KernelOffset, i, units, scratch.SubView(da, units));
+                    stateGradients[dBelow + t * inputs + i] = CellMath.BackThrough(parameters, layer.KernelOffset + i * units, 1, da, units);
         }
     }
 

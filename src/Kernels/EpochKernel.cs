@@ -61,58 +61,38 @@ public static class EpochKernel
         for (int start = 0; start < windowCount; start += batchSize, batch++)
         {
             int count = IntrinsicMath.Min(batchSize, windowCount - start);
-            float scale = 2f / (count * outs);
             for (int row = 0; row < count; row++)
             {
                 int window = order[start + row];
                 int xBase = window * steps * features;
 
-                // Forward: h_t = f(b + x_t·Wx + h_{t−1}·Wh), one barrier per step (every thread reads all of h_{t−1}).
+                // Forward: one barrier per step (every thread reads all of h_{t−1}).
                 for (int j = tid; j < units; j += threads) h[j] = 0f;
                 Group.Barrier();
                 for (int t = 0; t < steps; t++)
                 {
+                    var input = x.SubView(xBase + t * features, features);
                     for (int j = tid; j < units; j += threads)
-                    {
-                        float a = w[layer.BiasOffset + j];
-                        for (int i = 0; i < features; i++) a += x[xBase + t * features + i] * w[layer.KernelOffset + i * units + j];
-                        for (int i = 0; i < units; i++) a += h[t * units + i] * w[layer.RecurrentOffset + i * units + j];
-                        h[(t + 1) * units + j] = Activations.Apply(a, net.Hidden);
-                    }
+                        h[(t + 1) * units + j] = CellMath.CellStep(w, layer, input, h.SubView(t * units, units), j, net.Hidden);
                     Group.Barrier();
                 }
 
                 // Dense head and its deltas.
                 int last = steps * units;
+                var target = y.SubView(window * outs, outs);
                 for (int k = tid; k < outs; k += threads)
                 {
                     float ok = CellMath.DenseOutput(w, h.SubView(last, units), net, k);
                     o[k] = ok;
-                    float d = scale * (ok - y[window * outs + k]) * Activations.Derivative(ok, net.Output);
+                    float d = CellMath.OutputDelta(ok, target[k], count, net);
                     dz[k] = d;
                     g[net.DenseBiasOffset + k] += d;
                 }
                 Group.Barrier();
-                if (tid == 0)
-                {
-                    float squared = 0f;
-                    for (int k = 0; k < outs; k++)
-                    {
-                        float e = o[k] - y[window * outs + k];
-                        squared += e * e;
-                    }
-                    loss += squared / outs;
-                }
+                if (tid == 0) loss += CellMath.SquaredError(o, target, outs);
                 for (int j = tid; j < units; j += threads)
                 {
-                    float top = 0f;
-                    for (int k = 0; k < outs; k++)
-                    {
-                        int wy = net.DenseKernelOffset + j * outs + k;
-                        g[wy] += h[last + j] * dz[k];
-                        top += dz[k] * w[wy];
-                    }
-                    dTop[j] = top;
+                    dTop[j] = CellMath.DenseGradient(w, g, net, h[last + j], j, dz);
                     dh[j] = 0f;
                 }
 
@@ -120,20 +100,16 @@ public static class EpochKernel
                 // da_{t−1} while another still reads da_t, never the same half.
                 for (int t = steps - 1; t >= 0; t--)
                 {
-                    int half = (t & 1) * units;
+                    var delta = da.SubView((t & 1) * units, units);
                     for (int j = tid; j < units; j += threads)
-                        da[half + j] = ((t == steps - 1 ? dTop[j] : 0f) + dh[j]) * Activations.Derivative(h[(t + 1) * units + j], net.Hidden);
+                        delta[j] = CellMath.Delta(t == steps - 1 ? dTop[j] : 0f, dh[j], h[(t + 1) * units + j], net.Hidden);
                     Group.Barrier();
+                    var input = x.SubView(xBase + t * features, features);
                     for (int j = tid; j < units; j += threads)
-                    {
-                        float d = da[half + j];
-                        g[layer.BiasOffset + j] += d;
-                        for (int i = 0; i < features; i++) g[layer.KernelOffset + i * units + j] += x[xBase + t * features + i] * d;
-                        for (int i = 0; i < units; i++) g[layer.RecurrentOffset + i * units + j] += h[t * units + i] * d;
-                    }
+                        CellMath.CellGradient(g, layer, input, h.SubView(t * units, units), j, delta[j]);
                     // dh_{t−1}[i] = Σ_j Wh[i, j]·da_t[j]: thread i owns dh[i], and only thread i reads it next step.
                     for (int i = tid; i < units; i += threads)
-                        dh[i] = CellMath.BackThrough(w, layer.RecurrentOffset, i, units, da.SubView(half, units));
+                        dh[i] = CellMath.BackThrough(w, layer.RecurrentOffset + i * units, 1, delta, units);
                 }
                 // The next window overwrites h and the parameters' owners change in Adam: everyone must be done.
                 Group.Barrier();

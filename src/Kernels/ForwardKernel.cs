@@ -18,20 +18,16 @@ public static class ForwardKernel
         ArrayView<float> states, NetworkShape net, LayerShape layer, BatchSlots batch)
     {
         int window = batch.WindowOf(order, slot);
-        int w = batch.ModelOf(slot) * net.ParameterCount;
+        var parameters = weights.SubView(batch.ModelOf(slot) * net.ParameterCount, net.ParameterCount);
         int units = layer.Units;
         int h = slot * net.StateStride + layer.StateOffset;
         for (int j = 0; j < units; j++) states[h + j] = 0f;
         for (int t = 0; t < net.TimeSteps; t++)
+        {
+            var input = LayerInput.At(x, states, net, layer, window, slot, t);
             for (int j = 0; j < units; j++)
-            {
-                float a = weights[w + layer.BiasOffset + j];
-                for (int i = 0; i < layer.Inputs; i++)
-                    a += LayerInput.At(x, states, net, layer, window, slot, t, i) * weights[w + layer.KernelOffset + i * units + j];
-                for (int i = 0; i < units; i++)
-                    a += states[h + t * units + i] * weights[w + layer.RecurrentOffset + i * units + j];
-                states[h + (t + 1) * units + j] = Activations.Apply(a, net.Hidden);
-            }
+                states[h + (t + 1) * units + j] = CellMath.CellStep(parameters, layer, input, states.SubView(h + t * units, units), j, net.Hidden);
+        }
     }
 
     /// <summary>o_k = g(by_k + Σ_j h_T[j]·Wy[j, k]) from the top layer's last state of slot <paramref name="slot"/>, with its model's weights.</summary>
@@ -56,13 +52,7 @@ public static class ForwardKernel
         {
             int slot = model * batch.Count + row;
             int window = batch.WindowOf(order, slot);
-            float squared = 0f;
-            for (int k = 0; k < net.Outputs; k++)
-            {
-                float e = outputs[slot * net.Outputs + k] - y[window * net.Outputs + k];
-                squared += e * e;
-            }
-            sum += squared / net.Outputs;
+            sum += CellMath.SquaredError(outputs.SubView(slot * net.Outputs, net.Outputs), y.SubView(window * net.Outputs, net.Outputs), net.Outputs);
         }
         lossSum[model] = sum;
     }
@@ -71,8 +61,8 @@ public static class ForwardKernel
 /// <summary>Where a layer's input at step t comes from: the data for the bottom layer, the layer below's h_{t+1} above it.</summary>
 static class LayerInput
 {
-    public static float At(ArrayView<float> x, ArrayView<float> states, NetworkShape net, LayerShape layer, int window, int slot, int t, int i) =>
+    public static ArrayView<float> At(ArrayView<float> x, ArrayView<float> states, NetworkShape net, LayerShape layer, int window, int slot, int t) =>
         layer.Index == 0
-            ? x[(window * net.TimeSteps + t) * net.Features + i]
-            : states[slot * net.StateStride + layer.BelowStateOffset + (t + 1) * layer.Inputs + i];
+            ? x.SubView((window * net.TimeSteps + t) * net.Features, net.Features)
+            : states.SubView(slot * net.StateStride + layer.BelowStateOffset + (t + 1) * layer.Inputs, layer.Inputs);
 }

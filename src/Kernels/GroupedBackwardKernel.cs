@@ -22,15 +22,9 @@ public static class GroupedBackwardKernel
     {
         int window = order[start + row];
         int units = net.TopUnits, outs = net.Outputs;
-        float scale = 2f / (count * outs);
-        for (int j = 0; j < units; j++) topGradient[row * units + j] = 0f;
-        for (int k = 0; k < outs; k++)
-        {
-            float o = outputs[row * outs + k];
-            float dz = scale * (o - y[window * outs + k]) * Activations.Derivative(o, net.Output);
-            headDeltas[row * outs + k] = dz;
-            for (int j = 0; j < units; j++) topGradient[row * units + j] += dz * weights[net.DenseKernelOffset + j * outs + k];
-        }
+        var dz = headDeltas.SubView(row * outs, outs);
+        for (int k = 0; k < outs; k++) dz[k] = CellMath.OutputDelta(outputs[row * outs + k], y[window * outs + k], count, net);
+        for (int j = 0; j < units; j++) topGradient[row * units + j] = CellMath.BackThrough(weights, net.DenseKernelOffset + j * outs, 1, dz, outs);
     }
 
     /// <summary>
@@ -98,21 +92,15 @@ public static class GroupedBackwardKernel
         Group.Barrier();
         for (int t = steps - 1; t >= 0; t--)
         {
-            int half = (t & 1) * units;
+            var delta = da.SubView((t & 1) * units, units);
             for (int j = tid; j < units; j += threads)
             {
-                float d = ((t == steps - 1 ? topGradient[row * units + j] : 0f) + dh[j])
-                    * Activations.Derivative(states[stateBase + (t + 1) * units + j], net.Hidden);
-                da[half + j] = d;
+                float d = CellMath.Delta(t == steps - 1 ? topGradient[row * units + j] : 0f, dh[j], states[stateBase + (t + 1) * units + j], net.Hidden);
+                delta[j] = d;
                 deltas[(row * steps + t) * units + j] = d;
             }
             Group.Barrier();
-            for (int i = tid; i < units; i += threads)
-            {
-                float sum = 0f;
-                for (int j = 0; j < units; j++) sum += wh[i * rowStride + j * columnStride] * da[half + j];
-                dh[i] = sum;
-            }
+            for (int i = tid; i < units; i += threads) dh[i] = CellMath.BackThrough(wh, i * rowStride, columnStride, delta, units);
         }
     }
 
@@ -121,6 +109,11 @@ public static class GroupedBackwardKernel
     /// batch's windows (in batch order) and steps (last first) of the product that parameter's gradient takes —
     /// x·da (kernel), h_{t−1}·da (recurrent kernel), da (bias), h_T·dz (Dense kernel), dz (Dense bias).
     /// </summary>
+    /// <remarks>
+    /// The same products as CellMath.CellGradient and DenseGradient, but summed per parameter in a register over
+    /// windows and steps (no per-window gradient rows); those helpers scatter one step into every parameter of a
+    /// unit, so using them here would need the rows and atomics this reduction exists to avoid.
+    /// </remarks>
     public static void ReduceGradients(Index1D parameter, ArrayView<float> x, ArrayView<int> order, ArrayView<float> states,
         ArrayView<float> deltas, ArrayView<float> headDeltas, ArrayView<float> gradients, NetworkShape net, LayerShape layer,
         int start, int count)

@@ -26,10 +26,7 @@ public static class GroupedForwardKernel
         int t = rowStep % net.TimeSteps;
         int row = rowStep / net.TimeSteps;
         int window = order[start + row];
-        int xBase = (window * net.TimeSteps + t) * net.Features;
-        float a = weights[layer.BiasOffset + j];
-        for (int i = 0; i < net.Features; i++) a += x[xBase + i] * weights[layer.KernelOffset + i * units + j];
-        projection[index] = a;
+        projection[index] = CellMath.InputSum(weights, layer, x.SubView((window * net.TimeSteps + t) * net.Features, net.Features), j);
     }
 
     /// <summary>
@@ -84,9 +81,7 @@ public static class GroupedForwardKernel
             int previous = (t & 1) * units, next = units - previous;
             for (int j = tid; j < units; j += threads)
             {
-                float a = projection[(row * steps + t) * units + j];
-                for (int i = 0; i < units; i++) a += h[previous + i] * wh[i * units + j];
-                float hj = Activations.Apply(a, net.Hidden);
+                float hj = CellMath.Recur(projection[(row * steps + t) * units + j], h.SubView(previous, units), wh, 0, units, j, net.Hidden);
                 h[next + j] = hj;
                 states[stateBase + (t + 1) * units + j] = hj;
             }
