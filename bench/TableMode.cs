@@ -239,7 +239,10 @@ public static class TableMode
             peak = new
             {
                 threads = peak.Threads,
-                widths = peak.Widths.Select(w => new { name = w.Name, bits = w.Bits, accelerated = w.Accelerated, gflops = w.GigaflopsPerSecond }),
+                widths = peak.Widths.Select(w => new
+                {
+                    name = w.Name, bits = w.Bits, accelerated = w.Accelerated, gflops = w.GigaflopsPerSecond, wall_gflops = w.WallGigaflopsPerSecond,
+                }),
             },
             rows = rows.Select(r => new
             {
@@ -253,7 +256,8 @@ public static class TableMode
             using var json = JsonDocument.Parse(File.ReadAllText(path));
             var peak = json.RootElement.GetProperty("peak");
             var widths = peak.GetProperty("widths").EnumerateArray().Select(w => new PeakFlops.Width(w.GetProperty("name").GetString()!,
-                w.GetProperty("bits").GetInt32(), w.GetProperty("accelerated").GetBoolean(), w.GetProperty("gflops").GetDouble())).ToList();
+                w.GetProperty("bits").GetInt32(), w.GetProperty("accelerated").GetBoolean(), w.GetProperty("gflops").GetDouble(),
+                w.TryGetProperty("wall_gflops", out var wall) ? wall.GetDouble() : 0)).ToList();
             var rows = json.RootElement.GetProperty("rows").EnumerateArray().Select(r => new Row(r.GetProperty("workload").GetString()!,
                 r.GetProperty("engine").GetString()!, r.GetProperty("windows").GetInt32(),
                 r.GetProperty("train_windows_per_s").GetDouble(), r.GetProperty("forward_windows_per_s").GetDouble())).ToList();
