@@ -10,6 +10,18 @@ using GpuRnn.Bench;
 //                                                              Stopwatch medians, one Markdown table
 //   dotnet run -c Release --project bench -- --init [--hidden 4096] [--runs 5]
 //                                                              Stopwatch medians of the initial weights' draw
+//   dotnet run -c Release --project bench -- --peak           the FMA peak of this machine (PeakFlops)
+// --engines scalar,simd,... times only those engines (BenchmarkDotNet and --table).
+if (args.Contains("--peak"))
+{
+    return PeakFlops.RunAlone();
+}
+if (!EngineCatalog.TrySelect(args, out var engineError))
+{
+    Console.Error.WriteLine(engineError);
+    return 2;
+}
+args = EngineCatalog.WithoutOption(args);
 if (args.Contains("--table"))
 {
     return TableMode.Run(args);
