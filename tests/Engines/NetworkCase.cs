@@ -25,7 +25,7 @@ public sealed record NetworkCase(int Features, int[] Units, int Outputs, Activat
     [
         new(1, [3], 1, Tanh, Tanh, 12, 12, 1), new(1, [1], 1, Tanh, Linear, 1, 9, 1), new(2, [17], 2, Relu, Linear, 5, 7, 3),
         new(1, [1], 1, Sigmoid, Sigmoid, 1, 9, 4), new(3, [32], 1, Linear, Tanh, 24, 5, 2), new(1, [2], 1, Tanh, Relu, 2, 260, 257),
-        new(2, [16], 3, Sigmoid, Sigmoid, 3, 6, 1), new(1, [40], 2, Relu, Sigmoid, 3, 7, 7), new(1, [5], 2, Tanh, Relu, 6, 20, 257),
+        new(2, [16], 3, Sigmoid, Sigmoid, 3, 6, 1), new(1, [40], 2, Relu, Sigmoid, 3, 7, 7), new(1, [5], 2, Tanh, Relu, 3, 6, 257),
         new(2, [5, 4], 1, Tanh, Sigmoid, 6, 11, 4), new(1, [3, 20, 2], 2, Sigmoid, Linear, 4, 8, 3),
     ];
 
