@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text;
+using GpuRnn.Tests.Files;
 using GpuRnn.Training.Files;
 
 namespace GpuRnn.Tests;
@@ -51,10 +52,10 @@ public class InputValidationTests
             d => File.WriteAllText(d.File("semi.csv"), Sunspots(300, i => $"{50 + i % 7},5").Replace(',', ';').Replace(";5\n", ",5\n"))),
 
         // --data that is not a regular file (item 8)
-        ["data is a FIFO"] = new(["train", "--data", "{dir}/pipe.csv"], ["pipe.csv", "FIFO", "not a regular file"], d => MakeFifo(d.File("pipe.csv"))),
+        ["data is a FIFO"] = new(["train", "--data", "{dir}/pipe.csv"], ["pipe.csv", "FIFO", "not a regular file"], d => SpecialFiles.MakeFifo(d.File("pipe.csv"))),
         ["data is a folder"] = new(["train", "--data", "{dir}/sub"], ["sub", "folder"], d => Directory.CreateDirectory(d.File("sub"))),
-        ["data is a character device"] = new(["train", "--data", "{dir}/zero"], ["zero", "character device"], d => { if (!TryRun("mknod", "-m", "666", d.File("zero"), "c", "1", "5")) Assert.Skip("this machine does not let the tests make a device node"); }, NeedsRoot: true),
-        ["model is a FIFO"] = new(["predict", "--model", "{dir}/pipe.json"], ["pipe.json", "FIFO"], d => MakeFifo(d.File("pipe.json"))),
+        ["data is a character device"] = new(["train", "--data", "{dir}/zero"], ["zero", "character device"], d => { if (!SpecialFiles.TryShell("mknod", "-m", "666", d.File("zero"), "c", "1", "5")) Assert.Skip("this machine does not let the tests make a device node"); }, NeedsRoot: true),
+        ["model is a FIFO"] = new(["predict", "--model", "{dir}/pipe.json"], ["pipe.json", "FIFO"], d => SpecialFiles.MakeFifo(d.File("pipe.json"))),
 
         // Windows too large to hold (item 7): 128 000 training values make 28 000 windows of 100 000 (the test part none).
         ["windows too large to hold"] = new(["train", "--data", "{dir}/big.csv", "--time-steps", "100000", "--stride", "1"],
@@ -159,18 +160,6 @@ public class InputValidationTests
             text.Append('\n');
         }
         return text.ToString();
-    }
-
-    static void MakeFifo(string path) => Run("mkfifo", path);
-
-    static void Run(string program, params string[] args) => Assert.True(TryRun(program, args), $"{program} {string.Join(' ', args)} failed");
-
-    static bool TryRun(string program, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardError = true })!;
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0;
     }
 
     static void WriteBigCsv(string path)

@@ -11,62 +11,6 @@ public class SweepTests
 
     static SweepRunner Runner() => new(SunspotsDataset.Load(), ModelSpec.Tutorial, new WindowingOptions(), Options);
 
-    public static TheoryData<EngineKind, int[], int, Activation, Activation, int, int> GroupCases() => new()
-    {
-        { EngineKind.Scalar, [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
-        { EngineKind.Simd, [3], 12, Activation.Tanh, Activation.Tanh, 1, 3 },
-        { EngineKind.Simd, [5], 7, Activation.Sigmoid, Activation.Linear, 4, 11 },   // more models than lanes: two chunks
-        { EngineKind.Simd, [17], 3, Activation.Relu, Activation.Sigmoid, 10, 9 },    // a batch that does not divide the windows
-        { EngineKind.Simd, [1], 1, Activation.Linear, Activation.Tanh, 2, 2 },
-        { EngineKind.Simd, [4, 3], 5, Activation.Tanh, Activation.Tanh, 3, 3 },      // stacked: separate engines
-        { EngineKind.IlgpuCpu, [3], 6, Activation.Tanh, Activation.Tanh, 1, 3 },          // the epoch kernel, a group per model
-        { EngineKind.IlgpuCpu, [3], 6, Activation.Sigmoid, Activation.Tanh, 8, 3 },       // the reference kernels, a thread per (model, window)
-        { EngineKind.IlgpuCpu, [4, 3], 4, Activation.Tanh, Activation.Linear, 3, 2 },     // stacked: the reference kernels
-    };
-
-    /// <summary>
-    /// The model dimension's contract: each of M models trained together by Trainer.Fit comes out as that model
-    /// trained alone on an engine of the same layout (bit for bit: weights, epoch losses, predictions), and as
-    /// ScalarEngine&lt;float&gt; trains it alone, within the engine's tolerance (the SIMD lanes and the kernels compute
-    /// tanh and sigmoid their own way).
-    /// </summary>
-    [Theory]
-    [MemberData(nameof(GroupCases))]
-    public void Models_trained_together_equal_models_trained_alone(EngineKind kind, int[] units, int steps, Activation hidden, Activation output, int batch, int count)
-    {
-        var spec = new ModelSpec(1, units, 1, hidden, output, steps);
-        var data = ForecastData.Prepare(SunspotsDataset.Load(), new WindowingOptions(steps));
-        var (fit, validation) = Trainer.HoldOut(data.Train, 0.2);
-        var models = Enumerable.Range(0, count).Select(i => new ModelVariant(i + 1, 0.001f * (1 + i % 4))).ToArray();
-        var options = new TrainingOptions { Epochs = 2, BatchSize = batch };
-        using var together = EngineFactory.Create(kind, spec, count);
-        var histories = Train(together, fit, options, models);
-        var predicted = together.Predict(validation!);
-        int p = together.Layout.Count, n = validation!.Y.Length;
-        for (int i = 0; i < count; i++)
-        {
-            // The same layout with one model (on ILGPU, these shapes run the same kernels for one model as for several).
-            using var alone = together is ModelLanesEngine ? new ModelLanesEngine(spec, 1) : EngineFactory.Create(kind, spec);
-            var history = Train(alone, fit, options, [models[i]])[0];
-            Assert.Equal(alone.GetParameters(), together.GetParameters().AsSpan(i * p, p).ToArray());
-            Assert.Equal(history.Epochs.Select(e => e.Loss), histories[i].Epochs.Select(e => e.Loss));
-            Assert.Equal(alone.Predict(validation), predicted.AsSpan(i * n, n).ToArray());
-
-            using var scalar = new ScalarEngine<float>(spec);
-            Train(scalar, fit, options, [models[i]]);
-            Close.Assert(scalar.GetParameters(), together.GetParameters().AsSpan(i * p, p), kind == EngineKind.Scalar ? 0 : 1e-4, $"model {i}'s weights");
-        }
-    }
-
-    static IReadOnlyList<TrainingHistory> Train(IRnnEngine engine, WindowSet fit, TrainingOptions options, ModelVariant[] models)
-    {
-        int p = engine.Layout.Count;
-        var initial = new float[models.Length * p];
-        for (int m = 0; m < models.Length; m++) Initializers.KerasDefaults(engine.Layout, models[m].Seed).CopyTo(initial, m * p);
-        engine.SetParameters(initial);
-        return Trainer.Fit(engine, fit, options, models);
-    }
-
     [Fact]
     public void Sweep_covers_the_grid_sorted_by_validation_rmse()
     {

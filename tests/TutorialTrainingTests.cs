@@ -67,25 +67,4 @@ public class TutorialTrainingTests
         Assert.Equal(trained.Parameters, evaluated.Parameters);
         Assert.Equal(trained.TestRmse, evaluated.TestRmse);
     }
-
-    [Fact]
-    public void Float32_engine_agrees_with_the_float64_reference()
-    {
-        var spec = new ModelSpec(1, [6, 3], 1, Activation.Tanh, Activation.Sigmoid, 9);
-        var rng = new Random(11);
-        var data = RandomData.Windows(rng, spec, 17);
-        var p = RandomData.Parameters(rng, spec.Layout(), 0.5);
-        using var single = new ScalarEngine<float>(spec);
-        using var exact = new ScalarEngine<double>(spec);
-        foreach (var e in new IRnnEngine[] { single, exact })
-        {
-            e.SetTrainingData(data);
-            e.SetParameters(p);
-            e.Forward(0, 17);
-            e.Backward();
-        }
-        var g32 = single.GetGradients();
-        var g64 = exact.GetGradientsExact();
-        for (int i = 0; i < g32.Length; i++) Assert.Equal(g64[i], g32[i], 1e-5);
-    }
 }

@@ -1,4 +1,5 @@
 using GpuRnn.Cli;
+using GpuRnn.Training.Engines.FastCpu;
 using GpuRnn.Training.Engines.Ilgpu;
 
 namespace GpuRnn.Tests.Accelerators;
@@ -22,6 +23,22 @@ public sealed class AcceleratorSelectionTests
     {
         using var engine = EngineFactory.Create(EngineKind.Auto, ModelSpec.Tutorial);
         Assert.Equal(IlgpuDevices.BestGpu()?.ToString().ToLowerInvariant() ?? "simd", engine.Name);
+    }
+
+    /// <summary>
+    /// Which engine the factory makes for a CPU kind and a number of models: what the engine contract's cases are
+    /// (SIMD: windows in lanes for one model, models in lanes for several of one layer, separate engines for stacked
+    /// ones; scalar: separate engines for several).
+    /// </summary>
+    [Fact]
+    public void The_factory_makes_the_engine_each_cpu_kind_and_model_count_takes()
+    {
+        var stacked = new ModelSpec(1, [4, 3], 1, Activation.Tanh, Activation.Tanh, 5);
+        using (var e = EngineFactory.Create(EngineKind.Simd, ModelSpec.Tutorial)) Assert.IsType<FastCpuEngine>(e);
+        using (var e = EngineFactory.Create(EngineKind.Simd, ModelSpec.Tutorial, 3)) Assert.IsType<ModelLanesEngine>(e);
+        using (var e = EngineFactory.Create(EngineKind.Simd, stacked, 3)) Assert.IsType<SeparateModels>(e);
+        using (var e = EngineFactory.Create(EngineKind.Scalar, stacked)) Assert.IsType<ScalarEngine<float>>(e);
+        using (var e = EngineFactory.Create(EngineKind.Scalar, ModelSpec.Tutorial, 3)) Assert.IsType<SeparateModels>(e);
     }
 
     /// <summary>Code written against the old enum names still builds and means the same engines.</summary>

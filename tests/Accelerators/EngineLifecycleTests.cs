@@ -7,7 +7,10 @@ namespace GpuRnn.Tests.Accelerators;
 [CollectionDefinition(nameof(EngineLifecycle), DisableParallelization = true)]
 public sealed class EngineLifecycle;
 
-/// <summary>The engine's resources come back when it is disposed; one body, a thin class per accelerator kind.</summary>
+/// <summary>
+/// The engine's resources come back when it is disposed; one body, a thin class per accelerator kind (each engine
+/// opens and closes its own device here, so these do not share their kind's collection device).
+/// </summary>
 public abstract class EngineLifecycleTests(EngineKind kind)
 {
     protected EngineKind Kind => kind;
@@ -50,5 +53,8 @@ public abstract class EngineLifecycleTests(EngineKind kind)
         using var process = Process.GetCurrentProcess();
         return (managed, process.WorkingSet64, process.Threads.Count);
     }
-
 }
+
+[Collection(nameof(EngineLifecycle))] public sealed class CpuEngineLifecycleTests() : EngineLifecycleTests(EngineKind.IlgpuCpu);
+[Collection(nameof(EngineLifecycle))] public sealed class CudaEngineLifecycleTests() : EngineLifecycleTests(EngineKind.Cuda);
+[Collection(nameof(EngineLifecycle))] public sealed class OpenClEngineLifecycleTests() : EngineLifecycleTests(EngineKind.OpenCL);

@@ -19,10 +19,20 @@ static class SpecialFiles
 
     public static void Shell(string file, params string[] args)
     {
+        if (Run(file, args) is { } error) throw new InvalidOperationException($"{file} {string.Join(" ", args)} failed: {error}");
+    }
+
+    /// <summary>Whether <paramref name="file"/> ran and exited 0 (e.g. mknod, which needs privileges a machine may withhold).</summary>
+    public static bool TryShell(string file, params string[] args) => Run(file, args) is null;
+
+    /// <summary>Runs a program to its end; null when it exited 0, else what it wrote to stderr.</summary>
+    static string? Run(string file, string[] args)
+    {
         var info = new ProcessStartInfo(file) { RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
+        string error = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(" ", args)} failed: {p.StandardError.ReadToEnd()}");
+        return p.ExitCode == 0 ? null : error;
     }
 }

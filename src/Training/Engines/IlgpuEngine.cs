@@ -49,17 +49,14 @@ public sealed class IlgpuEngine : IEpochEngine
     /// <paramref name="kind"/> (Cpu, Cuda or OpenCL), with the kernels KernelPlan picks by shape.
     /// </summary>
     /// <exception cref="GpuRnnInputException">No such device here; the message says why.</exception>
-    public static IlgpuEngine Create(EngineKind kind, ModelSpec spec, int models = 1) => Create(kind, spec, IlgpuKernelChoice.ByShape, models);
-
-    /// <summary>As <see cref="Create(EngineKind, ModelSpec, int)"/>, with the kernel variant forced: tests compare the variants.</summary>
-    internal static IlgpuEngine Create(EngineKind kind, ModelSpec spec, IlgpuKernelChoice kernels, int models = 1)
+    public static IlgpuEngine Create(EngineKind kind, ModelSpec spec, int models = 1)
     {
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
         spec.Validated();
         var device = IlgpuAccelerator.Open(kind);
         try
         {
-            return new IlgpuEngine(device, ownsDevice: true, spec, kernels, models);
+            return new IlgpuEngine(device, ownsDevice: true, spec, IlgpuKernelChoice.ByShape, models);
         }
         catch
         {
@@ -69,10 +66,13 @@ public sealed class IlgpuEngine : IEpochEngine
     }
 
     /// <summary>An engine on a device opened once for many engines (a sweep's shapes); the device outlives it.</summary>
-    public static IlgpuEngine Create(IlgpuAccelerator device, ModelSpec spec, int models = 1)
+    public static IlgpuEngine Create(IlgpuAccelerator device, ModelSpec spec, int models = 1) => Create(device, spec, IlgpuKernelChoice.ByShape, models);
+
+    /// <summary>As <see cref="Create(IlgpuAccelerator, ModelSpec, int)"/>, with the kernel variant forced: tests run every variant on one opened device.</summary>
+    internal static IlgpuEngine Create(IlgpuAccelerator device, ModelSpec spec, IlgpuKernelChoice kernels, int models = 1)
     {
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
-        return new IlgpuEngine(device, ownsDevice: false, spec.Validated(), IlgpuKernelChoice.ByShape, models);
+        return new IlgpuEngine(device, ownsDevice: false, spec.Validated(), kernels, models);
     }
 
     IlgpuEngine(IlgpuAccelerator device, bool ownsDevice, ModelSpec spec, IlgpuKernelChoice choice, int models)
