@@ -2,7 +2,11 @@ using GpuRnn.Cli;
 
 namespace GpuRnn.Tests;
 
-/// <summary>Runs the CLI in-process, capturing both streams.</summary>
+/// <summary>
+/// Runs the CLI in-process, capturing both streams. A <c>train</c> or <c>sweep</c> that names no accelerator runs on
+/// the SIMD engine, not on whatever <c>auto</c> finds: on a machine with a GPU, auto would switch every such test to
+/// CUDA (seconds of setup each, other figures). Tests of auto itself say <c>--accelerator auto</c>.
+/// </summary>
 public sealed class CliRun
 {
     public int ExitCode { get; private init; }
@@ -13,9 +17,12 @@ public sealed class CliRun
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
+        int code = Program.Run(PinnedAccelerator(args), stdout, stderr);
         return new CliRun { ExitCode = code, Out = stdout.ToString(), Err = stderr.ToString() };
     }
+
+    static string[] PinnedAccelerator(string[] args) =>
+        args is ["train" or "sweep", ..] && !args.Any(a => a.StartsWith("--accelerator", StringComparison.Ordinal)) ? [.. args, "--accelerator", "simd"] : args;
 
     public void Deconstruct(out int exitCode, out string stdout, out string stderr) => (exitCode, stdout, stderr) = (ExitCode, Out, Err);
 }

@@ -75,6 +75,14 @@ public sealed class AcceleratorSelectionTests
     }
 
     [Fact]
+    public void Train_without_an_accelerator_trains_on_what_auto_resolves_to_here()
+    {
+        var (code, stdout, _) = CliRun.Of("train", "--accelerator", "auto", "--epochs", "1", "--no-plot", "--no-baseline");
+        Assert.Equal(0, code);
+        Assert.Contains($"ms on {EngineNames.Of(EngineFactory.Resolve(EngineKind.Auto))} (", stdout);
+    }
+
+    [Fact]
     public void Train_on_an_absent_accelerator_exits_2_with_one_line_and_no_output()
     {
         if (IlgpuDevices.Has(EngineKind.Cuda)) Assert.Skip("this machine has a CUDA device");
