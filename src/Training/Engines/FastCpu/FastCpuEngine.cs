@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GpuRnn.Kernels;
@@ -9,9 +8,11 @@ namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
 /// The fast CPU engine, float32. Windows run <see cref="LaneBatch.Width"/> at a time in SIMD lanes (see
-/// <see cref="LaneBatch"/>); a batch is cut into chunks of <see cref="ChunkBlocks"/> blocks, and chunks run in
-/// parallel. Each chunk sums its own gradient and loss, and the chunks are then added in chunk order: the chunking
-/// depends only on the batch size, never on the thread count or timing, so results are bit-identical run to run.
+/// <see cref="LaneBatch"/>), on the widest vectors the CPU has (<see cref="VectorWidths.Widest"/>), or the narrowest
+/// that hold a smaller batch (<see cref="BatchWidth"/>); a batch is cut into chunks of <see cref="ChunkBlocks"/> blocks,
+/// and chunks run in parallel. Each chunk sums its own gradient and loss, and the chunks are then added in chunk order:
+/// the chunking depends only on the batch size and the vector width, never on the thread count or timing, so results
+/// are bit-identical run to run.
 /// Small batches (the tutorial's batch of one) run on the calling thread with no threading at all.
 /// All buffers are allocated on the first batch of a given size; a training step allocates nothing.
 /// </summary>
@@ -31,12 +32,19 @@ public sealed class FastCpuEngine : IRnnEngine
     /// <summary>Steps of the training windows, which size <see cref="batch"/> and <see cref="scratch"/>.</summary>
     int timeSteps;
     double lossSum;
-    LaneBatch? batch;
+    /// <summary>The batch of the last <see cref="Forward"/>, one of <see cref="batches"/>.</summary>
+    LaneBatch batch;
+    /// <summary>A batch per width (128, 256, 512 bits), allocated when first used.</summary>
+    readonly LaneBatch?[] batches = new LaneBatch?[3];
     LaneScratch[] scratch = [];
 
-    public FastCpuEngine(ModelSpec spec)
+    public FastCpuEngine(ModelSpec spec) : this(spec, VectorWidths.Widest) { }
+
+    /// <summary>An engine on vectors of up to <paramref name="width"/>: the tests run the narrower widths too.</summary>
+    internal FastCpuEngine(ModelSpec spec, VectorWidth width)
     {
         Spec = spec.Validated();
+        Width = width;
         Layout = Spec.Layout();
         w = new float[Layout.Count];
         grad = new float[Layout.Count];
@@ -44,7 +52,24 @@ public sealed class FastCpuEngine : IRnnEngine
         v = new float[Layout.Count];
         forwardChunk = ForwardChunk;
         backwardChunk = BackwardChunk;
-        HotMethods.EnsureCompiled();
+        batch = LaneBatch.Create(width, Layout, timeSteps, blocks: 0);
+        HotMethods.EnsureCompiled(width);
+        HotMethods.EnsureCompiled(BatchWidth(1)); // a batch of one's, so that the tutorial's first epoch compiles nothing
+    }
+
+    /// <summary>The widest vectors this engine runs.</summary>
+    internal VectorWidth Width { get; }
+
+    /// <summary>
+    /// The vectors for a batch of <paramref name="count"/> windows: the narrowest that hold it, up to <see cref="Width"/>.
+    /// A batch of one (the tutorial's) is a chain of dependent operations, each as slow on 16 lanes as on 4, and
+    /// 512-bit vectors made it about 15% slower than 128-bit ones here; a full vector costs the same per window at any width.
+    /// </summary>
+    internal VectorWidth BatchWidth(int count)
+    {
+        var width = VectorWidth.Bits128;
+        while (width < Width && width.Lanes() < count) width = (VectorWidth)((int)width * 2);
+        return width;
     }
 
     public string Name => EngineNames.Of(EngineKind.Simd);
@@ -61,7 +86,7 @@ public sealed class FastCpuEngine : IRnnEngine
         order = [.. Enumerable.Range(0, windowCount)];
         if (windows.TimeSteps == timeSteps) return;
         timeSteps = windows.TimeSteps;
-        batch = null; // sized for the old length: EnsureCapacity allocates anew
+        Array.Clear(batches); // sized for the old length: EnsureCapacity allocates anew
         scratch = [];
     }
 
@@ -99,22 +124,14 @@ public sealed class FastCpuEngine : IRnnEngine
         int chunks = ChunkCount(batchCount);
         RunChunks(chunks, backwardChunk);
         scratch[0].Gradient.CopyTo(grad, 0);
-        var total = MemoryMarshal.Cast<float, Vector<float>>(grad.AsSpan());
-        int vectorEnd = total.Length * Vector<float>.Count;
-        for (int c = 1; c < chunks; c++)
-        {
-            var part = scratch[c].Gradient;
-            var lanes = MemoryMarshal.Cast<float, Vector<float>>(part.AsSpan());
-            for (int i = 0; i < total.Length; i++) total[i] += lanes[i];
-            for (int i = vectorEnd; i < grad.Length; i++) grad[i] += part[i];
-        }
+        for (int c = 1; c < chunks; c++) batch.Add(grad, scratch[c].Gradient);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void ForwardChunk(int chunk)
     {
-        var b = batch!;
-        int width = LaneBatch.Width;
+        var b = batch;
+        int width = b.Width;
         double loss = 0;
         int firstBlock = chunk * ChunkBlocks, endBlock = Math.Min(firstBlock + ChunkBlocks, BlockCount(batchCount));
         for (int block = firstBlock; block < endBlock; block++)
@@ -129,7 +146,7 @@ public sealed class FastCpuEngine : IRnnEngine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void BackwardChunk(int chunk)
     {
-        var b = batch!;
+        var b = batch;
         var s = scratch[chunk];
         Array.Clear(s.Gradient);
         float scale = 2f / (batchCount * Spec.Outputs);
@@ -145,34 +162,7 @@ public sealed class FastCpuEngine : IRnnEngine
             Parallel.For(0, chunks, body);
     }
 
-    /// <summary>Adam exactly as <see cref="AdamStep"/> states it, lane-wise (no fused multiply–add, like the reference).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ApplyAdam(ReadOnlySpan<AdamStep> steps)
-    {
-        var step = RnnEngineExtensions.Single(steps);
-        var oneMinusBeta1 = new Vector<float>(1f - step.Beta1);
-        var oneMinusBeta2 = new Vector<float>(1f - step.Beta2);
-        var alpha = new Vector<float>(step.Alpha);
-        var epsilon = new Vector<float>(step.Epsilon);
-        var wv = MemoryMarshal.Cast<float, Vector<float>>(w.AsSpan());
-        var gv = MemoryMarshal.Cast<float, Vector<float>>(grad.AsSpan());
-        var mv = MemoryMarshal.Cast<float, Vector<float>>(m.AsSpan());
-        var vv = MemoryMarshal.Cast<float, Vector<float>>(v.AsSpan());
-        for (int i = 0; i < wv.Length; i++)
-        {
-            var g = gv[i];
-            mv[i] += (g - mv[i]) * oneMinusBeta1;
-            vv[i] += (g * g - vv[i]) * oneMinusBeta2;
-            wv[i] -= alpha * mv[i] / (Vector.SquareRoot(vv[i]) + epsilon);
-        }
-        for (int i = wv.Length * Vector<float>.Count; i < w.Length; i++)
-        {
-            float g = grad[i];
-            m[i] += (g - m[i]) * (1f - step.Beta1);
-            v[i] += (g * g - v[i]) * (1f - step.Beta2);
-            w[i] -= step.Alpha * m[i] / (MathF.Sqrt(v[i]) + step.Epsilon);
-        }
-    }
+    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => batch.Adam(w, grad, m, v, RnnEngineExtensions.Single(steps));
 
     public double[] TakeLossSums()
     {
@@ -185,31 +175,34 @@ public sealed class FastCpuEngine : IRnnEngine
     {
         Spec.EnsureFits(windows);
         var result = new float[windows.Count * Spec.Outputs];
-        var lanes = new LaneBatch(Layout, windows.TimeSteps, blocks: 1);
+        var lanes = LaneBatch.Create(BatchWidth(windows.Count), Layout, windows.TimeSteps, blocks: 1);
         int[] identity = [.. Enumerable.Range(0, windows.Count)];
-        for (int first = 0; first < windows.Count; first += LaneBatch.Width)
+        for (int first = 0; first < windows.Count; first += lanes.Width)
         {
-            lanes.Load(0, windows.X, windows.Y, identity, first, Math.Min(LaneBatch.Width, windows.Count - first));
+            lanes.Load(0, windows.X, windows.Y, identity, first, Math.Min(lanes.Width, windows.Count - first));
             lanes.Forward(0, w);
             lanes.StoreOutputs(0, result.AsSpan(first * Spec.Outputs));
         }
         return result;
     }
 
-    static int BlockCount(int windows) => (windows + LaneBatch.Width - 1) / LaneBatch.Width;
+    int BlockCount(int windows) => (windows + batch.Width - 1) / batch.Width;
 
-    static int ChunkCount(int windows) => (BlockCount(windows) + ChunkBlocks - 1) / ChunkBlocks;
+    int ChunkCount(int windows) => (BlockCount(windows) + ChunkBlocks - 1) / ChunkBlocks;
 
     void EnsureCapacity(int count)
     {
-        int blocks = BlockCount(count);
-        if (batch is null || batch.Blocks < blocks) batch = new LaneBatch(Layout, timeSteps, blocks);
+        var width = BatchWidth(count);
+        int blocks = (count + width.Lanes() - 1) / width.Lanes();
+        ref var slot = ref batches[VectorWidths.Index(width)];
+        if (slot is null || slot.Blocks < blocks) slot = LaneBatch.Create(width, Layout, timeSteps, blocks);
+        batch = slot;
         int chunks = ChunkCount(count);
         if (scratch.Length < chunks)
         {
             var grown = new LaneScratch[chunks];
             scratch.CopyTo(grown, 0);
-            for (int c = scratch.Length; c < chunks; c++) grown[c] = new LaneScratch(Layout, timeSteps, Layout.Count);
+            for (int c = scratch.Length; c < chunks; c++) grown[c] = new LaneScratch(Layout, timeSteps, Layout.Count, Width.Lanes());
             scratch = grown;
         }
     }

@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GpuRnn.Kernels;
 
@@ -14,14 +14,14 @@ sealed class LaneScratch
     float[] output, below;
 
     /// <param name="timeSteps">Steps of the windows whose gradients this scratch holds.</param>
-    public LaneScratch(ParameterLayout g, int timeSteps, int parameterCount)
+    public LaneScratch(ParameterLayout g, int timeSteps, int parameterCount, int lanes)
     {
-        int rows = timeSteps * g.MaxWidth * LaneBatch.Width;
+        int rows = timeSteps * g.MaxWidth * lanes;
         delta = new float[rows];
         output = new float[rows];
         below = new float[rows];
-        hidden = new float[g.MaxWidth * LaneBatch.Width];
-        outputDelta = new float[g.Outputs * LaneBatch.Width];
+        hidden = new float[g.MaxWidth * lanes];
+        outputDelta = new float[g.Outputs * lanes];
         Gradient = new float[parameterCount];
     }
 
@@ -31,22 +31,22 @@ sealed class LaneScratch
     /// <summary>This chunk's loss sum from the last forward pass.</summary>
     public double Loss { get; set; }
 
-    static Span<Vector<float>> Lanes(float[] a, int vectors) => MemoryMarshal.Cast<float, Vector<float>>(a.AsSpan(0, vectors * LaneBatch.Width));
+    static Span<V> Lanes<V>(float[] a, int vectors) where V : unmanaged => MemoryMarshal.Cast<float, V>(a.AsSpan(0, vectors * (Unsafe.SizeOf<V>() / sizeof(float))));
 
-    public Span<Vector<float>> Delta(int vectors) => Lanes(delta, vectors);
-    public Span<Vector<float>> HiddenGradient(int vectors) => Lanes(hidden, vectors);
-    public Span<Vector<float>> OutputDelta => Lanes(outputDelta, outputDelta.Length / LaneBatch.Width);
+    public Span<V> Delta<V>(int vectors) where V : unmanaged => Lanes<V>(delta, vectors);
+    public Span<V> HiddenGradient<V>(int vectors) where V : unmanaged => Lanes<V>(hidden, vectors);
+    public Span<V> OutputDelta<V>() where V : unmanaged => MemoryMarshal.Cast<float, V>(outputDelta.AsSpan());
 
     /// <summary>The gradient arriving at each step's output of the layer being differentiated.</summary>
-    public Span<Vector<float>> OutputGradient(int vectors) => Lanes(output, vectors);
+    public Span<V> OutputGradient<V>(int vectors) where V : unmanaged => Lanes<V>(output, vectors);
 
     /// <summary>Where that layer writes the gradient for the layer below it.</summary>
-    public Span<Vector<float>> BelowGradient(int vectors) => Lanes(below, vectors);
+    public Span<V> BelowGradient<V>(int vectors) where V : unmanaged => Lanes<V>(below, vectors);
 
     /// <summary>Moving one layer down: what was written for the layer below becomes its incoming gradient.</summary>
-    public Span<Vector<float>> SwapGradients()
+    public Span<V> SwapGradients<V>() where V : unmanaged
     {
         (output, below) = (below, output);
-        return Lanes(output, output.Length / LaneBatch.Width);
+        return MemoryMarshal.Cast<float, V>(output.AsSpan());
     }
 }

@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
@@ -7,34 +7,65 @@ using GpuRnn.Training.Model;
 namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
-/// The SIMD engine for M models of one SimpleRNN layer: each lane of <see cref="Vector{T}"/> holds a different
-/// model (its own weights, Adam moments, epoch order and step size), so one pass of vector arithmetic advances
-/// <see cref="Lanes"/> models. Models are cut into chunks of that many; a fused epoch runs the chunks on every core.
+/// The SIMD engine for M models of one SimpleRNN layer: each lane of a vector holds a different model (its own
+/// weights, Adam moments, epoch order and step size), so one pass of vector arithmetic advances
+/// <see cref="LanesPerVector"/> models. Models are cut into chunks of that many; a fused epoch runs the chunks on
+/// every core. The vectors are the narrowest that give every core a chunk (<see cref="WidthFor"/>).
 /// Where <see cref="FastCpuEngine"/> fills its lanes with the windows of a batch, this fills them with models, which
 /// is what a batch of one (the tutorial's, and a sweep's default) leaves empty.
 /// </summary>
 /// <remarks>
 /// Every lane performs the float32 operations of <c>ScalarEngine&lt;float&gt;</c> in the same order (vector add and
-/// multiply are lane-wise IEEE operations); only tanh and sigmoid differ (<see cref="LaneActivations"/>, within a
+/// multiply are lane-wise IEEE operations); only tanh and sigmoid differ (<see cref="LaneActivations{V, L}"/>, within a
 /// few ulp of MathF's). A lane never reads another lane, and spare lanes of the last chunk copy its last model, so a
 /// model's result does not depend on which models share its run.
 /// </remarks>
 public sealed class ModelLanesEngine : IEpochEngine
 {
-    public static int Lanes => Vector<float>.Count;
+    /// <summary>The most models one vector holds: its lanes at the widest width this CPU runs (<see cref="LanesPerVector"/> says how many one engine puts in each).</summary>
+    public static int Lanes => VectorWidths.Widest.Lanes();
 
     readonly Chunk[] chunks;
     int[] orders = [];
 
-    public ModelLanesEngine(ModelSpec spec, int models)
+    public ModelLanesEngine(ModelSpec spec, int models) : this(spec, models, WidthFor(models, Environment.ProcessorCount)) { }
+
+    /// <summary>An engine on vectors of <paramref name="width"/>: the tests run the narrower widths too.</summary>
+    internal ModelLanesEngine(ModelSpec spec, int models, VectorWidth width)
     {
         Spec = spec.Validated();
         if (spec.Layers != 1) throw new ArgumentException("models in lanes take one SimpleRNN layer; stacked models train on separate engines");
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models));
         Layout = spec.Layout();
         Models = models;
-        chunks = [.. Enumerable.Range(0, (models + Lanes - 1) / Lanes).Select(c => new Chunk(this, c * Lanes, Math.Min(Lanes, models - c * Lanes)))];
-        HotMethods.EnsureCompiled();
+        int lanes = LanesPerVector = width.Lanes();
+        chunks = width.With(new Chunks(this, lanes));
+        HotMethods.EnsureCompiled(width);
+    }
+
+    /// <summary>The engine's models, <paramref name="Lanes"/> to a chunk.</summary>
+    sealed record Chunks(ModelLanesEngine Owner, int Lanes) : IWidthGeneric<Chunk[]>
+    {
+        public Chunk[] Invoke<V, L>() where V : unmanaged where L : IVectorLanes<V> =>
+            [.. Enumerable.Range(0, (Owner.Models + Lanes - 1) / Lanes).Select(c => new Chunk<V, L>(Owner, c * Lanes, Math.Min(Lanes, Owner.Models - c * Lanes)))];
+    }
+
+    /// <summary>Models per vector (spare lanes of the last chunk repeat its last model).</summary>
+    public int LanesPerVector { get; }
+
+    /// <summary>
+    /// The narrowest vectors that hold the models in as many chunks as there are cores (fewer chunks, wider vectors,
+    /// only past the widest): a small model's step is a chain of dependent operations, as slow on 16 lanes as on 4,
+    /// so two chunks on two cores beat one chunk of twice the lanes, and empty lanes are not free either. A model's
+    /// result is the same at every width (lanes never mix), so only the speed depends on this.
+    /// </summary>
+    internal static VectorWidth WidthFor(int models, int cores)
+    {
+        int chunks = Math.Min(cores, (models + VectorWidth.Bits128.Lanes() - 1) / VectorWidth.Bits128.Lanes());
+        int lanes = (models + chunks - 1) / chunks;
+        var width = VectorWidth.Bits128;
+        while (width < VectorWidths.Widest && width.Lanes() < lanes) width = (VectorWidth)((int)width * 2);
+        return width;
     }
 
     public string Name => EngineNames.Of(EngineKind.Simd);
@@ -72,7 +103,7 @@ public sealed class ModelLanesEngine : IEpochEngine
 
     public float[] GetGradients() => Gather(c => c.Gradients);
 
-    float[] Gather(Func<Chunk, Vector<float>[]> rows)
+    float[] Gather(Func<Chunk, float[]> rows)
     {
         int p = Layout.Count;
         var result = new float[Models * p];
@@ -80,7 +111,7 @@ public sealed class ModelLanesEngine : IEpochEngine
         {
             var values = rows(c);
             for (int l = 0; l < c.Count; l++)
-                for (int i = 0; i < p; i++) result[(c.First + l) * p + i] = values[i][l];
+                for (int i = 0; i < p; i++) result[(c.First + l) * p + i] = values[i * LanesPerVector + l];
         }
         return result;
     }
@@ -142,17 +173,33 @@ public sealed class ModelLanesEngine : IEpochEngine
 
     public void Dispose() { }
 
-    /// <summary>Up to <see cref="Lanes"/> models, <see cref="First"/> … First + Count − 1, one per lane.</summary>
-    sealed class Chunk
+    /// <summary>Up to <see cref="LanesPerVector"/> models, <see cref="First"/> … First + Count − 1, one per lane.</summary>
+    abstract class Chunk
     {
+        public abstract int First { get; }
+        public abstract int Count { get; }
+        /// <summary>Every parameter's lanes, parameter-major.</summary>
+        public abstract float[] Weights { get; }
+        public abstract float[] Gradients { get; }
+        public abstract void SetParameters(ReadOnlySpan<float> parameters);
+        public abstract void Forward(int start, int count);
+        public abstract void TakeLossSums(Span<double> sums);
+        public abstract void Predict(WindowSet windows, float[] result);
+        public abstract void Backward();
+        public abstract void Adam(ReadOnlySpan<AdamStep> steps);
+    }
+
+    sealed class Chunk<V, L> : Chunk where V : unmanaged where L : IVectorLanes<V>
+    {
+        static int Lanes => L.Count;
         readonly ModelLanesEngine owner;
         readonly ParameterLayout layout;
         readonly int units, inputs, outs;
-        readonly Vector<float>[] w, grad, m, v, dOut, dhNext, da;
+        readonly V[] w, grad, m, v, dOut, dhNext, da;
         /// <summary>Steps of the windows the batch rows below are laid out for: the training windows', or Predict's.</summary>
         int steps;
-        Vector<float>[] x = [], y = [], h = [], o = [];
-        Vector<float> lossSum;
+        V[] x = [], y = [], h = [], o = [];
+        V lossSum;
         int batchCount;
 
         public Chunk(ModelLanesEngine owner, int first, int count)
@@ -162,36 +209,36 @@ public sealed class ModelLanesEngine : IEpochEngine
             Count = count;
             layout = owner.Layout;
             units = layout.Units[0]; inputs = layout.Features; outs = layout.Outputs;
-            w = new Vector<float>[layout.Count];
-            grad = new Vector<float>[layout.Count];
-            m = new Vector<float>[layout.Count];
-            v = new Vector<float>[layout.Count];
-            dOut = new Vector<float>[units];
-            dhNext = new Vector<float>[units];
-            da = new Vector<float>[units];
+            w = new V[layout.Count];
+            grad = new V[layout.Count];
+            m = new V[layout.Count];
+            v = new V[layout.Count];
+            dOut = new V[units];
+            dhNext = new V[units];
+            da = new V[units];
         }
 
-        public int First { get; }
-        public int Count { get; }
-        public Vector<float>[] Weights => w;
-        public Vector<float>[] Gradients => grad;
+        public override int First { get; }
+        public override int Count { get; }
+        public override float[] Weights => MemoryMarshal.Cast<V, float>(w).ToArray();
+        public override float[] Gradients => MemoryMarshal.Cast<V, float>(grad).ToArray();
 
         /// <summary>The model in lane <paramref name="lane"/>: spare lanes repeat the last one.</summary>
         int ModelOf(int lane) => First + Math.Min(lane, Count - 1);
 
-        public void SetParameters(ReadOnlySpan<float> parameters)
+        public override void SetParameters(ReadOnlySpan<float> parameters)
         {
             int p = layout.Count;
             Span<float> lanes = stackalloc float[Lanes];
             for (int i = 0; i < p; i++)
             {
                 for (int l = 0; l < Lanes; l++) lanes[l] = parameters[Math.Min(l, Count - 1) * p + i];
-                w[i] = new Vector<float>(lanes);
+                w[i] = L.Create(lanes);
             }
             Array.Clear(m); Array.Clear(v); Array.Clear(grad);
         }
 
-        public void Forward(int start, int count)
+        public override void Forward(int start, int count)
         {
             Span<int> windows = stackalloc int[Lanes];
             EnsureBatch(count, owner.TimeSteps);
@@ -202,23 +249,23 @@ public sealed class ModelLanesEngine : IEpochEngine
                 for (int l = 0; l < Lanes; l++) windows[l] = owner.Orders[ModelOf(l) * n + start + b];
                 Load(b, owner.X, owner.Y, windows);
                 ForwardWindow(b);
-                var squared = Vector<float>.Zero;
+                var squared = L.Zero;
                 for (int k = 0; k < outs; k++)
                 {
-                    var e = o[b * outs + k] - y[b * outs + k];
-                    squared += e * e;
+                    var e = L.Subtract(o[b * outs + k], y[b * outs + k]);
+                    squared = L.Add(squared, L.Multiply(e, e));
                 }
-                lossSum += squared / new Vector<float>(outs);
+                lossSum = L.Add(lossSum, L.Divide(squared, L.Broadcast(outs)));
             }
         }
 
-        public void TakeLossSums(Span<double> sums)
+        public override void TakeLossSums(Span<double> sums)
         {
-            for (int l = 0; l < Count; l++) sums[l] = lossSum[l];
-            lossSum = Vector<float>.Zero;
+            for (int l = 0; l < Count; l++) sums[l] = L.Lane(lossSum, l);
+            lossSum = L.Zero;
         }
 
-        public void Predict(WindowSet windows, float[] result)
+        public override void Predict(WindowSet windows, float[] result)
         {
             Span<int> same = stackalloc int[Lanes];
             EnsureBatch(1, windows.TimeSteps);
@@ -229,7 +276,7 @@ public sealed class ModelLanesEngine : IEpochEngine
                 Load(0, windows.X, null, same);
                 ForwardWindow(0);
                 for (int l = 0; l < Count; l++)
-                    for (int k = 0; k < outs; k++) result[((First + l) * count + n) * outs + k] = o[k][l];
+                    for (int k = 0; k < outs; k++) result[((First + l) * count + n) * outs + k] = L.Lane(o[k], l);
             }
         }
 
@@ -237,10 +284,10 @@ public sealed class ModelLanesEngine : IEpochEngine
         {
             if (timeSteps == steps && x.Length >= count * steps * inputs) return;
             steps = timeSteps;
-            x = new Vector<float>[count * steps * inputs];
-            y = new Vector<float>[count * outs];
-            h = new Vector<float>[count * (steps + 1) * units];
-            o = new Vector<float>[count * outs];
+            x = new V[count * steps * inputs];
+            y = new V[count * outs];
+            h = new V[count * (steps + 1) * units];
+            o = new V[count * outs];
         }
 
         /// <summary>Batch row <paramref name="b"/> of each lane from that lane's window.</summary>
@@ -251,13 +298,13 @@ public sealed class ModelLanesEngine : IEpochEngine
             for (int i = 0; i < windowLength; i++)
             {
                 for (int l = 0; l < Lanes; l++) lanes[l] = data[windows[l] * windowLength + i];
-                x[b * windowLength + i] = new Vector<float>(lanes);
+                x[b * windowLength + i] = L.Create(lanes);
             }
             if (targets is null) return;
             for (int k = 0; k < outs; k++)
             {
                 for (int l = 0; l < Lanes; l++) lanes[l] = targets[windows[l] * outs + k];
-                y[b * outs + k] = new Vector<float>(lanes);
+                y[b * outs + k] = L.Create(lanes);
             }
         }
 
@@ -269,29 +316,29 @@ public sealed class ModelLanesEngine : IEpochEngine
             var recurrent = layout.RecurrentKernel[0];
             var bias = layout.Bias[0];
             int hBase = b * (steps + 1) * units, xBase = b * steps * inputs;
-            for (int j = 0; j < units; j++) h[hBase + j] = Vector<float>.Zero;
+            for (int j = 0; j < units; j++) h[hBase + j] = L.Zero;
             for (int t = 0; t < steps; t++)
                 for (int j = 0; j < units; j++)
                 {
                     var a = w[bias.At(0, j)];
-                    for (int i = 0; i < inputs; i++) a += x[xBase + t * inputs + i] * w[kernel.At(i, j)];
-                    for (int i = 0; i < units; i++) a += h[hBase + t * units + i] * w[recurrent.At(i, j)];
-                    h[hBase + (t + 1) * units + j] = LaneActivations.Apply(a, layout.HiddenActivation);
+                    for (int i = 0; i < inputs; i++) a = L.Add(a, L.Multiply(x[xBase + t * inputs + i], w[kernel.At(i, j)]));
+                    for (int i = 0; i < units; i++) a = L.Add(a, L.Multiply(h[hBase + t * units + i], w[recurrent.At(i, j)]));
+                    h[hBase + (t + 1) * units + j] = LaneActivations<V, L>.Apply(a, layout.HiddenActivation);
                 }
             for (int k = 0; k < outs; k++)
             {
                 var z = w[layout.DenseBias.At(0, k)];
-                for (int j = 0; j < units; j++) z += h[hBase + steps * units + j] * w[layout.DenseKernel.At(j, k)];
-                o[b * outs + k] = LaneActivations.Apply(z, layout.OutputActivation);
+                for (int j = 0; j < units; j++) z = L.Add(z, L.Multiply(h[hBase + steps * units + j], w[layout.DenseKernel.At(j, k)]));
+                o[b * outs + k] = LaneActivations<V, L>.Apply(z, layout.OutputActivation);
             }
         }
 
         /// <summary>ScalarEngine.Backward, lane-wise, over the batch's rows in order.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Backward()
+        public override void Backward()
         {
             Array.Clear(grad);
-            var scale = new Vector<float>(2f / (batchCount * outs));
+            var scale = L.Broadcast(2f / (batchCount * outs));
             var kernel = layout.Kernel[0];
             var recurrent = layout.RecurrentKernel[0];
             var bias = layout.Bias[0];
@@ -302,12 +349,12 @@ public sealed class ModelLanesEngine : IEpochEngine
                 for (int k = 0; k < outs; k++)
                 {
                     var ok = o[b * outs + k];
-                    var dz = scale * (ok - y[b * outs + k]) * LaneActivations.Derivative(ok, layout.OutputActivation);
-                    grad[layout.DenseBias.At(0, k)] += dz;
+                    var dz = L.Multiply(L.Multiply(scale, L.Subtract(ok, y[b * outs + k])), LaneActivations<V, L>.Derivative(ok, layout.OutputActivation));
+                    Accumulate(ref grad[layout.DenseBias.At(0, k)], dz);
                     for (int j = 0; j < units; j++)
                     {
-                        grad[layout.DenseKernel.At(j, k)] += h[hBase + steps * units + j] * dz;
-                        dOut[j] += dz * w[layout.DenseKernel.At(j, k)];
+                        Accumulate(ref grad[layout.DenseKernel.At(j, k)], L.Multiply(h[hBase + steps * units + j], dz));
+                        Accumulate(ref dOut[j], L.Multiply(dz, w[layout.DenseKernel.At(j, k)]));
                     }
                 }
                 Array.Clear(dhNext);
@@ -315,19 +362,19 @@ public sealed class ModelLanesEngine : IEpochEngine
                 {
                     for (int j = 0; j < units; j++)
                     {
-                        var arriving = t == steps - 1 ? dOut[j] : Vector<float>.Zero;
-                        da[j] = (arriving + dhNext[j]) * LaneActivations.Derivative(h[hBase + (t + 1) * units + j], layout.HiddenActivation);
+                        var arriving = t == steps - 1 ? dOut[j] : L.Zero;
+                        da[j] = L.Multiply(L.Add(arriving, dhNext[j]), LaneActivations<V, L>.Derivative(h[hBase + (t + 1) * units + j], layout.HiddenActivation));
                     }
                     for (int j = 0; j < units; j++)
                     {
-                        grad[bias.At(0, j)] += da[j];
-                        for (int i = 0; i < inputs; i++) grad[kernel.At(i, j)] += x[xBase + t * inputs + i] * da[j];
-                        for (int i = 0; i < units; i++) grad[recurrent.At(i, j)] += h[hBase + t * units + i] * da[j];
+                        Accumulate(ref grad[bias.At(0, j)], da[j]);
+                        for (int i = 0; i < inputs; i++) Accumulate(ref grad[kernel.At(i, j)], L.Multiply(x[xBase + t * inputs + i], da[j]));
+                        for (int i = 0; i < units; i++) Accumulate(ref grad[recurrent.At(i, j)], L.Multiply(h[hBase + t * units + i], da[j]));
                     }
                     for (int i = 0; i < units; i++)
                     {
-                        var sum = Vector<float>.Zero;
-                        for (int j = 0; j < units; j++) sum += w[recurrent.At(i, j)] * da[j];
+                        var sum = L.Zero;
+                        for (int j = 0; j < units; j++) sum = L.Add(sum, L.Multiply(w[recurrent.At(i, j)], da[j]));
                         dhNext[i] = sum;
                     }
                 }
@@ -335,21 +382,23 @@ public sealed class ModelLanesEngine : IEpochEngine
         }
 
         /// <summary>ScalarEngine.ApplyAdam with each lane's own step size (spare lanes take the last model's).</summary>
-        public void Adam(ReadOnlySpan<AdamStep> steps)
+        public override void Adam(ReadOnlySpan<AdamStep> steps)
         {
             Span<float> alphas = stackalloc float[Lanes];
             for (int l = 0; l < Lanes; l++) alphas[l] = steps[Math.Min(l, Count - 1)].Alpha;
-            var alpha = new Vector<float>(alphas);
-            var oneMinusBeta1 = new Vector<float>(1f - steps[0].Beta1);
-            var oneMinusBeta2 = new Vector<float>(1f - steps[0].Beta2);
-            var epsilon = new Vector<float>(steps[0].Epsilon);
+            var alpha = L.Create(alphas);
+            var oneMinusBeta1 = L.Broadcast(1f - steps[0].Beta1);
+            var oneMinusBeta2 = L.Broadcast(1f - steps[0].Beta2);
+            var epsilon = L.Broadcast(steps[0].Epsilon);
             for (int i = 0; i < w.Length; i++)
             {
                 var g = grad[i];
-                m[i] += (g - m[i]) * oneMinusBeta1;
-                v[i] += (g * g - v[i]) * oneMinusBeta2;
-                w[i] -= alpha * m[i] / (Vector.SquareRoot(v[i]) + epsilon);
+                m[i] = L.Add(m[i], L.Multiply(L.Subtract(g, m[i]), oneMinusBeta1));
+                v[i] = L.Add(v[i], L.Multiply(L.Subtract(L.Multiply(g, g), v[i]), oneMinusBeta2));
+                w[i] = L.Subtract(w[i], L.Divide(L.Multiply(alpha, m[i]), L.Add(L.Sqrt(v[i]), epsilon)));
             }
         }
+
+        static void Accumulate(ref V sum, V term) => sum = L.Add(sum, term);
     }
 }
