@@ -5,7 +5,8 @@ namespace GpuRnn.Tests.FastCpu;
 /// <summary>
 /// The SIMD engines at every vector width this CPU runs (512, 256 and 128 bits: the same generic source, compiled per
 /// width), against the float32 reference: forward loss, every gradient, Adam steps and predictions, with the
-/// tolerance of <see cref="FastCpuAgreementTests"/>. Windows in lanes add a batch's terms in an order that depends on
+/// tolerance of <see cref="FastCpuAgreementTests"/>. The shapes reach every tile of the products (blocks of 4 vectors
+/// and of 1, whole tiles and edges, packed and lane-summed weight gradients). Windows in lanes add a batch's terms in an order that depends on
 /// the width (and on nothing else); models in lanes never mix lanes, so each model's bits are the same at every width.
 /// </summary>
 public sealed class VectorWidthTests
@@ -24,6 +25,8 @@ public sealed class VectorWidthTests
         (1, [64], 2, Activation.Tanh, Activation.Tanh, 6, 80, 80),
         (3, [33, 12], 1, Activation.Sigmoid, Activation.Sigmoid, 3, 260, 257),
         (1, [6, 5, 3], 2, Activation.Relu, Activation.Linear, 4, 30, 9),
+        (2, [16, 9], 1, Activation.Tanh, Activation.Linear, 5, 21, 4), // batches of one vector (R = 1) with whole tiles and packed deltas
+        (1, [48], 1, Activation.Tanh, Activation.Tanh, 7, 150, 100),   // 3 vectors of units at 512 bits: the packed product's odd column
     ];
 
     public static TheoryData<int, int> WidthsAndShapes()

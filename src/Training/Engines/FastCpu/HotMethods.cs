@@ -33,7 +33,7 @@ static class HotMethods
         var clock = Stopwatch.StartNew();
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
         // The engine's own methods, and the trainer's per-step loop and Adam schedule every engine runs through.
-        Type[] types = [typeof(FastCpuEngine), typeof(LaneBatch<,>), typeof(LaneActivations<,>), typeof(LaneScratch), typeof(LaneProducts<,>),
+        Type[] types = [typeof(FastCpuEngine), typeof(LaneBatch), typeof(LaneBatch<,>), typeof(LaneActivations<,>), typeof(LaneScratch), typeof(LaneProducts<,>),
             typeof(ModelLanesEngine), .. typeof(ModelLanesEngine).GetNestedTypes(BindingFlags.NonPublic), typeof(Trainer), typeof(AdamSchedule)];
         foreach (var type in types.Select(t => t.IsGenericTypeDefinition ? t.MakeGenericType(width) : t))
             foreach (var method in type.GetMethods(all))

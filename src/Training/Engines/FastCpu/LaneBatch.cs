@@ -5,87 +5,113 @@ using GpuRnn.Kernels;
 namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
-/// A batch laid out lane-major: windows are taken <see cref="LaneBatch.Width"/> at a time (a block) and every value of a
-/// block is one vector (<see cref="IVectorLanes{V}"/>) holding that value for each of the block's windows. The recurrence then
-/// runs as vector multiply–adds with broadcast weights, which stays efficient at any hidden size, including the
-/// tutorial's 3 units where vectorising along the units would leave most of a vector empty.
+/// A batch laid out lane-major: windows are taken <see cref="BlockWindows"/> at a time (a block: <see cref="Rows"/>
+/// vectors of <see cref="Width"/> lanes), and every value of a block is that many vectors (<see cref="IVectorLanes{V}"/>)
+/// holding it for each of the block's windows, stored together. The recurrence then runs as vector multiply–adds
+/// with broadcast weights, which stays efficient at any hidden size, including the tutorial's 3 units where
+/// vectorising along the units would leave most of a vector empty; the R vectors of a block advance together, so the
+/// products reuse every weight they load R times (<see cref="LaneProducts{V, L}"/>).
 /// Per block this keeps the inputs, every layer's hidden states (row 0 is h_0 = 0), outputs and targets, which
 /// is what BPTT needs after the forward pass. <see cref="LaneBatch{V, L}"/> is the code, once for every vector width.
 /// </summary>
 abstract class LaneBatch
 {
-    /// <summary>A batch of the given width: <see cref="VectorWidths.Widest"/> unless a test asks for a narrower one.</summary>
-    public static LaneBatch Create(VectorWidth width, ParameterLayout layout, int timeSteps, int blocks) => width.With(new Maker(layout, timeSteps, blocks));
+    /// <summary>A batch of <paramref name="blocks"/> blocks of <paramref name="rows"/> vectors of the given width.</summary>
+    public static LaneBatch Create(VectorWidth width, ParameterLayout layout, int timeSteps, int blocks, int rows) =>
+        width.With(new Maker(layout, timeSteps, blocks, rows));
 
-    readonly record struct Maker(ParameterLayout Layout, int TimeSteps, int Blocks) : IWidthGeneric<LaneBatch>
+    readonly record struct Maker(ParameterLayout Layout, int TimeSteps, int Blocks, int Rows) : IWidthGeneric<LaneBatch>
     {
-        public LaneBatch Invoke<V, L>() where V : unmanaged where L : IVectorLanes<V> => new LaneBatch<V, L>(Layout, TimeSteps, Blocks);
+        public LaneBatch Invoke<V, L>() where V : unmanaged where L : IVectorLanes<V> => new LaneBatch<V, L>(Layout, TimeSteps, Blocks, Rows);
     }
 
-    /// <summary>Windows per block: the vector's lanes.</summary>
-    public abstract int Width { get; }
+    protected LaneBatch(int width, int rows, int blocks) => (Width, Rows, Blocks) = (width, rows, blocks);
+
+    /// <summary>Lanes per vector.</summary>
+    public int Width { get; }
+    /// <summary>Vectors per block: 1, or 4 (<see cref="LaneProducts{V, L}.Product"/>'s tiles).</summary>
+    public int Rows { get; }
+    public int BlockWindows => Rows * Width;
     /// <summary>How many blocks this batch can hold.</summary>
-    public abstract int Blocks { get; }
+    public int Blocks { get; }
     public abstract void Load(int block, ReadOnlySpan<float> sourceX, ReadOnlySpan<float> sourceY, ReadOnlySpan<int> order, int first, int count);
     public abstract void StoreOutputs(int block, Span<float> destination);
     public abstract double Forward(int block, ReadOnlySpan<float> w);
-    public abstract void Backward(int block, ReadOnlySpan<float> w, Span<float> grad, float scale, LaneScratch scratch);
+    /// <param name="transposed">The weights with every kernel transposed (<see cref="TransposeKernels"/>), for BPTT's products.</param>
+    public abstract void Backward(int block, ReadOnlySpan<float> w, ReadOnlySpan<float> transposed, Span<float> grad, float scale, LaneScratch scratch);
     /// <summary>total += part, lane-wise where whole vectors fit.</summary>
     public abstract void Add(Span<float> total, ReadOnlySpan<float> part);
     /// <summary>Adam exactly as <see cref="AdamStep"/> states it, lane-wise (no fused multiply–add, like the reference).</summary>
     public abstract void Adam(Span<float> w, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, AdamStep step);
+
+    /// <summary>The kernels of a layout, whose transposes BPTT reads (<see cref="TransposeKernels"/>).</summary>
+    public static TensorSlot[] Kernels(ParameterLayout layout) => [.. layout.Kernel, .. layout.RecurrentKernel, layout.DenseKernel];
+
+    /// <summary>Each of <paramref name="kernels"/> ([rows × columns] at its offset in <paramref name="w"/>) transposed into the same place of <paramref name="transposed"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TransposeKernels(TensorSlot[] kernels, ReadOnlySpan<float> w, Span<float> transposed)
+    {
+        foreach (var slot in kernels)
+            for (int i = 0; i < slot.Rows; i++)
+                for (int j = 0; j < slot.Columns; j++) transposed[slot.Offset + j * slot.Rows + i] = w[slot.Offset + i * slot.Columns + j];
+    }
 }
 
 sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLanes<V>
 {
     readonly ParameterLayout g;
-    readonly int steps;
+    readonly int steps, rows;
+    /// <summary>Each layer's kernel, recurrent kernel and bias offsets (the layout's lists are interfaces: slow per step).</summary>
+    readonly int[] kernel, recurrent, bias;
     readonly float[] x, y, o;
     readonly float[][] h;
     readonly int[] valid;
 
     /// <param name="timeSteps">Steps of the windows this batch holds (the weights fit any).</param>
-    public LaneBatch(ParameterLayout layout, int timeSteps, int blocks)
+    public LaneBatch(ParameterLayout layout, int timeSteps, int blocks, int rows) : base(L.Count, rows, blocks)
     {
         g = layout;
         steps = timeSteps;
-        Blocks = blocks;
-        x = new float[blocks * steps * g.Features * L.Count];
-        y = new float[blocks * g.Outputs * L.Count];
-        o = new float[blocks * g.Outputs * L.Count];
+        this.rows = rows;
+        kernel = [.. layout.Kernel.Select(s => s.Offset)];
+        recurrent = [.. layout.RecurrentKernel.Select(s => s.Offset)];
+        bias = [.. layout.Bias.Select(s => s.Offset)];
+        int lanes = rows * L.Count;
+        x = new float[blocks * steps * g.Features * lanes];
+        y = new float[blocks * g.Outputs * lanes];
+        o = new float[blocks * g.Outputs * lanes];
         h = new float[g.Layers][];
-        for (int l = 0; l < g.Layers; l++) h[l] = new float[blocks * (steps + 1) * g.Units[l] * L.Count];
+        for (int l = 0; l < g.Layers; l++) h[l] = new float[blocks * (steps + 1) * g.Units[l] * lanes];
         valid = new int[blocks];
     }
 
-    public override int Width => L.Count;
-    public override int Blocks { get; }
+    /// <summary>Block <paramref name="block"/>'s part of <paramref name="a"/>: <paramref name="values"/> values of R vectors each.</summary>
+    Span<V> View(float[] a, int block, int values) => MemoryMarshal.Cast<float, V>(a.AsSpan(block * values * BlockWindows, values * BlockWindows));
 
-    static Span<V> View(float[] a, int vectorOffset, int vectorCount) =>
-        MemoryMarshal.Cast<float, V>(a.AsSpan(vectorOffset * L.Count, vectorCount * L.Count));
-
-    Span<V> Inputs(int block) => View(x, block * steps * g.Features, steps * g.Features);
-    Span<V> States(int block, int layer) => View(h[layer], block * (steps + 1) * g.Units[layer], (steps + 1) * g.Units[layer]);
-    Span<V> Outputs(int block) => View(o, block * g.Outputs, g.Outputs);
-    Span<V> Targets(int block) => View(y, block * g.Outputs, g.Outputs);
+    Span<V> Inputs(int block) => View(x, block, steps * g.Features);
+    Span<V> States(int block, int layer) => View(h[layer], block, (steps + 1) * g.Units[layer]);
+    Span<V> Outputs(int block) => View(o, block, g.Outputs);
+    Span<V> Targets(int block) => View(y, block, g.Outputs);
 
     /// <summary>
-    /// Copies windows <c>order[first .. first + count)</c> (count ≤ <see cref="LaneBatch.Width"/>) into block
-    /// <paramref name="block"/>, transposing them to lane-major; unused lanes get zeros so they stay finite.
+    /// Copies windows <c>order[first .. first + count)</c> (count ≤ <see cref="LaneBatch.BlockWindows"/>) into block
+    /// <paramref name="block"/>, transposing them to lane-major: value v of window n goes to v·windows + n, which is
+    /// vector n / lanes of the value's R, lane n % lanes. Unused lanes get zeros so they stay finite.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Load(int block, ReadOnlySpan<float> sourceX, ReadOnlySpan<float> sourceY, ReadOnlySpan<int> order, int first, int count)
     {
-        int width = L.Count, windowLength = steps * g.Features, outs = g.Outputs;
-        var bx = x.AsSpan(block * windowLength * width, windowLength * width);
-        var by = y.AsSpan(block * outs * width, outs * width);
-        if (count < width) { bx.Clear(); by.Clear(); }
-        for (int lane = 0; lane < count; lane++)
+        int windows = BlockWindows, windowLength = steps * g.Features, outs = g.Outputs;
+        var bx = x.AsSpan(block * windowLength * windows, windowLength * windows);
+        var by = y.AsSpan(block * outs * windows, outs * windows);
+        if (count < windows) { bx.Clear(); by.Clear(); }
+        for (int n = 0; n < count; n++)
         {
-            int window = order[first + lane];
+            int window = order[first + n];
             var src = sourceX.Slice(window * windowLength, windowLength);
-            for (int i = 0; i < windowLength; i++) bx[i * width + lane] = src[i];
+            for (int i = 0; i < windowLength; i++) bx[i * windows + n] = src[i];
             if (!sourceY.IsEmpty)
-                for (int k = 0; k < outs; k++) by[k * width + lane] = sourceY[window * outs + k];
+                for (int k = 0; k < outs; k++) by[k * windows + n] = sourceY[window * outs + k];
         }
         valid[block] = count;
     }
@@ -93,9 +119,10 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
     /// <summary>Copies the outputs of block <paramref name="block"/>'s used lanes to <c>[window × outputs]</c> rows.</summary>
     public override void StoreOutputs(int block, Span<float> destination)
     {
-        var bo = o.AsSpan(block * g.Outputs * L.Count, g.Outputs * L.Count);
-        for (int lane = 0; lane < valid[block]; lane++)
-            for (int k = 0; k < g.Outputs; k++) destination[lane * g.Outputs + k] = bo[k * L.Count + lane];
+        int windows = BlockWindows;
+        var bo = o.AsSpan(block * g.Outputs * windows, g.Outputs * windows);
+        for (int n = 0; n < valid[block]; n++)
+            for (int k = 0; k < g.Outputs; k++) destination[n * g.Outputs + k] = bo[k * windows + n];
     }
 
     /// <summary>h_t = f(x_t·Wx + h_{t−1}·Wh + b) layer by layer, then o = g(h_T·Wy + by); returns Σ over used lanes of mean (o − y)².</summary>
@@ -104,37 +131,33 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
     {
         for (int l = 0; l < g.Layers; l++)
         {
-            int units = g.Units[l], inputs = g.Inputs[l];
+            int units = g.Units[l] * rows, inputs = g.Inputs[l] * rows;
             var states = States(block, l);
-            Span<V> input = l == 0 ? Inputs(block) : States(block, l - 1)[g.Units[l - 1]..];
+            Span<V> input = l == 0 ? Inputs(block) : States(block, l - 1)[(g.Units[l - 1] * rows)..];
             for (int t = 0; t < steps; t++)
             {
                 var next = states.Slice((t + 1) * units, units);
-                LaneProducts<V, L>.Affine(w, g.Kernel[l].Offset, g.RecurrentKernel[l].Offset, g.Bias[l].Offset, units,
-                    input.Slice(t * inputs, inputs), states.Slice(t * units, units), next);
+                LaneProducts<V, L>.Product(w, bias[l], input.Slice(t * inputs, inputs), kernel[l], states.Slice(t * units, units), recurrent[l], next, rows);
                 LaneActivations<V, L>.Activate(next, g.HiddenActivation);
             }
         }
-        int top = g.TopUnits, outs = g.Outputs;
-        var last = States(block, g.Layers - 1).Slice(steps * top, top);
+        int top = g.TopUnits * rows, outs = g.Outputs;
         var outputs = Outputs(block);
-        for (int k = 0; k < outs; k++)
-        {
-            var z = L.Broadcast(w[g.DenseBias.Offset + k]);
-            for (int j = 0; j < top; j++) z = L.FusedMultiplyAdd(last[j], L.Broadcast(w[g.DenseKernel.Offset + j * outs + k]), z);
-            outputs[k] = z;
-        }
+        LaneProducts<V, L>.Product(w, g.DenseBias.Offset, States(block, g.Layers - 1).Slice(steps * top, top), g.DenseKernel.Offset, default, 0, outputs, rows);
         LaneActivations<V, L>.Activate(outputs, g.OutputActivation);
 
         var targets = Targets(block);
-        var squared = L.Zero;
-        for (int k = 0; k < outs; k++)
-        {
-            var e = L.Subtract(outputs[k], targets[k]);
-            squared = L.Add(squared, L.Multiply(e, e));
-        }
         double loss = 0;
-        for (int lane = 0; lane < valid[block]; lane++) loss += L.Lane(squared, lane) / outs;
+        for (int r = 0; r < rows; r++)
+        {
+            var squared = L.Zero;
+            for (int k = 0; k < outs; k++)
+            {
+                var e = L.Subtract(outputs[k * rows + r], targets[k * rows + r]);
+                squared = L.Add(squared, L.Multiply(e, e));
+            }
+            for (int lane = 0, used = Math.Min(L.Count, valid[block] - r * L.Count); lane < used; lane++) loss += L.Lane(squared, lane) / outs;
+        }
         return loss;
     }
 
@@ -142,66 +165,76 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
     /// BPTT for one block, adding its windows' share of the batch loss's gradient to <paramref name="grad"/>
     /// (in a fixed order, so the sum never depends on threads). <paramref name="scale"/> is 2/(batch·outputs).
     /// Per layer, from the top: da_t = (dOut_t + dh_t)·f′(h_t), dh_{t−1} = da_t·Whᵀ, dOut_t of the layer below =
-    /// da_t·Wxᵀ; the weight gradients are then sums over time and lanes of outer products with da.
+    /// da_t·Wxᵀ; the weight gradients are then sums over time and lanes of outer products with da: a matrix product
+    /// on da packed per step where the units fill whole vectors, else sums across lanes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Backward(int block, ReadOnlySpan<float> w, Span<float> grad, float scale, LaneScratch scratch)
+    public override void Backward(int block, ReadOnlySpan<float> w, ReadOnlySpan<float> transposed, Span<float> grad, float scale, LaneScratch scratch)
     {
         int outs = g.Outputs, top = g.TopUnits;
         var outputs = Outputs(block);
         var targets = Targets(block);
-        var mask = L.FirstLanes(valid[block]);
-        var dz = scratch.OutputDelta<V>();
-        for (int k = 0; k < outs; k++)
+        var dz = scratch.OutputDelta<V>(outs * rows);
+        for (int r = 0; r < rows; r++)
         {
-            dz[k] = L.And(mask, L.Multiply(L.Multiply(L.Broadcast(scale), L.Subtract(outputs[k], targets[k])), LaneActivations<V, L>.Derivative(outputs[k], g.OutputActivation)));
-            grad[g.DenseBias.Offset + k] += L.Sum(dz[k]);
-        }
-        var dOut = scratch.OutputGradient<V>(steps * top);
-        dOut.Clear();
-        var last = States(block, g.Layers - 1).Slice(steps * top, top);
-        var dLast = dOut.Slice((steps - 1) * top, top);
-        for (int j = 0; j < top; j++)
-        {
-            var sum = L.Zero;
+            var mask = L.FirstLanes(Math.Clamp(valid[block] - r * L.Count, 0, L.Count));
             for (int k = 0; k < outs; k++)
             {
-                int at = g.DenseKernel.Offset + j * outs + k;
-                grad[at] += L.Sum(L.Multiply(last[j], dz[k]));
-                sum = L.FusedMultiplyAdd(dz[k], L.Broadcast(w[at]), sum);
+                var e = L.Multiply(L.Multiply(L.Broadcast(scale), L.Subtract(outputs[k * rows + r], targets[k * rows + r])),
+                    LaneActivations<V, L>.Derivative(outputs[k * rows + r], g.OutputActivation));
+                dz[k * rows + r] = L.And(mask, e);
             }
-            dLast[j] = sum;
         }
+        for (int k = 0; k < outs; k++)
+            for (int r = 0; r < rows; r++) grad[g.DenseBias.Offset + k] += L.Sum(dz[k * rows + r]);
+        var dOut = scratch.OutputGradient<V>(steps * top * rows);
+        dOut.Clear();
+        var last = States(block, g.Layers - 1).Slice(steps * top * rows, top * rows);
+        LaneProducts<V, L>.OuterProductSum(last, top, 0, dz, outs, 1, rows, grad.Slice(g.DenseKernel.Offset, top * outs));
+        LaneProducts<V, L>.Product(transposed, -1, dz, g.DenseKernel.Offset, default, 0, dOut.Slice((steps - 1) * top * rows, top * rows), rows);
 
         for (int l = g.Layers - 1; l >= 0; l--)
         {
-            int units = g.Units[l], inputs = g.Inputs[l];
-            int kernel = g.Kernel[l].Offset, recurrent = g.RecurrentKernel[l].Offset;
+            int units = g.Units[l], inputs = g.Inputs[l], width = units * rows;
+            int kernel = this.kernel[l], recurrent = this.recurrent[l], bias = this.bias[l];
             var states = States(block, l);
-            Span<V> input = l == 0 ? Inputs(block) : States(block, l - 1)[g.Units[l - 1]..];
-            var da = scratch.Delta<V>(steps * units);
-            var dh = scratch.HiddenGradient<V>(units);
-            var dBelow = l > 0 ? scratch.BelowGradient<V>(steps * inputs) : default;
+            Span<V> input = l == 0 ? Inputs(block) : States(block, l - 1)[(g.Units[l - 1] * rows)..];
+            var da = scratch.Delta<V>(steps * width);
+            var dh = scratch.HiddenGradient<V>(width);
+            var dBelow = l > 0 ? scratch.BelowGradient<V>(steps * inputs * rows) : default;
+            bool packs = LaneProducts<V, L>.ManyRegisters && units % L.Count == 0;
+            var packed = packs ? scratch.Packed(steps * width * L.Count) : default;
             dh.Clear();
             for (int t = steps - 1; t >= 0; t--)
             {
-                var daT = da.Slice(t * units, units);
-                var hT = states.Slice((t + 1) * units, units);
-                var dOutT = dOut.Slice(t * units, units);
-                for (int j = 0; j < units; j++) daT[j] = L.Multiply(L.Add(dOutT[j], dh[j]), LaneActivations<V, L>.Derivative(hT[j], g.HiddenActivation));
-                if (t > 0) LaneProducts<V, L>.TransposedProduct(w, recurrent, units, daT, dh);
-                if (l > 0) LaneProducts<V, L>.TransposedProduct(w, kernel, units, daT, dBelow.Slice(t * inputs, inputs));
+                var daT = da.Slice(t * width, width);
+                var hT = states.Slice((t + 1) * width, width);
+                var dOutT = dOut.Slice(t * width, width);
+                for (int e = 0; e < width; e++)
+                    daT[e] = L.Multiply(L.Add(dOutT[e], dh[e]), LaneActivations<V, L>.Derivative(hT[e], g.HiddenActivation));
+                if (packs) LaneProducts<V, L>.Pack(daT, units, rows, packed.Slice(t * width * L.Count, width * L.Count));
+                if (t > 0) LaneProducts<V, L>.Product(transposed, -1, daT, recurrent, default, 0, dh, rows);
+                if (l > 0) LaneProducts<V, L>.Product(transposed, -1, daT, kernel, default, 0, dBelow.Slice(t * inputs * rows, inputs * rows), rows);
             }
-            int bias = g.Bias[l].Offset;
-            for (int j = 0; j < units; j++)
+            if (packs)
             {
-                var sum = L.Zero;
-                for (int t = 0; t < steps; t++) sum = L.Add(sum, da[t * units + j]);
-                grad[bias + j] += L.Sum(sum);
+                LaneProducts<V, L>.PackedSum(packed, units, steps * rows * L.Count, grad.Slice(bias, units));
+                LaneProducts<V, L>.PackedOuterProduct(input, inputs, 0, packed, units, steps, rows, grad.Slice(kernel, inputs * units));
+                // h_{t−1} for t = 0 is zero, so the recurrent sum starts at t = 1 (state row t is h_{t−1} of step t).
+                LaneProducts<V, L>.PackedOuterProduct(states, units, 1, packed, units, steps, rows, grad.Slice(recurrent, units * units));
             }
-            LaneProducts<V, L>.OuterProductSum(input, inputs, 0, da, units, steps, grad.Slice(kernel, inputs * units));
-            // h_{t−1} for t = 0 is zero, so the recurrent sum starts at t = 1 (state row t is h_{t−1} of step t).
-            LaneProducts<V, L>.OuterProductSum(states, units, 1, da, units, steps, grad.Slice(recurrent, units * units));
+            else
+            {
+                for (int j = 0; j < units; j++)
+                {
+                    var sum = L.Zero;
+                    for (int t = 0; t < steps; t++)
+                        for (int r = 0; r < rows; r++) sum = L.Add(sum, da[(t * units + j) * rows + r]);
+                    grad[bias + j] += L.Sum(sum);
+                }
+                LaneProducts<V, L>.OuterProductSum(input, inputs, 0, da, units, steps, rows, grad.Slice(kernel, inputs * units));
+                LaneProducts<V, L>.OuterProductSum(states, units, 1, da, units, steps, rows, grad.Slice(recurrent, units * units));
+            }
             if (l > 0) dOut = scratch.SwapGradients<V>();
         }
     }
@@ -241,3 +274,4 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
         }
     }
 }
+

@@ -238,6 +238,7 @@ public sealed class ModelLanesEngine : IEpochEngine
             Array.Clear(m); Array.Clear(v); Array.Clear(grad);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Forward(int start, int count)
         {
             Span<int> windows = stackalloc int[Lanes];
@@ -259,6 +260,7 @@ public sealed class ModelLanesEngine : IEpochEngine
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void TakeLossSums(Span<double> sums)
         {
             for (int l = 0; l < Count; l++) sums[l] = L.Lane(lossSum, l);
@@ -291,6 +293,7 @@ public sealed class ModelLanesEngine : IEpochEngine
         }
 
         /// <summary>Batch row <paramref name="b"/> of each lane from that lane's window.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Load(int b, float[] data, float[]? targets, ReadOnlySpan<int> windows)
         {
             int windowLength = steps * inputs;
@@ -382,6 +385,7 @@ public sealed class ModelLanesEngine : IEpochEngine
         }
 
         /// <summary>ScalarEngine.ApplyAdam with each lane's own step size (spare lanes take the last model's).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Adam(ReadOnlySpan<AdamStep> steps)
         {
             Span<float> alphas = stackalloc float[Lanes];
