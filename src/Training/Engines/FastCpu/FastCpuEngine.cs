@@ -21,8 +21,8 @@ public sealed class FastCpuEngine : IRnnEngine
     /// <summary>Vectors of windows per chunk: fixed, so the reduction order is a property of the batch, not of the machine's load.</summary>
     public const int ChunkVectors = 8;
 
-    /// <summary>Vectors per block of a batch that fills more than one: <see cref="LaneProducts{V, L}.Product"/>'s tile height.</summary>
-    const int BlockRows = 4;
+    /// <summary>Vectors per block of a batch that fills more than one: <see cref="LaneProducts{V, L, S}.Product"/>'s tile height.</summary>
+    internal const int BlockRows = 4;
 
     /// <summary>Below this many forward multiply–adds per batch, waking other threads costs more than it saves.</summary>
     const long SerialBelowMultiplyAdds = 40_000;
@@ -64,9 +64,9 @@ public sealed class FastCpuEngine : IRnnEngine
         v = new float[Layout.Count];
         forwardChunk = ForwardChunk;
         backwardChunk = BackwardChunk;
-        batch = LaneBatch.Create(width, Layout, timeSteps, blocks: 0, rows: 1);
-        HotMethods.EnsureCompiled(width);
-        HotMethods.EnsureCompiled(BatchWidth(1)); // a batch of one's, so that the tutorial's first epoch compiles nothing
+        batch = LaneBatch.Create(width, modelsInLanes: false, Layout, timeSteps, blocks: 0, rows: 1);
+        HotMethods.EnsureCompiled(width, modelsInLanes: false);
+        HotMethods.EnsureCompiled(BatchWidth(1), modelsInLanes: false); // a batch of one's, so that the tutorial's first epoch compiles nothing
     }
 
     /// <summary>The widest vectors this engine runs.</summary>
@@ -135,7 +135,7 @@ public sealed class FastCpuEngine : IRnnEngine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward()
     {
-        LaneBatch.TransposeKernels(kernels, w, transposed);
+        LaneBatch.TransposeKernels(kernels, w, transposed, floats: 1);
         int chunks = ChunkCount(batchCount);
         RunChunks(chunks, backwardChunk);
         chunkGradients[0].CopyTo(grad, 0);
@@ -151,8 +151,8 @@ public sealed class FastCpuEngine : IRnnEngine
         var (firstBlock, endBlock) = BlocksOf(chunk);
         for (int block = firstBlock; block < endBlock; block++)
         {
-            int first = block * windows;
-            b.Load(block, x, y, order, batchStart + first, Math.Min(windows, batchCount - first));
+            int first = block * windows, count = Math.Min(windows, batchCount - first);
+            b.Load(block, x, y, order, batchStart + first, count);
             loss += b.Forward(block, w);
         }
         chunkLosses[chunk] = loss;
@@ -183,7 +183,7 @@ public sealed class FastCpuEngine : IRnnEngine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => batch.Adam(w, grad, m, v, RnnEngineExtensions.Single(steps));
+    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => batch.Adam(w, grad, m, v, RnnEngineExtensions.Single(steps), laneAlphas: default);
 
     public double[] TakeLossSums()
     {
@@ -200,9 +200,11 @@ public sealed class FastCpuEngine : IRnnEngine
         int[] identity = [.. Enumerable.Range(0, windows.Count)];
         for (int first = 0; first < windows.Count; first += lanes.BlockWindows)
         {
-            lanes.Load(0, windows.X, windows.Y, identity, first, Math.Min(lanes.BlockWindows, windows.Count - first));
+            int count = Math.Min(lanes.BlockWindows, windows.Count - first);
+            lanes.Load(0, windows.X, windows.Y, identity, first, count);
             lanes.Forward(0, w);
-            lanes.StoreOutputs(0, result.AsSpan(first * Spec.Outputs));
+            for (int n = 0; n < count; n++)
+                for (int k = 0; k < Spec.Outputs; k++) result[(first + n) * Spec.Outputs + k] = lanes.Output(0, n, k);
         }
         return result;
     }
@@ -211,7 +213,7 @@ public sealed class FastCpuEngine : IRnnEngine
     LaneBatch NewBatch(int count, int steps, int blocks)
     {
         var width = BatchWidth(count);
-        return LaneBatch.Create(width, Layout, steps, blocks, count > width.Lanes() ? BlockRows : 1);
+        return LaneBatch.Create(width, modelsInLanes: false, Layout, steps, blocks, count > width.Lanes() ? BlockRows : 1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

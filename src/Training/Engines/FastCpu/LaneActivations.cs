@@ -11,8 +11,8 @@ namespace GpuRnn.Training.Engines.FastCpu;
 /// </summary>
 static class LaneActivations<V, L> where V : unmanaged where L : IVectorLanes<V>
 {
-    /// <summary>Applies f to every vector of <paramref name="values"/> in place; one switch per row, not per element.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Applies f to every vector of <paramref name="values"/> in place; one switch per row, not per element (inlined: a step of 3 units should not pay a call).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Activate(Span<V> values, Activation f)
     {
         switch (f)

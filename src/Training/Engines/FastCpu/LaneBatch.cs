@@ -5,84 +5,136 @@ using GpuRnn.Kernels;
 namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
-/// A batch laid out lane-major: windows are taken <see cref="BlockWindows"/> at a time (a block: <see cref="Rows"/>
-/// vectors of <see cref="Width"/> lanes), and every value of a block is that many vectors (<see cref="IVectorLanes{V}"/>)
-/// holding it for each of the block's windows, stored together. The recurrence then runs as vector multiply–adds
-/// with broadcast weights, which stays efficient at any hidden size, including the tutorial's 3 units where
-/// vectorising along the units would leave most of a vector empty; the R vectors of a block advance together, so the
-/// products reuse every weight they load R times (<see cref="LaneProducts{V, L}"/>).
-/// Per block this keeps the inputs, every layer's hidden states (row 0 is h_0 = 0), outputs and targets, which
-/// is what BPTT needs after the forward pass. <see cref="LaneBatch{V, L}"/> is the code, once for every vector width.
+/// A batch laid out lane-major, for both SIMD layouts: windows are taken <see cref="BlockWindows"/> at a time (a block:
+/// <see cref="Rows"/> vectors of <see cref="Width"/> lanes), and every value of a block is that many vectors holding
+/// it for each of the block's windows, stored together. With windows in lanes (<see cref="FastCpuEngine"/>) a block's
+/// windows are a run of the batch; with models in lanes (<see cref="ModelLanesEngine"/>) lane l holds model l's
+/// window of the batch row. The recurrence runs as vector multiply–adds with each lane's weights
+/// (<see cref="ILaneWeights"/>), which stays efficient at any hidden size, including the tutorial's 3 units where
+/// vectorising along the units would leave most of a vector empty; the R vectors of a block advance together, so
+/// the products reuse every weight they load R times (<see cref="LaneProducts{V, L, S}"/>).
+/// Per block this keeps the inputs, every layer's hidden states (row 0 is h_0 = 0), outputs and targets, which is
+/// what BPTT needs after the forward pass. <see cref="LaneBatch{V, L, S}"/> is the code, once for every vector width
+/// and both layouts; this base holds what needs no vectors.
 /// </summary>
 abstract class LaneBatch
 {
-    /// <summary>A batch of <paramref name="blocks"/> blocks of <paramref name="rows"/> vectors of the given width.</summary>
-    public static LaneBatch Create(VectorWidth width, ParameterLayout layout, int timeSteps, int blocks, int rows) =>
-        width.With(new Maker(layout, timeSteps, blocks, rows));
+    protected readonly ParameterLayout g;
+    protected readonly int steps;
+    protected readonly float[] x, y, o, losses;
+    protected readonly float[][] h;
+    protected readonly int[] valid;
 
-    readonly record struct Maker(ParameterLayout Layout, int TimeSteps, int Blocks, int Rows) : IWidthGeneric<LaneBatch>
+    protected LaneBatch(ParameterLayout layout, int timeSteps, int width, int rows, int blocks)
     {
-        public LaneBatch Invoke<V, L>() where V : unmanaged where L : IVectorLanes<V> => new LaneBatch<V, L>(Layout, TimeSteps, Blocks, Rows);
+        (g, steps, Width, Rows, Blocks) = (layout, timeSteps, width, rows, blocks);
+        int windows = rows * width;
+        x = new float[blocks * steps * g.Features * windows];
+        y = new float[blocks * g.Outputs * windows];
+        o = new float[blocks * g.Outputs * windows];
+        h = new float[g.Layers][];
+        for (int l = 0; l < g.Layers; l++) h[l] = new float[blocks * (steps + 1) * g.Units[l] * windows];
+        valid = new int[blocks];
+        losses = new float[windows];
     }
 
-    protected LaneBatch(int width, int rows, int blocks) => (Width, Rows, Blocks) = (width, rows, blocks);
+    /// <summary>A batch of <paramref name="blocks"/> blocks of <paramref name="rows"/> vectors of the given width, for one layout.</summary>
+    public static LaneBatch Create(VectorWidth width, bool modelsInLanes, ParameterLayout layout, int timeSteps, int blocks, int rows) =>
+        width.With(new Maker(modelsInLanes, layout, timeSteps, blocks, rows));
+
+    readonly record struct Maker(bool ModelsInLanes, ParameterLayout Layout, int TimeSteps, int Blocks, int Rows) : IWidthGeneric<LaneBatch>
+    {
+        public LaneBatch Invoke<V, L>() where V : unmanaged where L : IVectorLanes<V> => ModelsInLanes
+            ? new LaneBatch<V, L, PerLaneWeights>(Layout, TimeSteps, Blocks, Rows)
+            : new LaneBatch<V, L, SharedWeights>(Layout, TimeSteps, Blocks, Rows);
+    }
 
     /// <summary>Lanes per vector.</summary>
     public int Width { get; }
-    /// <summary>Vectors per block: 1, or 4 (<see cref="LaneProducts{V, L}.Product"/>'s tiles).</summary>
+    /// <summary>Vectors per block: 1, or 4 (<see cref="LaneProducts{V, L, S}.Product"/>'s tiles).</summary>
     public int Rows { get; }
     public int BlockWindows => Rows * Width;
     /// <summary>How many blocks this batch can hold.</summary>
     public int Blocks { get; }
-    public abstract void Load(int block, ReadOnlySpan<float> sourceX, ReadOnlySpan<float> sourceY, ReadOnlySpan<int> order, int first, int count);
-    public abstract void StoreOutputs(int block, Span<float> destination);
+    /// <summary>Steps of the windows it holds.</summary>
+    public int Steps => steps;
+
+    /// <summary>Each window's mean squared error in the block last forwarded, by window (the used ones).</summary>
+    public ReadOnlySpan<float> Losses => losses;
+
+    /// <summary>
+    /// Copies windows <c>order[first .. first + count)</c> (count ≤ <see cref="BlockWindows"/>) into block
+    /// <paramref name="block"/>, transposing them to lane-major: value v of window n goes to v·windows + n, which is
+    /// vector n / lanes of the value's R, lane n % lanes. Unused lanes get zeros so they stay finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Load(int block, ReadOnlySpan<float> sourceX, ReadOnlySpan<float> sourceY, ReadOnlySpan<int> order, int first, int count)
+    {
+        int windows = BlockWindows, windowLength = steps * g.Features, outs = g.Outputs;
+        var bx = x.AsSpan(block * windowLength * windows, windowLength * windows);
+        var by = y.AsSpan(block * outs * windows, outs * windows);
+        if (count < windows) { bx.Clear(); by.Clear(); }
+        var windowsOf = order.Slice(first, count);
+        for (int n = 0; n < windowsOf.Length; n++)
+        {
+            int window = windowsOf[n];
+            ref float source = ref MemoryMarshal.GetReference(sourceX.Slice(window * windowLength, windowLength));
+            ref float column = ref bx[n];
+            for (int i = 0; i < windowLength; i++) Unsafe.Add(ref column, i * windows) = Unsafe.Add(ref source, i);
+            if (!sourceY.IsEmpty)
+                for (int k = 0; k < outs; k++) by[k * windows + n] = sourceY[window * outs + k];
+        }
+        valid[block] = count;
+    }
+
+    /// <summary>Output <paramref name="k"/> of window <paramref name="n"/> of block <paramref name="block"/> (of its last forward pass).</summary>
+    public float Output(int block, int n, int k) => o[(block * g.Outputs + k) * BlockWindows + n];
+
+    /// <summary>Forward pass of one block (<see cref="Load"/>ed): its outputs, each used window's loss in <see cref="Losses"/>, and their sum in window order.</summary>
     public abstract double Forward(int block, ReadOnlySpan<float> w);
     /// <param name="transposed">The weights with every kernel transposed (<see cref="TransposeKernels"/>), for BPTT's products.</param>
     public abstract void Backward(int block, ReadOnlySpan<float> w, ReadOnlySpan<float> transposed, Span<float> grad, float scale, LaneScratch scratch);
     /// <summary>total += part, lane-wise where whole vectors fit.</summary>
     public abstract void Add(Span<float> total, ReadOnlySpan<float> part);
-    /// <summary>Adam exactly as <see cref="AdamStep"/> states it, lane-wise (no fused multiply–add, like the reference).</summary>
-    public abstract void Adam(Span<float> w, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, AdamStep step);
+    /// <summary>
+    /// Adam exactly as <see cref="AdamStep"/> states it, lane-wise (no fused multiply–add, like the reference), with
+    /// <paramref name="step"/>'s α, or each lane's own from <paramref name="laneAlphas"/> (models in lanes).
+    /// </summary>
+    public abstract void Adam(Span<float> w, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, AdamStep step, ReadOnlySpan<float> laneAlphas);
 
     /// <summary>The kernels of a layout, whose transposes BPTT reads (<see cref="TransposeKernels"/>).</summary>
     public static TensorSlot[] Kernels(ParameterLayout layout) => [.. layout.Kernel, .. layout.RecurrentKernel, layout.DenseKernel];
 
-    /// <summary>Each of <paramref name="kernels"/> ([rows × columns] at its offset in <paramref name="w"/>) transposed into the same place of <paramref name="transposed"/>.</summary>
+    /// <summary>
+    /// Each of <paramref name="kernels"/> ([rows × columns] at its offset in <paramref name="w"/>, <paramref name="floats"/>
+    /// floats per parameter) transposed into the same place of <paramref name="transposed"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TransposeKernels(TensorSlot[] kernels, ReadOnlySpan<float> w, Span<float> transposed)
+    public static void TransposeKernels(TensorSlot[] kernels, ReadOnlySpan<float> w, Span<float> transposed, int floats)
     {
         foreach (var slot in kernels)
             for (int i = 0; i < slot.Rows; i++)
-                for (int j = 0; j < slot.Columns; j++) transposed[slot.Offset + j * slot.Rows + i] = w[slot.Offset + i * slot.Columns + j];
+                for (int j = 0; j < slot.Columns; j++)
+                {
+                    int from = (slot.Offset + i * slot.Columns + j) * floats, to = (slot.Offset + j * slot.Rows + i) * floats;
+                    for (int f = 0; f < floats; f++) transposed[to + f] = w[from + f];
+                }
     }
 }
 
-sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLanes<V>
+sealed class LaneBatch<V, L, S> : LaneBatch where V : unmanaged where L : IVectorLanes<V> where S : ILaneWeights
 {
-    readonly ParameterLayout g;
-    readonly int steps, rows;
+    readonly int rows;
     /// <summary>Each layer's kernel, recurrent kernel and bias offsets (the layout's lists are interfaces: slow per step).</summary>
     readonly int[] kernel, recurrent, bias;
-    readonly float[] x, y, o;
-    readonly float[][] h;
-    readonly int[] valid;
 
     /// <param name="timeSteps">Steps of the windows this batch holds (the weights fit any).</param>
-    public LaneBatch(ParameterLayout layout, int timeSteps, int blocks, int rows) : base(L.Count, rows, blocks)
+    public LaneBatch(ParameterLayout layout, int timeSteps, int blocks, int rows) : base(layout, timeSteps, L.Count, rows, blocks)
     {
-        g = layout;
-        steps = timeSteps;
         this.rows = rows;
         kernel = [.. layout.Kernel.Select(s => s.Offset)];
         recurrent = [.. layout.RecurrentKernel.Select(s => s.Offset)];
         bias = [.. layout.Bias.Select(s => s.Offset)];
-        int lanes = rows * L.Count;
-        x = new float[blocks * steps * g.Features * lanes];
-        y = new float[blocks * g.Outputs * lanes];
-        o = new float[blocks * g.Outputs * lanes];
-        h = new float[g.Layers][];
-        for (int l = 0; l < g.Layers; l++) h[l] = new float[blocks * (steps + 1) * g.Units[l] * lanes];
-        valid = new int[blocks];
     }
 
     /// <summary>Block <paramref name="block"/>'s part of <paramref name="a"/>: <paramref name="values"/> values of R vectors each.</summary>
@@ -93,39 +145,10 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
     Span<V> Outputs(int block) => View(o, block, g.Outputs);
     Span<V> Targets(int block) => View(y, block, g.Outputs);
 
-    /// <summary>
-    /// Copies windows <c>order[first .. first + count)</c> (count ≤ <see cref="LaneBatch.BlockWindows"/>) into block
-    /// <paramref name="block"/>, transposing them to lane-major: value v of window n goes to v·windows + n, which is
-    /// vector n / lanes of the value's R, lane n % lanes. Unused lanes get zeros so they stay finite.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Load(int block, ReadOnlySpan<float> sourceX, ReadOnlySpan<float> sourceY, ReadOnlySpan<int> order, int first, int count)
-    {
-        int windows = BlockWindows, windowLength = steps * g.Features, outs = g.Outputs;
-        var bx = x.AsSpan(block * windowLength * windows, windowLength * windows);
-        var by = y.AsSpan(block * outs * windows, outs * windows);
-        if (count < windows) { bx.Clear(); by.Clear(); }
-        for (int n = 0; n < count; n++)
-        {
-            int window = order[first + n];
-            var src = sourceX.Slice(window * windowLength, windowLength);
-            for (int i = 0; i < windowLength; i++) bx[i * windows + n] = src[i];
-            if (!sourceY.IsEmpty)
-                for (int k = 0; k < outs; k++) by[k * windows + n] = sourceY[window * outs + k];
-        }
-        valid[block] = count;
-    }
+    /// <summary>Parameters offset … offset + count − 1 of a weight or gradient array.</summary>
+    static Span<float> Parameters(Span<float> a, int offset, int count) => a.Slice(offset * S.Floats<V, L>(), count * S.Floats<V, L>());
 
-    /// <summary>Copies the outputs of block <paramref name="block"/>'s used lanes to <c>[window × outputs]</c> rows.</summary>
-    public override void StoreOutputs(int block, Span<float> destination)
-    {
-        int windows = BlockWindows;
-        var bo = o.AsSpan(block * g.Outputs * windows, g.Outputs * windows);
-        for (int n = 0; n < valid[block]; n++)
-            for (int k = 0; k < g.Outputs; k++) destination[n * g.Outputs + k] = bo[k * windows + n];
-    }
-
-    /// <summary>h_t = f(x_t·Wx + h_{t−1}·Wh + b) layer by layer, then o = g(h_T·Wy + by); returns Σ over used lanes of mean (o − y)².</summary>
+    /// <summary>h_t = f(x_t·Wx + h_{t−1}·Wh + b) layer by layer, then o = g(h_T·Wy + by), and each used window's mean (o − y)².</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Forward(int block, ReadOnlySpan<float> w)
     {
@@ -137,17 +160,17 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
             for (int t = 0; t < steps; t++)
             {
                 var next = states.Slice((t + 1) * units, units);
-                LaneProducts<V, L>.Product(w, bias[l], input.Slice(t * inputs, inputs), kernel[l], states.Slice(t * units, units), recurrent[l], next, rows);
+                LaneProducts<V, L, S>.Product(w, bias[l], input.Slice(t * inputs, inputs), kernel[l], states.Slice(t * units, units), recurrent[l], next, rows);
                 LaneActivations<V, L>.Activate(next, g.HiddenActivation);
             }
         }
         int top = g.TopUnits * rows, outs = g.Outputs;
         var outputs = Outputs(block);
-        LaneProducts<V, L>.Product(w, g.DenseBias.Offset, States(block, g.Layers - 1).Slice(steps * top, top), g.DenseKernel.Offset, default, 0, outputs, rows);
+        LaneProducts<V, L, S>.Product(w, g.DenseBias.Offset, States(block, g.Layers - 1).Slice(steps * top, top), g.DenseKernel.Offset, default, 0, outputs, rows);
         LaneActivations<V, L>.Activate(outputs, g.OutputActivation);
 
         var targets = Targets(block);
-        double loss = 0;
+        double sum = 0;
         for (int r = 0; r < rows; r++)
         {
             var squared = L.Zero;
@@ -156,17 +179,18 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
                 var e = L.Subtract(outputs[k * rows + r], targets[k * rows + r]);
                 squared = L.Add(squared, L.Multiply(e, e));
             }
-            for (int lane = 0, used = Math.Min(L.Count, valid[block] - r * L.Count); lane < used; lane++) loss += L.Lane(squared, lane) / outs;
+            for (int lane = 0, used = Math.Min(L.Count, valid[block] - r * L.Count); lane < used; lane++)
+                sum += losses[r * L.Count + lane] = L.Lane(squared, lane) / outs;
         }
-        return loss;
+        return sum;
     }
 
     /// <summary>
     /// BPTT for one block, adding its windows' share of the batch loss's gradient to <paramref name="grad"/>
     /// (in a fixed order, so the sum never depends on threads). <paramref name="scale"/> is 2/(batch·outputs).
     /// Per layer, from the top: da_t = (dOut_t + dh_t)·f′(h_t), dh_{t−1} = da_t·Whᵀ, dOut_t of the layer below =
-    /// da_t·Wxᵀ; the weight gradients are then sums over time and lanes of outer products with da: a matrix product
-    /// on da packed per step where the units fill whole vectors, else sums across lanes.
+    /// da_t·Wxᵀ; the weight gradients are then sums over time (and, for windows in lanes, lanes) of outer products with
+    /// da: with windows in lanes, a matrix product on da packed per step where the units fill whole vectors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(int block, ReadOnlySpan<float> w, ReadOnlySpan<float> transposed, Span<float> grad, float scale, LaneScratch scratch)
@@ -185,13 +209,14 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
                 dz[k * rows + r] = L.And(mask, e);
             }
         }
+        ref float grad0 = ref MemoryMarshal.GetReference(grad);
         for (int k = 0; k < outs; k++)
-            for (int r = 0; r < rows; r++) grad[g.DenseBias.Offset + k] += L.Sum(dz[k * rows + r]);
+            for (int r = 0; r < rows; r++) S.Accumulate<V, L>(ref grad0, g.DenseBias.Offset + k, dz[k * rows + r]);
         var dOut = scratch.OutputGradient<V>(steps * top * rows);
         dOut.Clear();
         var last = States(block, g.Layers - 1).Slice(steps * top * rows, top * rows);
-        LaneProducts<V, L>.OuterProductSum(last, top, 0, dz, outs, 1, rows, grad.Slice(g.DenseKernel.Offset, top * outs));
-        LaneProducts<V, L>.Product(transposed, -1, dz, g.DenseKernel.Offset, default, 0, dOut.Slice((steps - 1) * top * rows, top * rows), rows);
+        LaneProducts<V, L, S>.OuterProductSum(last, top, 0, dz, outs, 1, rows, Parameters(grad, g.DenseKernel.Offset, top * outs));
+        LaneProducts<V, L, S>.Product(transposed, -1, dz, g.DenseKernel.Offset, default, 0, dOut.Slice((steps - 1) * top * rows, top * rows), rows);
 
         for (int l = g.Layers - 1; l >= 0; l--)
         {
@@ -202,7 +227,7 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
             var da = scratch.Delta<V>(steps * width);
             var dh = scratch.HiddenGradient<V>(width);
             var dBelow = l > 0 ? scratch.BelowGradient<V>(steps * inputs * rows) : default;
-            bool packs = LaneProducts<V, L>.ManyRegisters && units % L.Count == 0;
+            bool packs = S.Shared && LaneProducts<V, L, S>.ManyRegisters && units % L.Count == 0;
             var packed = packs ? scratch.Packed(steps * width * L.Count) : default;
             dh.Clear();
             for (int t = steps - 1; t >= 0; t--)
@@ -212,16 +237,16 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
                 var dOutT = dOut.Slice(t * width, width);
                 for (int e = 0; e < width; e++)
                     daT[e] = L.Multiply(L.Add(dOutT[e], dh[e]), LaneActivations<V, L>.Derivative(hT[e], g.HiddenActivation));
-                if (packs) LaneProducts<V, L>.Pack(daT, units, rows, packed.Slice(t * width * L.Count, width * L.Count));
-                if (t > 0) LaneProducts<V, L>.Product(transposed, -1, daT, recurrent, default, 0, dh, rows);
-                if (l > 0) LaneProducts<V, L>.Product(transposed, -1, daT, kernel, default, 0, dBelow.Slice(t * inputs * rows, inputs * rows), rows);
+                if (packs) LaneProducts<V, L, S>.Pack(daT, units, rows, packed.Slice(t * width * L.Count, width * L.Count));
+                if (t > 0) LaneProducts<V, L, S>.Product(transposed, -1, daT, recurrent, default, 0, dh, rows);
+                if (l > 0) LaneProducts<V, L, S>.Product(transposed, -1, daT, kernel, default, 0, dBelow.Slice(t * inputs * rows, inputs * rows), rows);
             }
             if (packs)
             {
-                LaneProducts<V, L>.PackedSum(packed, units, steps * rows * L.Count, grad.Slice(bias, units));
-                LaneProducts<V, L>.PackedOuterProduct(input, inputs, 0, packed, units, steps, rows, grad.Slice(kernel, inputs * units));
+                LaneProducts<V, L, S>.PackedSum(packed, units, steps * rows * L.Count, Parameters(grad, bias, units));
+                LaneProducts<V, L, S>.PackedOuterProduct(input, inputs, 0, packed, units, steps, rows, Parameters(grad, kernel, inputs * units));
                 // h_{t−1} for t = 0 is zero, so the recurrent sum starts at t = 1 (state row t is h_{t−1} of step t).
-                LaneProducts<V, L>.PackedOuterProduct(states, units, 1, packed, units, steps, rows, grad.Slice(recurrent, units * units));
+                LaneProducts<V, L, S>.PackedOuterProduct(states, units, 1, packed, units, steps, rows, Parameters(grad, recurrent, units * units));
             }
             else
             {
@@ -230,15 +255,16 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
                     var sum = L.Zero;
                     for (int t = 0; t < steps; t++)
                         for (int r = 0; r < rows; r++) sum = L.Add(sum, da[(t * units + j) * rows + r]);
-                    grad[bias + j] += L.Sum(sum);
+                    S.Accumulate<V, L>(ref grad0, bias + j, sum);
                 }
-                LaneProducts<V, L>.OuterProductSum(input, inputs, 0, da, units, steps, rows, grad.Slice(kernel, inputs * units));
-                LaneProducts<V, L>.OuterProductSum(states, units, 1, da, units, steps, rows, grad.Slice(recurrent, units * units));
+                LaneProducts<V, L, S>.OuterProductSum(input, inputs, 0, da, units, steps, rows, Parameters(grad, kernel, inputs * units));
+                LaneProducts<V, L, S>.OuterProductSum(states, units, 1, da, units, steps, rows, Parameters(grad, recurrent, units * units));
             }
             if (l > 0) dOut = scratch.SwapGradients<V>();
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Add(Span<float> total, ReadOnlySpan<float> part)
     {
         var sum = MemoryMarshal.Cast<float, V>(total);
@@ -248,11 +274,11 @@ sealed class LaneBatch<V, L> : LaneBatch where V : unmanaged where L : IVectorLa
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Adam(Span<float> w, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, AdamStep step)
+    public override void Adam(Span<float> w, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, AdamStep step, ReadOnlySpan<float> laneAlphas)
     {
         var oneMinusBeta1 = L.Broadcast(1f - step.Beta1);
         var oneMinusBeta2 = L.Broadcast(1f - step.Beta2);
-        var alpha = L.Broadcast(step.Alpha);
+        var alpha = laneAlphas.IsEmpty ? L.Broadcast(step.Alpha) : L.Create(laneAlphas);
         var epsilon = L.Broadcast(step.Epsilon);
         var wv = MemoryMarshal.Cast<float, V>(w);
         var gv = MemoryMarshal.Cast<float, V>(grad);

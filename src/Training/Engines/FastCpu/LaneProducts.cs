@@ -16,8 +16,18 @@ namespace GpuRnn.Training.Engines.FastCpu;
 /// <see cref="OuterProductSum"/> for the rest.
 /// Indexing goes through refs because the callers' slices already bound every index (asserted in debug builds).
 /// </summary>
-static class LaneProducts<V, L> where V : unmanaged where L : IVectorLanes<V>
+static class LaneProducts<V, L, S> where V : unmanaged where L : IVectorLanes<V> where S : ILaneWeights
 {
+    /// <summary>Weight <paramref name="index"/> after <paramref name="w"/>, in every lane (<see cref="ILaneWeights.Load"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static V Weight(ref float w, int index) => S.Load<V, L>(ref w, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static ref float At(ref float w, int index) => ref S.At<V, L>(ref w, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Accumulate(Span<float> grad, int index, V value) => S.Accumulate<V, L>(ref MemoryMarshal.GetReference(grad), index, value);
+
     /// <summary>
     /// Whether the CPU has 32 vector registers (AVX-512, or ARM64), which the large tiles need: with AVX2's 16 their
     /// accumulators would spill, so there the products keep to tiles of a single unit.
@@ -25,47 +35,73 @@ static class LaneProducts<V, L> where V : unmanaged where L : IVectorLanes<V>
     public static bool ManyRegisters { get; } = Avx512F.IsSupported || !X86Base.IsSupported;
 
     /// <summary>
-    /// result[j] = bias[j] (or 0 when <paramref name="bias"/> &lt; 0) + Σ_i a[i]·Wa[i, j] + Σ_i b[i]·Wb[i, j], each
-    /// of a, b and result a row of R = <paramref name="rows"/> vectors per unit (R = 1 or 4), the weights row-major
-    /// [inputs × columns] at <paramref name="aWeights"/> and <paramref name="bWeights"/> (b may be empty).
+    /// result[j] = bias[j] (or 0 when <paramref name="bias"/> &lt; 0) + Σ_i a[i]·Wa[i, j] + Σ_i b[i]·Wb[i, j], each of a,
+    /// b and result a row of R = <paramref name="rows"/> vectors per unit (R = 1 or 4), the weights row-major
+    /// [inputs × columns] at <paramref name="aWeights"/> and <paramref name="bWeights"/> (b may be empty). Inlined, so
+    /// that a step of a few units (the tutorial's 3, one vector per row) costs no call: its units go one at a time.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Product(ReadOnlySpan<float> w, int bias, ReadOnlySpan<V> a, int aWeights, ReadOnlySpan<V> b, int bWeights, Span<V> result, int rows)
     {
+        Debug.Assert(rows is 1 or 4 && result.Length % rows == 0 && a.Length % rows == 0 && b.Length % rows == 0);
+        Debug.Assert((aWeights + a.Length / rows * (result.Length / rows)) * S.Floats<V, L>() <= w.Length);
+        Debug.Assert((bWeights + b.Length / rows * (result.Length / rows)) * S.Floats<V, L>() <= w.Length);
+        if (rows == 1 && result.Length < 8) Units(ref MemoryMarshal.GetReference(w), bias, a, aWeights, b, bWeights, result.Length, 0, ref MemoryMarshal.GetReference(result));
+        else Tiled(w, bias, a, aWeights, b, bWeights, result, rows);
+    }
+
+    /// <summary><see cref="Product"/> in tiles: 4 × 6 at 4 vectors per row, 1 × 8 at one, then single units.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Tiled(ReadOnlySpan<float> w, int bias, ReadOnlySpan<V> a, int aWeights, ReadOnlySpan<V> b, int bWeights, Span<V> result, int rows)
+    {
         int columns = result.Length / rows;
-        Debug.Assert(rows is 1 or 4 && result.Length == columns * rows && a.Length % rows == 0 && b.Length % rows == 0);
-        Debug.Assert(aWeights + a.Length / rows * columns <= w.Length && bWeights + b.Length / rows * columns <= w.Length && bias + columns <= w.Length);
         ref float w0 = ref MemoryMarshal.GetReference(w);
         ref V out0 = ref MemoryMarshal.GetReference(result);
         int j = 0;
-        if (ManyRegisters && rows == 4)
-            for (; j + 6 <= columns; j += 6) Tile4x6(ref w0, bias, a, aWeights, b, bWeights, columns, j, ref Unsafe.Add(ref out0, j * 4));
         if (rows == 1)
+        {
             for (; j + 8 <= columns; j += 8) Tile1x8(ref w0, bias, a, aWeights, b, bWeights, columns, j, ref Unsafe.Add(ref out0, j));
+            Units(ref w0, bias, a, aWeights, b, bWeights, columns, j, ref out0);
+            return;
+        }
+        if (ManyRegisters)
+            for (; j + 6 <= columns; j += 6) Tile4x6(ref w0, bias, a, aWeights, b, bWeights, columns, j, ref Unsafe.Add(ref out0, j * 4));
         for (; j < columns; j++)
         {
-            // One unit at a time: R independent chains (and, at R = 1, the tutorial's short chains of 3 or 4).
-            V s0 = bias < 0 ? L.Zero : L.Broadcast(Unsafe.Add(ref w0, bias + j)), s1 = s0, s2 = s0, s3 = s0;
+            // One unit at a time: 4 independent chains.
+            V s0 = bias < 0 ? L.Zero : Weight(ref w0, bias + j), s1 = s0, s2 = s0, s3 = s0;
             for (int source = 0; source < 2; source++)
             {
                 var x = source == 0 ? a : b;
                 ref V x0 = ref MemoryMarshal.GetReference(x);
-                ref float c = ref Unsafe.Add(ref w0, (source == 0 ? aWeights : bWeights) + j);
-                int inputs = x.Length / rows;
-                if (rows == 1)
-                    for (int i = 0; i < inputs; i++) s0 = L.FusedMultiplyAdd(Unsafe.Add(ref x0, i), L.Broadcast(Unsafe.Add(ref c, i * columns)), s0);
-                else
-                    for (int i = 0; i < inputs; i++)
-                    {
-                        var weight = L.Broadcast(Unsafe.Add(ref c, i * columns));
-                        ref V xi = ref Unsafe.Add(ref x0, i * 4);
-                        s0 = L.FusedMultiplyAdd(xi, weight, s0); s1 = L.FusedMultiplyAdd(Unsafe.Add(ref xi, 1), weight, s1);
-                        s2 = L.FusedMultiplyAdd(Unsafe.Add(ref xi, 2), weight, s2); s3 = L.FusedMultiplyAdd(Unsafe.Add(ref xi, 3), weight, s3);
-                    }
+                ref float c = ref At(ref w0, (source == 0 ? aWeights : bWeights) + j);
+                for (int i = 0, inputs = x.Length / 4; i < inputs; i++)
+                {
+                    var weight = Weight(ref c, i * columns);
+                    ref V xi = ref Unsafe.Add(ref x0, i * 4);
+                    s0 = L.FusedMultiplyAdd(xi, weight, s0); s1 = L.FusedMultiplyAdd(Unsafe.Add(ref xi, 1), weight, s1);
+                    s2 = L.FusedMultiplyAdd(Unsafe.Add(ref xi, 2), weight, s2); s3 = L.FusedMultiplyAdd(Unsafe.Add(ref xi, 3), weight, s3);
+                }
             }
-            ref V o = ref Unsafe.Add(ref out0, j * rows);
-            o = s0;
-            if (rows == 4) { Unsafe.Add(ref o, 1) = s1; Unsafe.Add(ref o, 2) = s2; Unsafe.Add(ref o, 3) = s3; }
+            ref V o = ref Unsafe.Add(ref out0, j * 4);
+            o = s0; Unsafe.Add(ref o, 1) = s1; Unsafe.Add(ref o, 2) = s2; Unsafe.Add(ref o, 3) = s3;
+        }
+    }
+
+    /// <summary>Units j0 … columns − 1 of <see cref="Product"/> at one vector per row, one at a time (short chains, which the CPU overlaps).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Units(ref float w0, int bias, ReadOnlySpan<V> a, int aWeights, ReadOnlySpan<V> b, int bWeights, int columns, int j0, ref V out0)
+    {
+        for (int j = j0; j < columns; j++)
+        {
+            V s = bias < 0 ? L.Zero : Weight(ref w0, bias + j);
+            ref V x0 = ref MemoryMarshal.GetReference(a);
+            ref float c = ref At(ref w0, aWeights + j);
+            for (int i = 0; i < a.Length; i++) s = L.FusedMultiplyAdd(Unsafe.Add(ref x0, i), Weight(ref c, i * columns), s);
+            x0 = ref MemoryMarshal.GetReference(b);
+            c = ref At(ref w0, bWeights + j);
+            for (int i = 0; i < b.Length; i++) s = L.FusedMultiplyAdd(Unsafe.Add(ref x0, i), Weight(ref c, i * columns), s);
+            Unsafe.Add(ref out0, j) = s;
         }
     }
 
@@ -78,9 +114,9 @@ static class LaneProducts<V, L> where V : unmanaged where L : IVectorLanes<V>
         if (bias < 0) a00 = a01 = a02 = a03 = a04 = a05 = L.Zero;
         else
         {
-            ref float bj = ref Unsafe.Add(ref w0, bias + j);
-            a00 = L.Broadcast(bj); a01 = L.Broadcast(Unsafe.Add(ref bj, 1)); a02 = L.Broadcast(Unsafe.Add(ref bj, 2));
-            a03 = L.Broadcast(Unsafe.Add(ref bj, 3)); a04 = L.Broadcast(Unsafe.Add(ref bj, 4)); a05 = L.Broadcast(Unsafe.Add(ref bj, 5));
+            ref float bj = ref At(ref w0, bias + j);
+            a00 = Weight(ref bj, 0); a01 = Weight(ref bj, 1); a02 = Weight(ref bj, 2);
+            a03 = Weight(ref bj, 3); a04 = Weight(ref bj, 4); a05 = Weight(ref bj, 5);
         }
         V a10 = a00, a11 = a01, a12 = a02, a13 = a03, a14 = a04, a15 = a05;
         V a20 = a00, a21 = a01, a22 = a02, a23 = a03, a24 = a04, a25 = a05;
@@ -89,24 +125,18 @@ static class LaneProducts<V, L> where V : unmanaged where L : IVectorLanes<V>
         {
             var x = source == 0 ? a : b;
             ref V x0 = ref MemoryMarshal.GetReference(x);
-            ref float c = ref Unsafe.Add(ref w0, (source == 0 ? aWeights : bWeights) + j);
+            ref float c = ref At(ref w0, (source == 0 ? aWeights : bWeights) + j);
             for (int i = 0, inputs = x.Length / 4; i < inputs; i++)
             {
                 ref V xi = ref Unsafe.Add(ref x0, i * 4);
                 V v0 = xi, v1 = Unsafe.Add(ref xi, 1), v2 = Unsafe.Add(ref xi, 2), v3 = Unsafe.Add(ref xi, 3);
-                ref float r = ref Unsafe.Add(ref c, i * columns);
-                var c0 = L.Broadcast(r);
-                a00 = L.FusedMultiplyAdd(v0, c0, a00); a10 = L.FusedMultiplyAdd(v1, c0, a10); a20 = L.FusedMultiplyAdd(v2, c0, a20); a30 = L.FusedMultiplyAdd(v3, c0, a30);
-                var c1 = L.Broadcast(Unsafe.Add(ref r, 1));
-                a01 = L.FusedMultiplyAdd(v0, c1, a01); a11 = L.FusedMultiplyAdd(v1, c1, a11); a21 = L.FusedMultiplyAdd(v2, c1, a21); a31 = L.FusedMultiplyAdd(v3, c1, a31);
-                var c2 = L.Broadcast(Unsafe.Add(ref r, 2));
-                a02 = L.FusedMultiplyAdd(v0, c2, a02); a12 = L.FusedMultiplyAdd(v1, c2, a12); a22 = L.FusedMultiplyAdd(v2, c2, a22); a32 = L.FusedMultiplyAdd(v3, c2, a32);
-                var c3 = L.Broadcast(Unsafe.Add(ref r, 3));
-                a03 = L.FusedMultiplyAdd(v0, c3, a03); a13 = L.FusedMultiplyAdd(v1, c3, a13); a23 = L.FusedMultiplyAdd(v2, c3, a23); a33 = L.FusedMultiplyAdd(v3, c3, a33);
-                var c4 = L.Broadcast(Unsafe.Add(ref r, 4));
-                a04 = L.FusedMultiplyAdd(v0, c4, a04); a14 = L.FusedMultiplyAdd(v1, c4, a14); a24 = L.FusedMultiplyAdd(v2, c4, a24); a34 = L.FusedMultiplyAdd(v3, c4, a34);
-                var c5 = L.Broadcast(Unsafe.Add(ref r, 5));
-                a05 = L.FusedMultiplyAdd(v0, c5, a05); a15 = L.FusedMultiplyAdd(v1, c5, a15); a25 = L.FusedMultiplyAdd(v2, c5, a25); a35 = L.FusedMultiplyAdd(v3, c5, a35);
+                ref float r = ref At(ref c, i * columns);
+                var c0 = Weight(ref r, 0); a00 = L.FusedMultiplyAdd(v0, c0, a00); a10 = L.FusedMultiplyAdd(v1, c0, a10); a20 = L.FusedMultiplyAdd(v2, c0, a20); a30 = L.FusedMultiplyAdd(v3, c0, a30);
+                var c1 = Weight(ref r, 1); a01 = L.FusedMultiplyAdd(v0, c1, a01); a11 = L.FusedMultiplyAdd(v1, c1, a11); a21 = L.FusedMultiplyAdd(v2, c1, a21); a31 = L.FusedMultiplyAdd(v3, c1, a31);
+                var c2 = Weight(ref r, 2); a02 = L.FusedMultiplyAdd(v0, c2, a02); a12 = L.FusedMultiplyAdd(v1, c2, a12); a22 = L.FusedMultiplyAdd(v2, c2, a22); a32 = L.FusedMultiplyAdd(v3, c2, a32);
+                var c3 = Weight(ref r, 3); a03 = L.FusedMultiplyAdd(v0, c3, a03); a13 = L.FusedMultiplyAdd(v1, c3, a13); a23 = L.FusedMultiplyAdd(v2, c3, a23); a33 = L.FusedMultiplyAdd(v3, c3, a33);
+                var c4 = Weight(ref r, 4); a04 = L.FusedMultiplyAdd(v0, c4, a04); a14 = L.FusedMultiplyAdd(v1, c4, a14); a24 = L.FusedMultiplyAdd(v2, c4, a24); a34 = L.FusedMultiplyAdd(v3, c4, a34);
+                var c5 = Weight(ref r, 5); a05 = L.FusedMultiplyAdd(v0, c5, a05); a15 = L.FusedMultiplyAdd(v1, c5, a15); a25 = L.FusedMultiplyAdd(v2, c5, a25); a35 = L.FusedMultiplyAdd(v3, c5, a35);
             }
         }
         o = a00; Unsafe.Add(ref o, 1) = a10; Unsafe.Add(ref o, 2) = a20; Unsafe.Add(ref o, 3) = a30;
@@ -125,23 +155,23 @@ static class LaneProducts<V, L> where V : unmanaged where L : IVectorLanes<V>
         if (bias < 0) a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = L.Zero;
         else
         {
-            ref float bj = ref Unsafe.Add(ref w0, bias + j);
-            a0 = L.Broadcast(bj); a1 = L.Broadcast(Unsafe.Add(ref bj, 1)); a2 = L.Broadcast(Unsafe.Add(ref bj, 2)); a3 = L.Broadcast(Unsafe.Add(ref bj, 3));
-            a4 = L.Broadcast(Unsafe.Add(ref bj, 4)); a5 = L.Broadcast(Unsafe.Add(ref bj, 5)); a6 = L.Broadcast(Unsafe.Add(ref bj, 6)); a7 = L.Broadcast(Unsafe.Add(ref bj, 7));
+            ref float bj = ref At(ref w0, bias + j);
+            a0 = Weight(ref bj, 0); a1 = Weight(ref bj, 1); a2 = Weight(ref bj, 2); a3 = Weight(ref bj, 3);
+            a4 = Weight(ref bj, 4); a5 = Weight(ref bj, 5); a6 = Weight(ref bj, 6); a7 = Weight(ref bj, 7);
         }
         for (int source = 0; source < 2; source++)
         {
             var x = source == 0 ? a : b;
             ref V x0 = ref MemoryMarshal.GetReference(x);
-            ref float c = ref Unsafe.Add(ref w0, (source == 0 ? aWeights : bWeights) + j);
+            ref float c = ref At(ref w0, (source == 0 ? aWeights : bWeights) + j);
             for (int i = 0; i < x.Length; i++)
             {
                 var v = Unsafe.Add(ref x0, i);
-                ref float r = ref Unsafe.Add(ref c, i * columns);
-                a0 = L.FusedMultiplyAdd(v, L.Broadcast(r), a0); a1 = L.FusedMultiplyAdd(v, L.Broadcast(Unsafe.Add(ref r, 1)), a1);
-                a2 = L.FusedMultiplyAdd(v, L.Broadcast(Unsafe.Add(ref r, 2)), a2); a3 = L.FusedMultiplyAdd(v, L.Broadcast(Unsafe.Add(ref r, 3)), a3);
-                a4 = L.FusedMultiplyAdd(v, L.Broadcast(Unsafe.Add(ref r, 4)), a4); a5 = L.FusedMultiplyAdd(v, L.Broadcast(Unsafe.Add(ref r, 5)), a5);
-                a6 = L.FusedMultiplyAdd(v, L.Broadcast(Unsafe.Add(ref r, 6)), a6); a7 = L.FusedMultiplyAdd(v, L.Broadcast(Unsafe.Add(ref r, 7)), a7);
+                ref float r = ref At(ref c, i * columns);
+                a0 = L.FusedMultiplyAdd(v, Weight(ref r, 0), a0); a1 = L.FusedMultiplyAdd(v, Weight(ref r, 1), a1);
+                a2 = L.FusedMultiplyAdd(v, Weight(ref r, 2), a2); a3 = L.FusedMultiplyAdd(v, Weight(ref r, 3), a3);
+                a4 = L.FusedMultiplyAdd(v, Weight(ref r, 4), a4); a5 = L.FusedMultiplyAdd(v, Weight(ref r, 5), a5);
+                a6 = L.FusedMultiplyAdd(v, Weight(ref r, 6), a6); a7 = L.FusedMultiplyAdd(v, Weight(ref r, 7), a7);
             }
         }
         o = a0; Unsafe.Add(ref o, 1) = a1; Unsafe.Add(ref o, 2) = a2; Unsafe.Add(ref o, 3) = a3;
@@ -150,12 +180,13 @@ static class LaneProducts<V, L> where V : unmanaged where L : IVectorLanes<V>
 
     /// <summary>
     /// grad[i, j] += Σ_{t ≥ firstStep} Σ_r Σ_lanes x[(t·inputs + i)·R + r]·delta[(t·units + j)·R + r]: a weight gradient
-    /// as one reduction over time and windows, in 2 × 4 tiles of vector sums, reduced across lanes once per tile.
+    /// as one reduction over time and windows, in 2 × 4 tiles of vector sums, reduced across lanes once per tile (or, for
+    /// models in lanes, added lane by lane: <see cref="ILaneWeights.Accumulate"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void OuterProductSum(ReadOnlySpan<V> x, int inputs, int firstStep, ReadOnlySpan<V> delta, int units, int steps, int rows, Span<float> grad)
     {
-        Debug.Assert(x.Length >= steps * inputs * rows && delta.Length >= steps * units * rows && grad.Length == inputs * units);
+        Debug.Assert(x.Length >= steps * inputs * rows && delta.Length >= steps * units * rows && grad.Length == inputs * units * S.Floats<V, L>());
         ref V x0 = ref MemoryMarshal.GetReference(x);
         ref V d0 = ref MemoryMarshal.GetReference(delta);
         int i = 0;
@@ -180,10 +211,9 @@ static class LaneProducts<V, L> where V : unmanaged where L : IVectorLanes<V>
                         s12 = L.FusedMultiplyAdd(c, e2, s12); s13 = L.FusedMultiplyAdd(c, e3, s13);
                     }
                 }
-                var g0 = grad.Slice(i * units + j, 4);
-                var g1 = grad.Slice((i + 1) * units + j, 4);
-                g0[0] += L.Sum(s00); g0[1] += L.Sum(s01); g0[2] += L.Sum(s02); g0[3] += L.Sum(s03);
-                g1[0] += L.Sum(s10); g1[1] += L.Sum(s11); g1[2] += L.Sum(s12); g1[3] += L.Sum(s13);
+                int g0 = i * units + j, g1 = g0 + units;
+                Accumulate(grad, g0, s00); Accumulate(grad, g0 + 1, s01); Accumulate(grad, g0 + 2, s02); Accumulate(grad, g0 + 3, s03);
+                Accumulate(grad, g1, s10); Accumulate(grad, g1 + 1, s11); Accumulate(grad, g1 + 2, s12); Accumulate(grad, g1 + 3, s13);
             }
             for (; j < units; j++)
             {
@@ -196,8 +226,8 @@ static class LaneProducts<V, L> where V : unmanaged where L : IVectorLanes<V>
                         s0 = L.FusedMultiplyAdd(xi, d, s0);
                         s1 = L.FusedMultiplyAdd(Unsafe.Add(ref xi, rows), d, s1);
                     }
-                grad[i * units + j] += L.Sum(s0);
-                grad[(i + 1) * units + j] += L.Sum(s1);
+                Accumulate(grad, i * units + j, s0);
+                Accumulate(grad, (i + 1) * units + j, s1);
             }
         }
         for (; i < inputs; i++)
@@ -207,7 +237,7 @@ static class LaneProducts<V, L> where V : unmanaged where L : IVectorLanes<V>
                 for (int t = firstStep; t < steps; t++)
                     for (int r = 0; r < rows; r++)
                         s = L.FusedMultiplyAdd(Unsafe.Add(ref x0, (t * inputs + i) * rows + r), Unsafe.Add(ref d0, (t * units + j) * rows + r), s);
-                grad[i * units + j] += L.Sum(s);
+                Accumulate(grad, i * units + j, s);
             }
     }
 

@@ -33,7 +33,7 @@ sealed class LaneScratch
     public Span<V> HiddenGradient<V>(int vectors) where V : unmanaged => Lanes<V>(hidden, vectors);
     public Span<V> OutputDelta<V>(int vectors) where V : unmanaged => Lanes<V>(outputDelta, vectors);
 
-    /// <summary>da transposed per step: a row of units per window (<see cref="LaneProducts{V, L}.Pack"/>).</summary>
+    /// <summary>da transposed per step: a row of units per window (<see cref="LaneProducts{V, L, S}.Pack"/>).</summary>
     public Span<float> Packed(int floats) => packed.AsSpan(0, floats);
 
     /// <summary>The gradient arriving at each step's output of the layer being differentiated.</summary>

@@ -15,10 +15,10 @@ namespace GpuRnn.Training.Engines.FastCpu;
 /// is what a batch of one (the tutorial's, and a sweep's default) leaves empty.
 /// </summary>
 /// <remarks>
-/// Every lane performs the float32 operations of <c>ScalarEngine&lt;float&gt;</c> in the same order (vector add and
-/// multiply are lane-wise IEEE operations); only tanh and sigmoid differ (<see cref="LaneActivations{V, L}"/>, within a
-/// few ulp of MathF's). A lane never reads another lane, and spare lanes of the last chunk copy its last model, so a
-/// model's result does not depend on which models share its run.
+/// The cell step, BPTT and Adam are <see cref="FastCpuEngine"/>'s (<see cref="LaneBatch{V, L, S}"/>), with each lane's
+/// own weights: every lane performs the same float32 operations, in an order that depends on the batch size only. A
+/// lane never reads another lane, and spare lanes of the last chunk copy its last model, so a model's result does not
+/// depend on which models share its run, nor on the vector width.
 /// </remarks>
 public sealed class ModelLanesEngine : IEpochEngine
 {
@@ -39,15 +39,8 @@ public sealed class ModelLanesEngine : IEpochEngine
         Layout = spec.Layout();
         Models = models;
         int lanes = LanesPerVector = width.Lanes();
-        chunks = width.With(new Chunks(this, lanes));
-        HotMethods.EnsureCompiled(width);
-    }
-
-    /// <summary>The engine's models, <paramref name="Lanes"/> to a chunk.</summary>
-    sealed record Chunks(ModelLanesEngine Owner, int Lanes) : IWidthGeneric<Chunk[]>
-    {
-        public Chunk[] Invoke<V, L>() where V : unmanaged where L : IVectorLanes<V> =>
-            [.. Enumerable.Range(0, (Owner.Models + Lanes - 1) / Lanes).Select(c => new Chunk<V, L>(Owner, c * Lanes, Math.Min(Lanes, Owner.Models - c * Lanes)))];
+        chunks = [.. Enumerable.Range(0, (models + lanes - 1) / lanes).Select(c => new Chunk(this, width, c * lanes, Math.Min(lanes, models - c * lanes)))];
+        HotMethods.EnsureCompiled(width, modelsInLanes: true);
     }
 
     /// <summary>Models per vector (spare lanes of the last chunk repeat its last model).</summary>
@@ -173,236 +166,131 @@ public sealed class ModelLanesEngine : IEpochEngine
 
     public void Dispose() { }
 
-    /// <summary>Up to <see cref="LanesPerVector"/> models, <see cref="First"/> … First + Count − 1, one per lane.</summary>
-    abstract class Chunk
+    /// <summary>
+    /// Up to <see cref="LanesPerVector"/> models, <see cref="First"/> … First + Count − 1, one per lane: each parameter
+    /// is a vector of every lane's value, and the batch rows run through <see cref="LaneBatch"/>'s code with per-lane
+    /// weights (<see cref="PerLaneWeights"/>), a block of 4 rows at a time once a batch has 4.
+    /// </summary>
+    sealed class Chunk
     {
-        public abstract int First { get; }
-        public abstract int Count { get; }
-        /// <summary>Every parameter's lanes, parameter-major.</summary>
-        public abstract float[] Weights { get; }
-        public abstract float[] Gradients { get; }
-        public abstract void SetParameters(ReadOnlySpan<float> parameters);
-        public abstract void Forward(int start, int count);
-        public abstract void TakeLossSums(Span<double> sums);
-        public abstract void Predict(WindowSet windows, float[] result);
-        public abstract void Backward();
-        public abstract void Adam(ReadOnlySpan<AdamStep> steps);
-    }
-
-    sealed class Chunk<V, L> : Chunk where V : unmanaged where L : IVectorLanes<V>
-    {
-        static int Lanes => L.Count;
         readonly ModelLanesEngine owner;
-        readonly ParameterLayout layout;
-        readonly int units, inputs, outs;
-        readonly V[] w, grad, m, v, dOut, dhNext, da;
-        /// <summary>Steps of the windows the batch rows below are laid out for: the training windows', or Predict's.</summary>
-        int steps;
-        V[] x = [], y = [], h = [], o = [];
-        V lossSum;
+        readonly VectorWidth width;
+        readonly int lanes;
+        readonly TensorSlot[] kernels;
+        readonly float[] w, transposed, grad, m, v;
+        readonly double[] lossSums;
+        LaneScratch? scratch;
+        /// <summary>The batch's windows by batch row and lane, as <see cref="LaneBatch.Load"/> takes them.</summary>
+        int[] windows = [];
+        LaneBatch batch;
         int batchCount;
 
-        public Chunk(ModelLanesEngine owner, int first, int count)
+        public Chunk(ModelLanesEngine owner, VectorWidth width, int first, int count)
         {
             this.owner = owner;
+            this.width = width;
+            lanes = width.Lanes();
             First = first;
             Count = count;
-            layout = owner.Layout;
-            units = layout.Units[0]; inputs = layout.Features; outs = layout.Outputs;
-            w = new V[layout.Count];
-            grad = new V[layout.Count];
-            m = new V[layout.Count];
-            v = new V[layout.Count];
-            dOut = new V[units];
-            dhNext = new V[units];
-            da = new V[units];
+            var layout = owner.Layout;
+            kernels = LaneBatch.Kernels(layout);
+            int floats = layout.Count * lanes;
+            w = new float[floats];
+            transposed = new float[floats];
+            grad = new float[floats];
+            m = new float[floats];
+            v = new float[floats];
+            lossSums = new double[lanes];
+            batch = LaneBatch.Create(width, modelsInLanes: true, layout, owner.TimeSteps, blocks: 0, rows: 1);
         }
 
-        public override int First { get; }
-        public override int Count { get; }
-        public override float[] Weights => MemoryMarshal.Cast<V, float>(w).ToArray();
-        public override float[] Gradients => MemoryMarshal.Cast<V, float>(grad).ToArray();
+        public int First { get; }
+        public int Count { get; }
+        /// <summary>Every parameter's lanes, parameter-major.</summary>
+        public float[] Weights => w;
+        public float[] Gradients => grad;
 
         /// <summary>The model in lane <paramref name="lane"/>: spare lanes repeat the last one.</summary>
         int ModelOf(int lane) => First + Math.Min(lane, Count - 1);
 
-        public override void SetParameters(ReadOnlySpan<float> parameters)
+        public void SetParameters(ReadOnlySpan<float> parameters)
         {
-            int p = layout.Count;
-            Span<float> lanes = stackalloc float[Lanes];
+            int p = owner.Layout.Count;
             for (int i = 0; i < p; i++)
-            {
-                for (int l = 0; l < Lanes; l++) lanes[l] = parameters[Math.Min(l, Count - 1) * p + i];
-                w[i] = L.Create(lanes);
-            }
+                for (int l = 0; l < lanes; l++) w[i * lanes + l] = parameters[Math.Min(l, Count - 1) * p + i];
             Array.Clear(m); Array.Clear(v); Array.Clear(grad);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override void Forward(int start, int count)
+        /// <summary>A batch of <paramref name="rows"/> batch rows of windows of <paramref name="steps"/> steps, reused while it fits.</summary>
+        LaneBatch Batch(int rows, int steps)
         {
-            Span<int> windows = stackalloc int[Lanes];
-            EnsureBatch(count, owner.TimeSteps);
+            int perBlock = rows >= FastCpuEngine.BlockRows ? FastCpuEngine.BlockRows : 1, blocks = (rows + perBlock - 1) / perBlock;
+            if (batch.Rows != perBlock || batch.Blocks < blocks || batch.Steps != steps)
+            {
+                batch = LaneBatch.Create(width, modelsInLanes: true, owner.Layout, steps, blocks, perBlock);
+                scratch = new LaneScratch(owner.Layout, steps, FastCpuEngine.BlockRows * lanes);
+            }
+            return batch;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Forward(int start, int count)
+        {
+            var b = Batch(count, owner.TimeSteps);
             batchCount = count;
             int n = owner.WindowCount;
-            for (int b = 0; b < count; b++)
+            if (windows.Length < count * lanes) windows = new int[count * lanes];
+            for (int row = 0; row < count; row++)
+                for (int l = 0; l < lanes; l++) windows[row * lanes + l] = owner.Orders[ModelOf(l) * n + start + row];
+            for (int block = 0, used = count * lanes; block * b.BlockWindows < used; block++)
             {
-                for (int l = 0; l < Lanes; l++) windows[l] = owner.Orders[ModelOf(l) * n + start + b];
-                Load(b, owner.X, owner.Y, windows);
-                ForwardWindow(b);
-                var squared = L.Zero;
-                for (int k = 0; k < outs; k++)
-                {
-                    var e = L.Subtract(o[b * outs + k], y[b * outs + k]);
-                    squared = L.Add(squared, L.Multiply(e, e));
-                }
-                lossSum = L.Add(lossSum, L.Divide(squared, L.Broadcast(outs)));
+                int first = block * b.BlockWindows, windowCount = Math.Min(b.BlockWindows, used - first);
+                b.Load(block, owner.X, owner.Y, windows, first, windowCount);
+                b.Forward(block, w);
+                var losses = b.Losses;
+                for (int k = 0; k < windowCount; k += lanes)
+                    for (int l = 0; l < lanes; l++) lossSums[l] += losses[k + l];
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override void TakeLossSums(Span<double> sums)
+        public void TakeLossSums(Span<double> sums)
         {
-            for (int l = 0; l < Count; l++) sums[l] = L.Lane(lossSum, l);
-            lossSum = L.Zero;
+            lossSums.AsSpan(0, Count).CopyTo(sums);
+            Array.Clear(lossSums);
         }
 
-        public override void Predict(WindowSet windows, float[] result)
+        public void Predict(WindowSet data, float[] result)
         {
-            Span<int> same = stackalloc int[Lanes];
-            EnsureBatch(1, windows.TimeSteps);
-            int count = windows.Count;
+            var b = LaneBatch.Create(width, modelsInLanes: true, owner.Layout, data.TimeSteps, blocks: 1, rows: 1);
+            int count = data.Count, outs = owner.Layout.Outputs;
+            Span<int> same = stackalloc int[lanes];
             for (int n = 0; n < count; n++)
             {
                 same.Fill(n);
-                Load(0, windows.X, null, same);
-                ForwardWindow(0);
+                b.Load(0, data.X, default, same, 0, lanes);
+                b.Forward(0, w);
                 for (int l = 0; l < Count; l++)
-                    for (int k = 0; k < outs; k++) result[((First + l) * count + n) * outs + k] = L.Lane(o[k], l);
+                    for (int k = 0; k < outs; k++) result[((First + l) * count + n) * outs + k] = b.Output(0, l, k);
             }
         }
 
-        void EnsureBatch(int count, int timeSteps)
-        {
-            if (timeSteps == steps && x.Length >= count * steps * inputs) return;
-            steps = timeSteps;
-            x = new V[count * steps * inputs];
-            y = new V[count * outs];
-            h = new V[count * (steps + 1) * units];
-            o = new V[count * outs];
-        }
-
-        /// <summary>Batch row <paramref name="b"/> of each lane from that lane's window.</summary>
+        /// <summary>BPTT over the batch's blocks in order, each lane's gradient its own.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void Load(int b, float[] data, float[]? targets, ReadOnlySpan<int> windows)
+        public void Backward()
         {
-            int windowLength = steps * inputs;
-            Span<float> lanes = stackalloc float[Lanes];
-            for (int i = 0; i < windowLength; i++)
-            {
-                for (int l = 0; l < Lanes; l++) lanes[l] = data[windows[l] * windowLength + i];
-                x[b * windowLength + i] = L.Create(lanes);
-            }
-            if (targets is null) return;
-            for (int k = 0; k < outs; k++)
-            {
-                for (int l = 0; l < Lanes; l++) lanes[l] = targets[windows[l] * outs + k];
-                y[b * outs + k] = L.Create(lanes);
-            }
-        }
-
-        /// <summary>ScalarEngine.ForwardWindow, lane-wise, for batch row <paramref name="b"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void ForwardWindow(int b)
-        {
-            var kernel = layout.Kernel[0];
-            var recurrent = layout.RecurrentKernel[0];
-            var bias = layout.Bias[0];
-            int hBase = b * (steps + 1) * units, xBase = b * steps * inputs;
-            for (int j = 0; j < units; j++) h[hBase + j] = L.Zero;
-            for (int t = 0; t < steps; t++)
-                for (int j = 0; j < units; j++)
-                {
-                    var a = w[bias.At(0, j)];
-                    for (int i = 0; i < inputs; i++) a = L.Add(a, L.Multiply(x[xBase + t * inputs + i], w[kernel.At(i, j)]));
-                    for (int i = 0; i < units; i++) a = L.Add(a, L.Multiply(h[hBase + t * units + i], w[recurrent.At(i, j)]));
-                    h[hBase + (t + 1) * units + j] = LaneActivations<V, L>.Apply(a, layout.HiddenActivation);
-                }
-            for (int k = 0; k < outs; k++)
-            {
-                var z = w[layout.DenseBias.At(0, k)];
-                for (int j = 0; j < units; j++) z = L.Add(z, L.Multiply(h[hBase + steps * units + j], w[layout.DenseKernel.At(j, k)]));
-                o[b * outs + k] = LaneActivations<V, L>.Apply(z, layout.OutputActivation);
-            }
-        }
-
-        /// <summary>ScalarEngine.Backward, lane-wise, over the batch's rows in order.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override void Backward()
-        {
+            LaneBatch.TransposeKernels(kernels, w, transposed, lanes);
             Array.Clear(grad);
-            var scale = L.Broadcast(2f / (batchCount * outs));
-            var kernel = layout.Kernel[0];
-            var recurrent = layout.RecurrentKernel[0];
-            var bias = layout.Bias[0];
-            for (int b = 0; b < batchCount; b++)
-            {
-                int hBase = b * (steps + 1) * units, xBase = b * steps * inputs;
-                Array.Clear(dOut); // the head reaches only the last step; earlier steps add this cleared row, as the scalar engine adds its zeros
-                for (int k = 0; k < outs; k++)
-                {
-                    var ok = o[b * outs + k];
-                    var dz = L.Multiply(L.Multiply(scale, L.Subtract(ok, y[b * outs + k])), LaneActivations<V, L>.Derivative(ok, layout.OutputActivation));
-                    Accumulate(ref grad[layout.DenseBias.At(0, k)], dz);
-                    for (int j = 0; j < units; j++)
-                    {
-                        Accumulate(ref grad[layout.DenseKernel.At(j, k)], L.Multiply(h[hBase + steps * units + j], dz));
-                        Accumulate(ref dOut[j], L.Multiply(dz, w[layout.DenseKernel.At(j, k)]));
-                    }
-                }
-                Array.Clear(dhNext);
-                for (int t = steps - 1; t >= 0; t--)
-                {
-                    for (int j = 0; j < units; j++)
-                    {
-                        var arriving = t == steps - 1 ? dOut[j] : L.Zero;
-                        da[j] = L.Multiply(L.Add(arriving, dhNext[j]), LaneActivations<V, L>.Derivative(h[hBase + (t + 1) * units + j], layout.HiddenActivation));
-                    }
-                    for (int j = 0; j < units; j++)
-                    {
-                        Accumulate(ref grad[bias.At(0, j)], da[j]);
-                        for (int i = 0; i < inputs; i++) Accumulate(ref grad[kernel.At(i, j)], L.Multiply(x[xBase + t * inputs + i], da[j]));
-                        for (int i = 0; i < units; i++) Accumulate(ref grad[recurrent.At(i, j)], L.Multiply(h[hBase + t * units + i], da[j]));
-                    }
-                    for (int i = 0; i < units; i++)
-                    {
-                        var sum = L.Zero;
-                        for (int j = 0; j < units; j++) sum = L.Add(sum, L.Multiply(w[recurrent.At(i, j)], da[j]));
-                        dhNext[i] = sum;
-                    }
-                }
-            }
+            float scale = 2f / (batchCount * owner.Layout.Outputs);
+            for (int block = 0; block * batch.Rows < batchCount; block++) batch.Backward(block, w, transposed, grad, scale, scratch!);
         }
 
-        /// <summary>ScalarEngine.ApplyAdam with each lane's own step size (spare lanes take the last model's).</summary>
+        /// <summary>Adam with each lane's own step size (spare lanes take the last model's).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override void Adam(ReadOnlySpan<AdamStep> steps)
+        public void Adam(ReadOnlySpan<AdamStep> steps)
         {
-            Span<float> alphas = stackalloc float[Lanes];
-            for (int l = 0; l < Lanes; l++) alphas[l] = steps[Math.Min(l, Count - 1)].Alpha;
-            var alpha = L.Create(alphas);
-            var oneMinusBeta1 = L.Broadcast(1f - steps[0].Beta1);
-            var oneMinusBeta2 = L.Broadcast(1f - steps[0].Beta2);
-            var epsilon = L.Broadcast(steps[0].Epsilon);
-            for (int i = 0; i < w.Length; i++)
-            {
-                var g = grad[i];
-                m[i] = L.Add(m[i], L.Multiply(L.Subtract(g, m[i]), oneMinusBeta1));
-                v[i] = L.Add(v[i], L.Multiply(L.Subtract(L.Multiply(g, g), v[i]), oneMinusBeta2));
-                w[i] = L.Subtract(w[i], L.Divide(L.Multiply(alpha, m[i]), L.Add(L.Sqrt(v[i]), epsilon)));
-            }
+            Span<float> alphas = stackalloc float[lanes];
+            for (int l = 0; l < lanes; l++) alphas[l] = steps[Math.Min(l, Count - 1)].Alpha;
+            batch.Adam(w, grad, m, v, steps[0], alphas);
         }
-
-        static void Accumulate(ref V sum, V term) => sum = L.Add(sum, term);
     }
 }
