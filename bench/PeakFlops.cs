@@ -81,10 +81,9 @@ public static class PeakFlops
 
     /// <summary>What the SIMD engine's vectors are on this machine and runtime.</summary>
     public static string VectorLine() =>
-        $"SIMD engine vectors: Vector<float> = {Vector<float>.Count} lanes × 32 bits = {Vector<float>.Count * 32} bits; "
-        + $"Vector512 hardware-accelerated: {(Vector512.IsHardwareAccelerated ? "yes" : "no")}; "
-        + $"Vector256: {(Vector256.IsHardwareAccelerated ? "yes" : "no")}"
-        + (Vector512.IsHardwareAccelerated && Vector<float>.Count < 16 ? " (Vector<T> stays 256-bit unless DOTNET_PreferredVectorBitWidth=512)" : "");
+        $"SIMD engine vectors: the widest hardware-accelerated, {(Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128)} bits "
+        + $"(Vector512 hardware-accelerated: {(Vector512.IsHardwareAccelerated ? "yes" : "no")}; Vector256: {(Vector256.IsHardwareAccelerated ? "yes" : "no")}; "
+        + "a batch of up to 4 windows, and models in lanes, take the narrowest vectors that hold them)";
 
     static Width Run(string name, int bits, bool accelerated, Func<long, float> lanes, int threads)
     {

@@ -34,7 +34,7 @@ public class SweepTests
         var run = CliRun.Of("sweep", "--hidden", "2,3", "--time-steps", "12", "--seeds", "1,2", "--lrs", "0.01", "--epochs", "2",
             "--csv", dir.File("s.csv"), "--save-best", dir.File("best.json"), "--accelerator", "simd", "--baseline", "full"); // not auto: a GPU would change the trainer; full: a slow machine would estimate
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("(simd: 8 models per SIMD vector".Replace("8", $"{ModelLanesEngine.Lanes}"), run.Out);
+        Assert.Matches(@"\(simd: \d+ models per SIMD vector", run.Out);
         Assert.Matches(@"\(simd, one model at a time\); speed-up \d+\.\d\d×; (identical weights|weights differ by at most \d)", run.Out);
         Assert.Matches(@"\(scalar, one model at a time\); speed-up \d+\.\d\d×; (identical weights|weights differ by at most \d)", run.Out);
         Assert.Matches(@"speed-up \d+\.\d\d×", run.Out);

@@ -115,22 +115,43 @@ public sealed class ScalarDouble : IEngineCase
 /// The SIMD engine with the windows of a batch in its lanes (<see cref="FastCpuEngine"/>, the factory's one-model
 /// SIMD engine); several models on separate engines, as the factory trains stacked ones.
 /// </summary>
+/// <remarks>Without a width: the widest this CPU has, as users get it; with one: that width forced (skipped where the CPU lacks it).</remarks>
 public sealed class SimdWindowsInLanes : IEngineCase
 {
+    readonly VectorWidth? width;
+    public SimdWindowsInLanes() { }
+    internal SimdWindowsInLanes(VectorWidth width) => this.width = width;
+
     public static EngineKind[] Kinds => [EngineKind.Simd];
     public static ShapeSet Takes => ShapeSet.All;
-    public IRnnEngine Create(EngineKind kind, ModelSpec spec, int models) => ScalarDouble.Separate(models, () => new FastCpuEngine(spec));
+    public IRnnEngine Create(EngineKind kind, ModelSpec spec, int models) =>
+        ScalarDouble.Separate(models, () => width is { } w ? new FastCpuEngine(spec, SimdWidth.Require(w)) : new FastCpuEngine(spec));
     public Tolerance Tolerance(EngineKind kind) => Tolerances.Simd;
 }
 
 /// <summary>The SIMD engine with models in its lanes (<see cref="ModelLanesEngine"/>, the factory's several-model engine for one layer): more models than lanes, so two chunks run on two threads.</summary>
 public sealed class SimdModelsInLanes : IEngineCase
 {
+    readonly VectorWidth? width;
+    public SimdModelsInLanes() { }
+    internal SimdModelsInLanes(VectorWidth width) => this.width = width;
+
     public static EngineKind[] Kinds => [EngineKind.Simd];
     public static ShapeSet Takes => ShapeSet.Large;
-    public IRnnEngine Create(EngineKind kind, ModelSpec spec, int models) => new ModelLanesEngine(spec, models);
+    public IRnnEngine Create(EngineKind kind, ModelSpec spec, int models) =>
+        width is { } w ? new ModelLanesEngine(spec, models, SimdWidth.Require(w)) : new ModelLanesEngine(spec, models);
     public Tolerance Tolerance(EngineKind kind) => Tolerances.Simd;
     public int SeveralModels => ModelLanesEngine.Lanes + 2;
+}
+
+/// <summary>Forcing a SIMD width: skipped, saying so, where this CPU does not run that width in hardware.</summary>
+static class SimdWidth
+{
+    public static VectorWidth Require(VectorWidth width)
+    {
+        if (width > VectorWidths.Widest) Assert.Skip($"this CPU runs vectors of at most {(int)VectorWidths.Widest} bits");
+        return width;
+    }
 }
 
 /// <summary>

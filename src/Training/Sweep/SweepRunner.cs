@@ -118,7 +118,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
 
     /// <summary>
     /// Whether the shapes of a grid train side by side on the cores: yes for the SIMD engine, whose models-in-lanes
-    /// epoch uses one core per 8 models (a small group would leave the others idle); no for the scalar baseline
+    /// epoch uses one core per vector of models (a small group would leave the others idle); no for the scalar baseline
     /// (one model at a time, by definition) and for an accelerator, which one group already fills.
     /// </summary>
     static bool TrainsShapesSideBySide(EngineKind kind) => EngineFactory.Resolve(kind) == EngineKind.Simd;
@@ -126,7 +126,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     static string Describe(IRnnEngine engine) => engine switch
     {
         SeparateModels => $"{engine.Name}, one model at a time",
-        ModelLanesEngine => $"{engine.Name}: {ModelLanesEngine.Lanes} models per SIMD vector on {Environment.ProcessorCount} core(s)",
+        ModelLanesEngine lanes => $"{engine.Name}: {lanes.LanesPerVector} models per SIMD vector on {Environment.ProcessorCount} core(s)",
         _ when engine.Models == 1 => engine.Name,
         _ => $"{engine.Name}: every model of a shape in the same launches",
     };

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GpuRnn.Kernels;
@@ -8,43 +7,82 @@ using GpuRnn.Training.Model;
 namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
-/// The fast CPU engine, float32. Windows run <see cref="LaneBatch.Width"/> at a time in SIMD lanes (see
-/// <see cref="LaneBatch"/>); a batch is cut into chunks of <see cref="ChunkBlocks"/> blocks, and chunks run in
-/// parallel. Each chunk sums its own gradient and loss, and the chunks are then added in chunk order: the chunking
-/// depends only on the batch size, never on the thread count or timing, so results are bit-identical run to run.
+/// The fast CPU engine, float32. Windows run in SIMD lanes, a block of <see cref="LaneBatch.BlockWindows"/> at a time
+/// (see <see cref="LaneBatch"/>: 4 vectors per block, or 1 for a batch that fits in one), on the widest vectors the CPU
+/// has (<see cref="VectorWidths.Widest"/>), or the narrowest that hold a smaller batch (<see cref="BatchWidth"/>); a
+/// batch is cut into chunks of <see cref="ChunkVectors"/> vectors of windows, and chunks run in parallel. Each chunk
+/// sums its own gradient and loss, and the chunks are then added in chunk order: the chunking depends only on the
+/// batch size and the vector width, never on the thread count or timing, so results are bit-identical run to run.
 /// Small batches (the tutorial's batch of one) run on the calling thread with no threading at all.
 /// All buffers are allocated on the first batch of a given size; a training step allocates nothing.
 /// </summary>
 public sealed class FastCpuEngine : IRnnEngine
 {
-    /// <summary>Blocks per chunk: fixed, so the reduction order is a property of the batch, not of the machine's load.</summary>
-    public const int ChunkBlocks = 8;
+    /// <summary>Vectors of windows per chunk: fixed, so the reduction order is a property of the batch, not of the machine's load.</summary>
+    public const int ChunkVectors = 8;
+
+    /// <summary>Vectors per block of a batch that fills more than one: <see cref="LaneProducts{V, L, S}.Product"/>'s tile height.</summary>
+    internal const int BlockRows = 4;
 
     /// <summary>Below this many forward multiply–adds per batch, waking other threads costs more than it saves.</summary>
     const long SerialBelowMultiplyAdds = 40_000;
 
-    readonly float[] w, grad, m, v;
+    readonly float[] w, transposed, grad, m, v;
+    readonly TensorSlot[] kernels;
     readonly Action<int> forwardChunk, backwardChunk;
     float[] x = [], y = [];
     int[] order = [];
     int windowCount, batchStart, batchCount;
-    /// <summary>Steps of the training windows, which size <see cref="batch"/> and <see cref="scratch"/>.</summary>
+    /// <summary>Steps of the training windows, which size <see cref="batch"/> and the scratch.</summary>
     int timeSteps;
     double lossSum;
-    LaneBatch? batch;
-    LaneScratch[] scratch = [];
+    /// <summary>The batch of the last <see cref="Forward"/>, one of <see cref="batches"/>.</summary>
+    LaneBatch batch;
+    /// <summary>A batch per width (128, 256, 512 bits) of one vector per block, and one of the widest with 4: allocated when first used.</summary>
+    readonly LaneBatch?[] batches = new LaneBatch?[4];
+    /// <summary>Each chunk's gradient and loss, summed in chunk order.</summary>
+    float[][] chunkGradients = [];
+    double[] chunkLosses = [];
+    /// <summary>BPTT's working rows: one per thread at work, taken and given back around each chunk; the calling thread's when serial.</summary>
+    readonly Stack<LaneScratch> scratch = new();
+    LaneScratch? serialScratch;
+    bool parallel;
 
-    public FastCpuEngine(ModelSpec spec)
+    public FastCpuEngine(ModelSpec spec) : this(spec, VectorWidths.Widest) { }
+
+    /// <summary>An engine on vectors of up to <paramref name="width"/>: the tests run the narrower widths too.</summary>
+    internal FastCpuEngine(ModelSpec spec, VectorWidth width)
     {
         Spec = spec.Validated();
+        Width = width;
         Layout = Spec.Layout();
         w = new float[Layout.Count];
+        transposed = new float[Layout.Count];
+        kernels = LaneBatch.Kernels(Layout);
         grad = new float[Layout.Count];
         m = new float[Layout.Count];
         v = new float[Layout.Count];
         forwardChunk = ForwardChunk;
         backwardChunk = BackwardChunk;
-        HotMethods.EnsureCompiled();
+        batch = LaneBatch.Create(width, modelsInLanes: false, Layout, timeSteps, blocks: 0, rows: 1);
+        HotMethods.EnsureCompiled(width, modelsInLanes: false);
+        HotMethods.EnsureCompiled(BatchWidth(1), modelsInLanes: false); // a batch of one's, so that the tutorial's first epoch compiles nothing
+    }
+
+    /// <summary>The widest vectors this engine runs.</summary>
+    internal VectorWidth Width { get; }
+
+    /// <summary>
+    /// The vectors for a batch of <paramref name="count"/> windows: the narrowest that hold it, up to <see cref="Width"/>.
+    /// A batch of one (the tutorial's) is a chain of dependent operations, each as slow on 16 lanes as on 4, and
+    /// 512-bit vectors made it about 15% slower than 128-bit ones here; a full vector costs the same per window at any width.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal VectorWidth BatchWidth(int count)
+    {
+        var width = VectorWidth.Bits128;
+        while (width < Width && width.Lanes() < count) width = (VectorWidth)((int)width * 2);
+        return width;
     }
 
     public string Name => EngineNames.Of(EngineKind.Simd);
@@ -61,8 +99,9 @@ public sealed class FastCpuEngine : IRnnEngine
         order = [.. Enumerable.Range(0, windowCount)];
         if (windows.TimeSteps == timeSteps) return;
         timeSteps = windows.TimeSteps;
-        batch = null; // sized for the old length: EnsureCapacity allocates anew
-        scratch = [];
+        Array.Clear(batches); // sized for the old length: EnsureCapacity allocates anew
+        scratch.Clear();
+        serialScratch = null;
     }
 
     public void SetParameters(ReadOnlySpan<float> parameters)
@@ -90,89 +129,61 @@ public sealed class FastCpuEngine : IRnnEngine
         batchStart = start; batchCount = count;
         int chunks = ChunkCount(count);
         RunChunks(chunks, forwardChunk);
-        for (int c = 0; c < chunks; c++) lossSum += scratch[c].Loss;
+        for (int c = 0; c < chunks; c++) lossSum += chunkLosses[c];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward()
     {
+        LaneBatch.TransposeKernels(kernels, w, transposed, floats: 1);
         int chunks = ChunkCount(batchCount);
         RunChunks(chunks, backwardChunk);
-        scratch[0].Gradient.CopyTo(grad, 0);
-        var total = MemoryMarshal.Cast<float, Vector<float>>(grad.AsSpan());
-        int vectorEnd = total.Length * Vector<float>.Count;
-        for (int c = 1; c < chunks; c++)
-        {
-            var part = scratch[c].Gradient;
-            var lanes = MemoryMarshal.Cast<float, Vector<float>>(part.AsSpan());
-            for (int i = 0; i < total.Length; i++) total[i] += lanes[i];
-            for (int i = vectorEnd; i < grad.Length; i++) grad[i] += part[i];
-        }
+        chunkGradients[0].CopyTo(grad, 0);
+        for (int c = 1; c < chunks; c++) batch.Add(grad, chunkGradients[c]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void ForwardChunk(int chunk)
     {
-        var b = batch!;
-        int width = LaneBatch.Width;
+        var b = batch;
+        int windows = b.BlockWindows;
         double loss = 0;
-        int firstBlock = chunk * ChunkBlocks, endBlock = Math.Min(firstBlock + ChunkBlocks, BlockCount(batchCount));
+        var (firstBlock, endBlock) = BlocksOf(chunk);
         for (int block = firstBlock; block < endBlock; block++)
         {
-            int first = block * width;
-            b.Load(block, x, y, order, batchStart + first, Math.Min(width, batchCount - first));
+            int first = block * windows, count = Math.Min(windows, batchCount - first);
+            b.Load(block, x, y, order, batchStart + first, count);
             loss += b.Forward(block, w);
         }
-        scratch[chunk].Loss = loss;
+        chunkLosses[chunk] = loss;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void BackwardChunk(int chunk)
     {
-        var b = batch!;
-        var s = scratch[chunk];
-        Array.Clear(s.Gradient);
+        var b = batch;
+        var gradient = chunkGradients[chunk];
+        Array.Clear(gradient);
         float scale = 2f / (batchCount * Spec.Outputs);
-        int firstBlock = chunk * ChunkBlocks, endBlock = Math.Min(firstBlock + ChunkBlocks, BlockCount(batchCount));
-        for (int block = firstBlock; block < endBlock; block++) b.Backward(block, w, s.Gradient, scale, s);
+        LaneScratch? s = parallel ? null : serialScratch;
+        if (s is null) lock (scratch) s = scratch.Count > 0 ? scratch.Pop() : new LaneScratch(Layout, timeSteps, BlockRows * Width.Lanes());
+        var (firstBlock, endBlock) = BlocksOf(chunk);
+        for (int block = firstBlock; block < endBlock; block++) b.Backward(block, w, transposed, gradient, scale, s);
+        if (parallel) lock (scratch) scratch.Push(s);
+        else serialScratch = s;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void RunChunks(int chunks, Action<int> body)
     {
-        if (chunks == 1 || (long)batchCount * Layout.ForwardMultiplyAdds(timeSteps) < SerialBelowMultiplyAdds)
-            for (int c = 0; c < chunks; c++) body(c);
+        parallel = chunks > 1 && (long)batchCount * Layout.ForwardMultiplyAdds(timeSteps) >= SerialBelowMultiplyAdds;
+        if (parallel) Parallel.For(0, chunks, body);
         else
-            Parallel.For(0, chunks, body);
+            for (int c = 0; c < chunks; c++) body(c);
     }
 
-    /// <summary>Adam exactly as <see cref="AdamStep"/> states it, lane-wise (no fused multiply–add, like the reference).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ApplyAdam(ReadOnlySpan<AdamStep> steps)
-    {
-        var step = RnnEngineExtensions.Single(steps);
-        var oneMinusBeta1 = new Vector<float>(1f - step.Beta1);
-        var oneMinusBeta2 = new Vector<float>(1f - step.Beta2);
-        var alpha = new Vector<float>(step.Alpha);
-        var epsilon = new Vector<float>(step.Epsilon);
-        var wv = MemoryMarshal.Cast<float, Vector<float>>(w.AsSpan());
-        var gv = MemoryMarshal.Cast<float, Vector<float>>(grad.AsSpan());
-        var mv = MemoryMarshal.Cast<float, Vector<float>>(m.AsSpan());
-        var vv = MemoryMarshal.Cast<float, Vector<float>>(v.AsSpan());
-        for (int i = 0; i < wv.Length; i++)
-        {
-            var g = gv[i];
-            mv[i] += (g - mv[i]) * oneMinusBeta1;
-            vv[i] += (g * g - vv[i]) * oneMinusBeta2;
-            wv[i] -= alpha * mv[i] / (Vector.SquareRoot(vv[i]) + epsilon);
-        }
-        for (int i = wv.Length * Vector<float>.Count; i < w.Length; i++)
-        {
-            float g = grad[i];
-            m[i] += (g - m[i]) * (1f - step.Beta1);
-            v[i] += (g * g - v[i]) * (1f - step.Beta2);
-            w[i] -= step.Alpha * m[i] / (MathF.Sqrt(v[i]) + step.Epsilon);
-        }
-    }
+    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => batch.Adam(w, grad, m, v, RnnEngineExtensions.Single(steps), laneAlphas: default);
 
     public double[] TakeLossSums()
     {
@@ -185,32 +196,54 @@ public sealed class FastCpuEngine : IRnnEngine
     {
         Spec.EnsureFits(windows);
         var result = new float[windows.Count * Spec.Outputs];
-        var lanes = new LaneBatch(Layout, windows.TimeSteps, blocks: 1);
+        var lanes = NewBatch(windows.Count, windows.TimeSteps, blocks: 1);
         int[] identity = [.. Enumerable.Range(0, windows.Count)];
-        for (int first = 0; first < windows.Count; first += LaneBatch.Width)
+        for (int first = 0; first < windows.Count; first += lanes.BlockWindows)
         {
-            lanes.Load(0, windows.X, windows.Y, identity, first, Math.Min(LaneBatch.Width, windows.Count - first));
+            int count = Math.Min(lanes.BlockWindows, windows.Count - first);
+            lanes.Load(0, windows.X, windows.Y, identity, first, count);
             lanes.Forward(0, w);
-            lanes.StoreOutputs(0, result.AsSpan(first * Spec.Outputs));
+            for (int n = 0; n < count; n++)
+                for (int k = 0; k < Spec.Outputs; k++) result[(first + n) * Spec.Outputs + k] = lanes.Output(0, n, k);
         }
         return result;
     }
 
-    static int BlockCount(int windows) => (windows + LaneBatch.Width - 1) / LaneBatch.Width;
+    /// <summary>A batch for <paramref name="count"/> windows: on <see cref="BatchWidth"/>, 4 vectors per block past one vector's worth.</summary>
+    LaneBatch NewBatch(int count, int steps, int blocks)
+    {
+        var width = BatchWidth(count);
+        return LaneBatch.Create(width, modelsInLanes: false, Layout, steps, blocks, count > width.Lanes() ? BlockRows : 1);
+    }
 
-    static int ChunkCount(int windows) => (BlockCount(windows) + ChunkBlocks - 1) / ChunkBlocks;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    int BlockCount(int windows) => (windows + batch.BlockWindows - 1) / batch.BlockWindows;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    int ChunkCount(int windows) => (BlockCount(windows) + ChunkBlocks - 1) / ChunkBlocks;
+
+    int ChunkBlocks
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ChunkVectors / batch.Rows;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    (int First, int End) BlocksOf(int chunk) => (chunk * ChunkBlocks, Math.Min((chunk + 1) * ChunkBlocks, BlockCount(batchCount)));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void EnsureCapacity(int count)
     {
-        int blocks = BlockCount(count);
-        if (batch is null || batch.Blocks < blocks) batch = new LaneBatch(Layout, timeSteps, blocks);
+        var width = BatchWidth(count);
+        int rows = count > width.Lanes() ? BlockRows : 1, blocks = (count + rows * width.Lanes() - 1) / (rows * width.Lanes());
+        ref var slot = ref batches[rows > 1 ? 3 : VectorWidths.Index(width)];
+        if (slot is null || slot.Blocks < blocks) slot = NewBatch(count, timeSteps, blocks);
+        batch = slot;
         int chunks = ChunkCount(count);
-        if (scratch.Length < chunks)
+        if (chunkGradients.Length < chunks)
         {
-            var grown = new LaneScratch[chunks];
-            scratch.CopyTo(grown, 0);
-            for (int c = scratch.Length; c < chunks; c++) grown[c] = new LaneScratch(Layout, timeSteps, Layout.Count);
-            scratch = grown;
+            chunkGradients = [.. chunkGradients, .. Enumerable.Range(0, chunks - chunkGradients.Length).Select(_ => new float[Layout.Count])];
+            chunkLosses = new double[chunks];
         }
     }
 

@@ -12,19 +12,33 @@ namespace GpuRnn.Training.Engines.FastCpu;
 /// </summary>
 static class HotMethods
 {
-    static readonly Lazy<TimeSpan> Compiled = new(CompileAll);
+    /// <summary>Per width (128, 256, 512 bits) × layout (windows in lanes, models in lanes).</summary>
+    static readonly Lazy<TimeSpan>[] Compiled = [.. new[] { VectorWidth.Bits128, VectorWidth.Bits256, VectorWidth.Bits512 }
+        .SelectMany(width => new[] { typeof(SharedWeights), typeof(PerLaneWeights) }.Select(weights =>
+            new Lazy<TimeSpan>(() => CompileAll(width.With(new TypesOf()), weights))))];
 
-    /// <summary>Time the one-off compilation took (zero after the first call in a process).</summary>
-    public static TimeSpan EnsureCompiled() => Compiled.IsValueCreated ? TimeSpan.Zero : Compiled.Value;
+    /// <summary>Time the one-off compilation for this width and layout took (zero after the first call in a process).</summary>
+    public static TimeSpan EnsureCompiled(VectorWidth width, bool modelsInLanes)
+    {
+        var compiled = Compiled[2 * VectorWidths.Index(width) + (modelsInLanes ? 1 : 0)];
+        return compiled.IsValueCreated ? TimeSpan.Zero : compiled.Value;
+    }
 
-    static TimeSpan CompileAll()
+    readonly struct TypesOf : IWidthGeneric<Type[]>
+    {
+        public Type[] Invoke<V, L>() where V : unmanaged where L : IVectorLanes<V> => [typeof(V), typeof(L)];
+    }
+
+    /// <param name="width">The vector type and its <see cref="IVectorLanes{V}"/>: the generic code's copy to compile.</param>
+    /// <param name="weights">The layout's <see cref="ILaneWeights"/>.</param>
+    static TimeSpan CompileAll(Type[] width, Type weights)
     {
         var clock = Stopwatch.StartNew();
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        // The engine's own methods, and the trainer's per-step loop and Adam schedule every engine runs through.
-        Type[] types = [typeof(FastCpuEngine), typeof(LaneBatch), typeof(LaneActivations), typeof(LaneScratch), typeof(LaneProducts),
+        // The engines' own methods, and the trainer's per-step loop and Adam schedule every engine runs through.
+        Type[] types = [typeof(FastCpuEngine), typeof(LaneBatch), typeof(LaneBatch<,,>), typeof(LaneActivations<,>), typeof(LaneScratch), typeof(LaneProducts<,,>),
             typeof(ModelLanesEngine), .. typeof(ModelLanesEngine).GetNestedTypes(BindingFlags.NonPublic), typeof(Trainer), typeof(AdamSchedule)];
-        foreach (var type in types)
+        foreach (var type in types.Select(t => !t.IsGenericTypeDefinition ? t : t.MakeGenericType(t.GetGenericArguments().Length == 2 ? width : [.. width, weights])))
             foreach (var method in type.GetMethods(all))
                 if (!method.IsAbstract && !method.ContainsGenericParameters
                     && (method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0)

@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
@@ -7,34 +7,58 @@ using GpuRnn.Training.Model;
 namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
-/// The SIMD engine for M models of one SimpleRNN layer: each lane of <see cref="Vector{T}"/> holds a different
-/// model (its own weights, Adam moments, epoch order and step size), so one pass of vector arithmetic advances
-/// <see cref="Lanes"/> models. Models are cut into chunks of that many; a fused epoch runs the chunks on every core.
+/// The SIMD engine for M models of one SimpleRNN layer: each lane of a vector holds a different model (its own
+/// weights, Adam moments, epoch order and step size), so one pass of vector arithmetic advances
+/// <see cref="LanesPerVector"/> models. Models are cut into chunks of that many; a fused epoch runs the chunks on
+/// every core. The vectors are the narrowest that give every core a chunk (<see cref="WidthFor"/>).
 /// Where <see cref="FastCpuEngine"/> fills its lanes with the windows of a batch, this fills them with models, which
 /// is what a batch of one (the tutorial's, and a sweep's default) leaves empty.
 /// </summary>
 /// <remarks>
-/// Every lane performs the float32 operations of <c>ScalarEngine&lt;float&gt;</c> in the same order (vector add and
-/// multiply are lane-wise IEEE operations); only tanh and sigmoid differ (<see cref="LaneActivations"/>, within a
-/// few ulp of MathF's). A lane never reads another lane, and spare lanes of the last chunk copy its last model, so a
-/// model's result does not depend on which models share its run.
+/// The cell step, BPTT and Adam are <see cref="FastCpuEngine"/>'s (<see cref="LaneBatch{V, L, S}"/>), with each lane's
+/// own weights: every lane performs the same float32 operations, in an order that depends on the batch size only. A
+/// lane never reads another lane, and spare lanes of the last chunk copy its last model, so a model's result does not
+/// depend on which models share its run, nor on the vector width.
 /// </remarks>
 public sealed class ModelLanesEngine : IEpochEngine
 {
-    public static int Lanes => Vector<float>.Count;
+    /// <summary>The most models one vector holds: its lanes at the widest width this CPU runs (<see cref="LanesPerVector"/> says how many one engine puts in each).</summary>
+    public static int Lanes => VectorWidths.Widest.Lanes();
 
     readonly Chunk[] chunks;
     int[] orders = [];
 
-    public ModelLanesEngine(ModelSpec spec, int models)
+    public ModelLanesEngine(ModelSpec spec, int models) : this(spec, models, WidthFor(models, Environment.ProcessorCount)) { }
+
+    /// <summary>An engine on vectors of <paramref name="width"/>: the tests run the narrower widths too.</summary>
+    internal ModelLanesEngine(ModelSpec spec, int models, VectorWidth width)
     {
         Spec = spec.Validated();
         if (spec.Layers != 1) throw new ArgumentException("models in lanes take one SimpleRNN layer; stacked models train on separate engines");
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models));
         Layout = spec.Layout();
         Models = models;
-        chunks = [.. Enumerable.Range(0, (models + Lanes - 1) / Lanes).Select(c => new Chunk(this, c * Lanes, Math.Min(Lanes, models - c * Lanes)))];
-        HotMethods.EnsureCompiled();
+        int lanes = LanesPerVector = width.Lanes();
+        chunks = [.. Enumerable.Range(0, (models + lanes - 1) / lanes).Select(c => new Chunk(this, width, c * lanes, Math.Min(lanes, models - c * lanes)))];
+        HotMethods.EnsureCompiled(width, modelsInLanes: true);
+    }
+
+    /// <summary>Models per vector (spare lanes of the last chunk repeat its last model).</summary>
+    public int LanesPerVector { get; }
+
+    /// <summary>
+    /// The narrowest vectors that hold the models in as many chunks as there are cores (fewer chunks, wider vectors,
+    /// only past the widest): a small model's step is a chain of dependent operations, as slow on 16 lanes as on 4,
+    /// so two chunks on two cores beat one chunk of twice the lanes, and empty lanes are not free either. A model's
+    /// result is the same at every width (lanes never mix), so only the speed depends on this.
+    /// </summary>
+    internal static VectorWidth WidthFor(int models, int cores)
+    {
+        int chunks = Math.Min(cores, (models + VectorWidth.Bits128.Lanes() - 1) / VectorWidth.Bits128.Lanes());
+        int lanes = (models + chunks - 1) / chunks;
+        var width = VectorWidth.Bits128;
+        while (width < VectorWidths.Widest && width.Lanes() < lanes) width = (VectorWidth)((int)width * 2);
+        return width;
     }
 
     public string Name => EngineNames.Of(EngineKind.Simd);
@@ -72,7 +96,7 @@ public sealed class ModelLanesEngine : IEpochEngine
 
     public float[] GetGradients() => Gather(c => c.Gradients);
 
-    float[] Gather(Func<Chunk, Vector<float>[]> rows)
+    float[] Gather(Func<Chunk, float[]> rows)
     {
         int p = Layout.Count;
         var result = new float[Models * p];
@@ -80,7 +104,7 @@ public sealed class ModelLanesEngine : IEpochEngine
         {
             var values = rows(c);
             for (int l = 0; l < c.Count; l++)
-                for (int i = 0; i < p; i++) result[(c.First + l) * p + i] = values[i][l];
+                for (int i = 0; i < p; i++) result[(c.First + l) * p + i] = values[i * LanesPerVector + l];
         }
         return result;
     }
@@ -142,214 +166,131 @@ public sealed class ModelLanesEngine : IEpochEngine
 
     public void Dispose() { }
 
-    /// <summary>Up to <see cref="Lanes"/> models, <see cref="First"/> … First + Count − 1, one per lane.</summary>
+    /// <summary>
+    /// Up to <see cref="LanesPerVector"/> models, <see cref="First"/> … First + Count − 1, one per lane: each parameter
+    /// is a vector of every lane's value, and the batch rows run through <see cref="LaneBatch"/>'s code with per-lane
+    /// weights (<see cref="PerLaneWeights"/>), a block of 4 rows at a time once a batch has 4.
+    /// </summary>
     sealed class Chunk
     {
         readonly ModelLanesEngine owner;
-        readonly ParameterLayout layout;
-        readonly int units, inputs, outs;
-        readonly Vector<float>[] w, grad, m, v, dOut, dhNext, da;
-        /// <summary>Steps of the windows the batch rows below are laid out for: the training windows', or Predict's.</summary>
-        int steps;
-        Vector<float>[] x = [], y = [], h = [], o = [];
-        Vector<float> lossSum;
+        readonly VectorWidth width;
+        readonly int lanes;
+        readonly TensorSlot[] kernels;
+        readonly float[] w, transposed, grad, m, v;
+        readonly double[] lossSums;
+        LaneScratch? scratch;
+        /// <summary>The batch's windows by batch row and lane, as <see cref="LaneBatch.Load"/> takes them.</summary>
+        int[] windows = [];
+        LaneBatch batch;
         int batchCount;
 
-        public Chunk(ModelLanesEngine owner, int first, int count)
+        public Chunk(ModelLanesEngine owner, VectorWidth width, int first, int count)
         {
             this.owner = owner;
+            this.width = width;
+            lanes = width.Lanes();
             First = first;
             Count = count;
-            layout = owner.Layout;
-            units = layout.Units[0]; inputs = layout.Features; outs = layout.Outputs;
-            w = new Vector<float>[layout.Count];
-            grad = new Vector<float>[layout.Count];
-            m = new Vector<float>[layout.Count];
-            v = new Vector<float>[layout.Count];
-            dOut = new Vector<float>[units];
-            dhNext = new Vector<float>[units];
-            da = new Vector<float>[units];
+            var layout = owner.Layout;
+            kernels = LaneBatch.Kernels(layout);
+            int floats = layout.Count * lanes;
+            w = new float[floats];
+            transposed = new float[floats];
+            grad = new float[floats];
+            m = new float[floats];
+            v = new float[floats];
+            lossSums = new double[lanes];
+            batch = LaneBatch.Create(width, modelsInLanes: true, layout, owner.TimeSteps, blocks: 0, rows: 1);
         }
 
         public int First { get; }
         public int Count { get; }
-        public Vector<float>[] Weights => w;
-        public Vector<float>[] Gradients => grad;
+        /// <summary>Every parameter's lanes, parameter-major.</summary>
+        public float[] Weights => w;
+        public float[] Gradients => grad;
 
         /// <summary>The model in lane <paramref name="lane"/>: spare lanes repeat the last one.</summary>
         int ModelOf(int lane) => First + Math.Min(lane, Count - 1);
 
         public void SetParameters(ReadOnlySpan<float> parameters)
         {
-            int p = layout.Count;
-            Span<float> lanes = stackalloc float[Lanes];
+            int p = owner.Layout.Count;
             for (int i = 0; i < p; i++)
-            {
-                for (int l = 0; l < Lanes; l++) lanes[l] = parameters[Math.Min(l, Count - 1) * p + i];
-                w[i] = new Vector<float>(lanes);
-            }
+                for (int l = 0; l < lanes; l++) w[i * lanes + l] = parameters[Math.Min(l, Count - 1) * p + i];
             Array.Clear(m); Array.Clear(v); Array.Clear(grad);
         }
 
+        /// <summary>A batch of <paramref name="rows"/> batch rows of windows of <paramref name="steps"/> steps, reused while it fits.</summary>
+        LaneBatch Batch(int rows, int steps)
+        {
+            int perBlock = rows >= FastCpuEngine.BlockRows ? FastCpuEngine.BlockRows : 1, blocks = (rows + perBlock - 1) / perBlock;
+            if (batch.Rows != perBlock || batch.Blocks < blocks || batch.Steps != steps)
+            {
+                batch = LaneBatch.Create(width, modelsInLanes: true, owner.Layout, steps, blocks, perBlock);
+                scratch = new LaneScratch(owner.Layout, steps, FastCpuEngine.BlockRows * lanes);
+            }
+            return batch;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Forward(int start, int count)
         {
-            Span<int> windows = stackalloc int[Lanes];
-            EnsureBatch(count, owner.TimeSteps);
+            var b = Batch(count, owner.TimeSteps);
             batchCount = count;
             int n = owner.WindowCount;
-            for (int b = 0; b < count; b++)
+            if (windows.Length < count * lanes) windows = new int[count * lanes];
+            for (int row = 0; row < count; row++)
+                for (int l = 0; l < lanes; l++) windows[row * lanes + l] = owner.Orders[ModelOf(l) * n + start + row];
+            for (int block = 0, used = count * lanes; block * b.BlockWindows < used; block++)
             {
-                for (int l = 0; l < Lanes; l++) windows[l] = owner.Orders[ModelOf(l) * n + start + b];
-                Load(b, owner.X, owner.Y, windows);
-                ForwardWindow(b);
-                var squared = Vector<float>.Zero;
-                for (int k = 0; k < outs; k++)
-                {
-                    var e = o[b * outs + k] - y[b * outs + k];
-                    squared += e * e;
-                }
-                lossSum += squared / new Vector<float>(outs);
+                int first = block * b.BlockWindows, windowCount = Math.Min(b.BlockWindows, used - first);
+                b.Load(block, owner.X, owner.Y, windows, first, windowCount);
+                b.Forward(block, w);
+                var losses = b.Losses;
+                for (int k = 0; k < windowCount; k += lanes)
+                    for (int l = 0; l < lanes; l++) lossSums[l] += losses[k + l];
             }
         }
 
         public void TakeLossSums(Span<double> sums)
         {
-            for (int l = 0; l < Count; l++) sums[l] = lossSum[l];
-            lossSum = Vector<float>.Zero;
+            lossSums.AsSpan(0, Count).CopyTo(sums);
+            Array.Clear(lossSums);
         }
 
-        public void Predict(WindowSet windows, float[] result)
+        public void Predict(WindowSet data, float[] result)
         {
-            Span<int> same = stackalloc int[Lanes];
-            EnsureBatch(1, windows.TimeSteps);
-            int count = windows.Count;
+            var b = LaneBatch.Create(width, modelsInLanes: true, owner.Layout, data.TimeSteps, blocks: 1, rows: 1);
+            int count = data.Count, outs = owner.Layout.Outputs;
+            Span<int> same = stackalloc int[lanes];
             for (int n = 0; n < count; n++)
             {
                 same.Fill(n);
-                Load(0, windows.X, null, same);
-                ForwardWindow(0);
+                b.Load(0, data.X, default, same, 0, lanes);
+                b.Forward(0, w);
                 for (int l = 0; l < Count; l++)
-                    for (int k = 0; k < outs; k++) result[((First + l) * count + n) * outs + k] = o[k][l];
+                    for (int k = 0; k < outs; k++) result[((First + l) * count + n) * outs + k] = b.Output(0, l, k);
             }
         }
 
-        void EnsureBatch(int count, int timeSteps)
-        {
-            if (timeSteps == steps && x.Length >= count * steps * inputs) return;
-            steps = timeSteps;
-            x = new Vector<float>[count * steps * inputs];
-            y = new Vector<float>[count * outs];
-            h = new Vector<float>[count * (steps + 1) * units];
-            o = new Vector<float>[count * outs];
-        }
-
-        /// <summary>Batch row <paramref name="b"/> of each lane from that lane's window.</summary>
-        void Load(int b, float[] data, float[]? targets, ReadOnlySpan<int> windows)
-        {
-            int windowLength = steps * inputs;
-            Span<float> lanes = stackalloc float[Lanes];
-            for (int i = 0; i < windowLength; i++)
-            {
-                for (int l = 0; l < Lanes; l++) lanes[l] = data[windows[l] * windowLength + i];
-                x[b * windowLength + i] = new Vector<float>(lanes);
-            }
-            if (targets is null) return;
-            for (int k = 0; k < outs; k++)
-            {
-                for (int l = 0; l < Lanes; l++) lanes[l] = targets[windows[l] * outs + k];
-                y[b * outs + k] = new Vector<float>(lanes);
-            }
-        }
-
-        /// <summary>ScalarEngine.ForwardWindow, lane-wise, for batch row <paramref name="b"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void ForwardWindow(int b)
-        {
-            var kernel = layout.Kernel[0];
-            var recurrent = layout.RecurrentKernel[0];
-            var bias = layout.Bias[0];
-            int hBase = b * (steps + 1) * units, xBase = b * steps * inputs;
-            for (int j = 0; j < units; j++) h[hBase + j] = Vector<float>.Zero;
-            for (int t = 0; t < steps; t++)
-                for (int j = 0; j < units; j++)
-                {
-                    var a = w[bias.At(0, j)];
-                    for (int i = 0; i < inputs; i++) a += x[xBase + t * inputs + i] * w[kernel.At(i, j)];
-                    for (int i = 0; i < units; i++) a += h[hBase + t * units + i] * w[recurrent.At(i, j)];
-                    h[hBase + (t + 1) * units + j] = LaneActivations.Apply(a, layout.HiddenActivation);
-                }
-            for (int k = 0; k < outs; k++)
-            {
-                var z = w[layout.DenseBias.At(0, k)];
-                for (int j = 0; j < units; j++) z += h[hBase + steps * units + j] * w[layout.DenseKernel.At(j, k)];
-                o[b * outs + k] = LaneActivations.Apply(z, layout.OutputActivation);
-            }
-        }
-
-        /// <summary>ScalarEngine.Backward, lane-wise, over the batch's rows in order.</summary>
+        /// <summary>BPTT over the batch's blocks in order, each lane's gradient its own.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Backward()
         {
+            LaneBatch.TransposeKernels(kernels, w, transposed, lanes);
             Array.Clear(grad);
-            var scale = new Vector<float>(2f / (batchCount * outs));
-            var kernel = layout.Kernel[0];
-            var recurrent = layout.RecurrentKernel[0];
-            var bias = layout.Bias[0];
-            for (int b = 0; b < batchCount; b++)
-            {
-                int hBase = b * (steps + 1) * units, xBase = b * steps * inputs;
-                Array.Clear(dOut); // the head reaches only the last step; earlier steps add this cleared row, as the scalar engine adds its zeros
-                for (int k = 0; k < outs; k++)
-                {
-                    var ok = o[b * outs + k];
-                    var dz = scale * (ok - y[b * outs + k]) * LaneActivations.Derivative(ok, layout.OutputActivation);
-                    grad[layout.DenseBias.At(0, k)] += dz;
-                    for (int j = 0; j < units; j++)
-                    {
-                        grad[layout.DenseKernel.At(j, k)] += h[hBase + steps * units + j] * dz;
-                        dOut[j] += dz * w[layout.DenseKernel.At(j, k)];
-                    }
-                }
-                Array.Clear(dhNext);
-                for (int t = steps - 1; t >= 0; t--)
-                {
-                    for (int j = 0; j < units; j++)
-                    {
-                        var arriving = t == steps - 1 ? dOut[j] : Vector<float>.Zero;
-                        da[j] = (arriving + dhNext[j]) * LaneActivations.Derivative(h[hBase + (t + 1) * units + j], layout.HiddenActivation);
-                    }
-                    for (int j = 0; j < units; j++)
-                    {
-                        grad[bias.At(0, j)] += da[j];
-                        for (int i = 0; i < inputs; i++) grad[kernel.At(i, j)] += x[xBase + t * inputs + i] * da[j];
-                        for (int i = 0; i < units; i++) grad[recurrent.At(i, j)] += h[hBase + t * units + i] * da[j];
-                    }
-                    for (int i = 0; i < units; i++)
-                    {
-                        var sum = Vector<float>.Zero;
-                        for (int j = 0; j < units; j++) sum += w[recurrent.At(i, j)] * da[j];
-                        dhNext[i] = sum;
-                    }
-                }
-            }
+            float scale = 2f / (batchCount * owner.Layout.Outputs);
+            for (int block = 0; block * batch.Rows < batchCount; block++) batch.Backward(block, w, transposed, grad, scale, scratch!);
         }
 
-        /// <summary>ScalarEngine.ApplyAdam with each lane's own step size (spare lanes take the last model's).</summary>
+        /// <summary>Adam with each lane's own step size (spare lanes take the last model's).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Adam(ReadOnlySpan<AdamStep> steps)
         {
-            Span<float> alphas = stackalloc float[Lanes];
-            for (int l = 0; l < Lanes; l++) alphas[l] = steps[Math.Min(l, Count - 1)].Alpha;
-            var alpha = new Vector<float>(alphas);
-            var oneMinusBeta1 = new Vector<float>(1f - steps[0].Beta1);
-            var oneMinusBeta2 = new Vector<float>(1f - steps[0].Beta2);
-            var epsilon = new Vector<float>(steps[0].Epsilon);
-            for (int i = 0; i < w.Length; i++)
-            {
-                var g = grad[i];
-                m[i] += (g - m[i]) * oneMinusBeta1;
-                v[i] += (g * g - v[i]) * oneMinusBeta2;
-                w[i] -= alpha * m[i] / (Vector.SquareRoot(v[i]) + epsilon);
-            }
+            Span<float> alphas = stackalloc float[lanes];
+            for (int l = 0; l < lanes; l++) alphas[l] = steps[Math.Min(l, Count - 1)].Alpha;
+            batch.Adam(w, grad, m, v, steps[0], alphas);
         }
     }
 }
