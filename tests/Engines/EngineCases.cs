@@ -115,42 +115,35 @@ public sealed class ScalarDouble : IEngineCase
 /// The SIMD engine with the windows of a batch in its lanes (<see cref="FastCpuEngine"/>, the factory's one-model
 /// SIMD engine); several models on separate engines, as the factory trains stacked ones.
 /// </summary>
-/// <remarks>Without a width: the widest this CPU has, as users get it; with one: that width forced (skipped where the CPU lacks it).</remarks>
-public sealed class SimdWindowsInLanes : IEngineCase
+public sealed class SimdWindowsInLanes(SimdWidth width = default) : IEngineCase
 {
-    readonly VectorWidth? width;
-    public SimdWindowsInLanes() { }
-    internal SimdWindowsInLanes(VectorWidth width) => this.width = width;
-
     public static EngineKind[] Kinds => [EngineKind.Simd];
     public static ShapeSet Takes => ShapeSet.All;
     public IRnnEngine Create(EngineKind kind, ModelSpec spec, int models) =>
-        ScalarDouble.Separate(models, () => width is { } w ? new FastCpuEngine(spec, SimdWidth.Require(w)) : new FastCpuEngine(spec));
+        ScalarDouble.Separate(models, () => width.Forced() is { } w ? new FastCpuEngine(spec, w) : new FastCpuEngine(spec));
     public Tolerance Tolerance(EngineKind kind) => Tolerances.Simd;
 }
 
 /// <summary>The SIMD engine with models in its lanes (<see cref="ModelLanesEngine"/>, the factory's several-model engine for one layer): more models than lanes, so two chunks run on two threads.</summary>
-public sealed class SimdModelsInLanes : IEngineCase
+public sealed class SimdModelsInLanes(SimdWidth width = default) : IEngineCase
 {
-    readonly VectorWidth? width;
-    public SimdModelsInLanes() { }
-    internal SimdModelsInLanes(VectorWidth width) => this.width = width;
-
     public static EngineKind[] Kinds => [EngineKind.Simd];
     public static ShapeSet Takes => ShapeSet.Large;
     public IRnnEngine Create(EngineKind kind, ModelSpec spec, int models) =>
-        width is { } w ? new ModelLanesEngine(spec, models, SimdWidth.Require(w)) : new ModelLanesEngine(spec, models);
+        width.Forced() is { } w ? new ModelLanesEngine(spec, models, w) : new ModelLanesEngine(spec, models);
     public Tolerance Tolerance(EngineKind kind) => Tolerances.Simd;
     public int SeveralModels => ModelLanesEngine.Lanes + 2;
 }
 
-/// <summary>Forcing a SIMD width: skipped, saying so, where this CPU does not run that width in hardware.</summary>
-static class SimdWidth
+/// <summary>A SIMD case's vector width: 0, the widest this CPU has (as users get it); else that many bits, forced.</summary>
+public readonly record struct SimdWidth(int Bits)
 {
-    public static VectorWidth Require(VectorWidth width)
+    /// <summary>The forced width (null: the engine's own choice); skips the test where this CPU lacks it in hardware.</summary>
+    internal VectorWidth? Forced()
     {
-        if (width > VectorWidths.Widest) Assert.Skip($"this CPU runs vectors of at most {(int)VectorWidths.Widest} bits");
-        return width;
+        if (Bits == 0) return null;
+        if (Bits > (int)VectorWidths.Widest) Assert.Skip($"this CPU runs vectors of at most {(int)VectorWidths.Widest} bits");
+        return (VectorWidth)Bits;
     }
 }
 
