@@ -66,6 +66,7 @@ static class TrainCommand
                 .Input("--data", result.GetValue(data.Data)).Input("--init-weights", initPath)
                 .Output("--save", savePath).Output("--plot", plotPath).Output("--loss-plot", lossPlotPath, asked: !result.GetValue(noPlot))
                 .Check(); // every output is writable and overwrites no input or other output, before any work
+            var plotting = plotPath is not null || lossPlotPath is not null ? PlotWarmup.Start() : Task.CompletedTask;
             using var progress = Progress.For(stderr);
             progress.Show($"reading {result.GetValue(data.Data) ?? "the embedded sunspots"}…");
             var series = data.Load(result);
@@ -106,6 +107,7 @@ static class TrainCommand
                 stdout.WriteLine(BaselineLine(baseline, forecast.History, forecast.EngineName));
             }
             progress.Show("plotting and writing the outputs…");
+            plotting.Wait();
             if (savePath is not null)
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data),
                     TrainingRecord.Of(training, forecast.History)), outputs.Write);
