@@ -28,13 +28,17 @@ public static class CellMath
     public static float InputSum(ArrayView<float> weights, LayerShape layer, ArrayView<float> input, int j) =>
         Dot(weights[layer.BiasOffset + j], input, layer.Inputs, weights, layer.KernelOffset + j, layer.Units);
 
-    /// <summary>h_t[j] = f(a + Σ_i h_{t−1}[i]·Wh[i, j]), Wh row-major at <paramref name="whOffset"/>: the recurrent half of the cell step.</summary>
-    public static float Recur(float a, ArrayView<float> previous, ArrayView<float> wh, int whOffset, int units, int j, Activation f) =>
-        Activations.Apply(Dot(a, previous, units, wh, whOffset + j, units), f);
+    /// <summary>
+    /// h_t[j] = f(a + Σ_i h_{t−1}[i]·Wh[i, j]), Wh row-major at <paramref name="whOffset"/> with rows
+    /// <paramref name="rowStride"/> apart (U where it lies in the weights, U + 1 in a tile's padded shared copy): the
+    /// recurrent half of the cell step.
+    /// </summary>
+    public static float Recur(float a, ArrayView<float> previous, ArrayView<float> wh, int whOffset, int rowStride, int units, int j, Activation f) =>
+        Activations.Apply(Dot(a, previous, units, wh, whOffset + j, rowStride), f);
 
     /// <summary>h_t[j] = f(b_j + Σ_i x_t[i]·Wx[i, j] + Σ_i h_{t−1}[i]·Wh[i, j]): the SimpleRNN cell step of unit <paramref name="j"/>.</summary>
     public static float CellStep(ArrayView<float> weights, LayerShape layer, ArrayView<float> input, ArrayView<float> previous, int j, Activation f) =>
-        Recur(InputSum(weights, layer, input, j), previous, weights, layer.RecurrentOffset, layer.Units, j, f);
+        Recur(InputSum(weights, layer, input, j), previous, weights, layer.RecurrentOffset, layer.Units, layer.Units, j, f);
 
     /// <summary>da_t[j] = (dOut_t[j] + dh_t[j])·f′(h_t[j]): BPTT's δ through the activation, from the kept state h_t[j].</summary>
     public static float Delta(float arriving, float dh, float h, Activation f) => (arriving + dh) * Activations.Derivative(h, f);

@@ -11,10 +11,12 @@ namespace GpuRnn.Kernels;
 /// layer's outputs live likewise in rows of <see cref="StateGradientStride"/> floats, [T × units_l] per layer.
 /// </remarks>
 public readonly struct NetworkShape(
-    int timeSteps, int features, int outputs, int parameterCount, int stateStride, int stateGradientStride, int maxUnits,
+    int layers, int timeSteps, int features, int outputs, int parameterCount, int stateStride, int stateGradientStride, int maxUnits,
     int topUnits, int topStateOffset, int topStateGradientOffset, int denseKernelOffset, int denseBiasOffset,
     Activation hidden, Activation output)
 {
+    /// <summary>SimpleRNN layers, stacked.</summary>
+    public readonly int Layers = layers;
     public readonly int TimeSteps = timeSteps;
     public readonly int Features = features;
     public readonly int Outputs = outputs;

@@ -120,7 +120,7 @@ public sealed class ParameterLayout
             stateOffset += (timeSteps + 1) * Units[l];
             gradientOffset += timeSteps * Units[l];
         }
-        var network = new NetworkShape(timeSteps, Features, Outputs, Count, stateOffset, gradientOffset, Units.Max(), TopUnits,
+        var network = new NetworkShape(Layers, timeSteps, Features, Outputs, Count, stateOffset, gradientOffset, Units.Max(), TopUnits,
             layers[^1].StateOffset, layers[^1].StateGradientOffset, DenseKernel.Offset, DenseBias.Offset, HiddenActivation, OutputActivation);
         return (network, layers);
     }

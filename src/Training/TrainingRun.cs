@@ -72,7 +72,8 @@ public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Window
         var initial = InitialWeights ?? Initializers.KerasDefaults(layout, Training.Seed);
         init.Stop();
         var setup = Stopwatch.StartNew();
-        using var engine = EngineFactory.Create(Engine, Spec);
+        var work = TrainingWork.Of(layout, data.Train.TimeSteps, data.Train.Count, Training.Epochs, Training.BatchSize);
+        using var engine = EngineFactory.Create(Engine, Spec, work: work);
         engine.SetParameters(initial);
         setup.Stop();
         var history = Trainer.Fit(engine, data.Train, Training, onEpoch);

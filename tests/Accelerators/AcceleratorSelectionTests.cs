@@ -79,7 +79,22 @@ public sealed class AcceleratorSelectionTests
     {
         var (code, stdout, _) = CliRun.Of("train", "--accelerator", "auto", "--epochs", "1", "--no-plot", "--no-baseline");
         Assert.Equal(0, code);
-        Assert.Contains($"ms on {EngineNames.Of(EngineFactory.Resolve(EngineKind.Auto))} (", stdout);
+        var tutorial = TrainingWork.Of(ModelSpec.Tutorial.Layout(), 12, 187, 1, 1);
+        Assert.Contains($"ms on {EngineNames.Of(EnginePolicy.Choose(EngineKind.Auto, tutorial))} (", stdout);
+        Assert.Equal(EngineKind.Simd, EnginePolicy.Choose(EngineKind.Auto, tutorial)); // the tutorial never repays a GPU's start-up
+    }
+
+    /// <summary>The cost model's crossover where it is documented: the tutorial stays on the CPU, w2 over 20 epochs would go to a GPU.</summary>
+    [Fact]
+    public void Auto_s_cost_model_keeps_the_tutorial_on_the_cpu_and_sends_a_large_job_to_a_gpu()
+    {
+        var tutorial = TrainingWork.Of(ModelSpec.Tutorial.Layout(), 12, 187, 20, 1);
+        Assert.InRange(tutorial.FloatingPointOperations, 1e6, 1e7);
+        Assert.True(EnginePolicy.CpuSeconds(tutorial) < EnginePolicy.GpuSeconds(tutorial));
+        var w2 = TrainingWork.Of(new ModelSpec(1, [32], 1, Activation.Tanh, Activation.Linear, 12).Layout(), 12, 100_000, 20, 1024);
+        Assert.InRange(w2.FloatingPointOperations, 1e11, 2e11);
+        Assert.True(EnginePolicy.GpuSeconds(w2) < EnginePolicy.CpuSeconds(w2));
+        Assert.Equal(EngineKind.Scalar, EnginePolicy.Choose(EngineKind.Scalar, w2)); // only auto is weighed
     }
 
     [Fact]

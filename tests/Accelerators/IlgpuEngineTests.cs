@@ -15,39 +15,50 @@ public sealed class IlgpuEngineTests(AcceleratorContexts devices)
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public void By_shape_the_grouped_kernels_go_where_the_documented_rule_sends_them(EngineKind kind)
+    public void By_shape_the_kernels_go_where_the_documented_rule_sends_them(EngineKind kind)
     {
         var device = devices.Device(kind);
         using (var tutorial = IlgpuEngine.Create(device, ModelSpec.Tutorial))
         {
             Assert.True(tutorial.CanTrainEpoch(1));
             Assert.True(tutorial.CanTrainEpoch(KernelPlan.EpochKernelMaxBatch));
-            Assert.False(tutorial.CanTrainEpoch(KernelPlan.EpochKernelMaxBatch + 1));
-            Assert.False(tutorial.UsesGroupedBatchKernels); // hidden 3 < 16: the reference thread-per-window kernels
+            Assert.False(tutorial.CanTrainEpoch(KernelPlan.EpochKernelMaxBatch + 1)); // the tile kernels
         }
-        using (var wide = IlgpuEngine.Create(device, new ModelSpec(1, [KernelPlan.BatchKernelMinUnits], 1, Activation.Tanh, Activation.Tanh, 4)))
-        {
-            Assert.True(wide.UsesGroupedBatchKernels);
-            Assert.True(wide.GroupedBatchKernelsHoldWhInShared);
-        }
-        using (var several = IlgpuEngine.Create(device, new ModelSpec(1, [KernelPlan.BatchKernelMinUnits], 1, Activation.Tanh, Activation.Tanh, 4), models: 3))
-        {
-            Assert.False(several.UsesGroupedBatchKernels); // the batch kernels train one model
-            Assert.True(several.CanTrainEpoch(1));          // the epoch kernel, a group per model
-        }
-        // The benchmark's w3 (hidden 128): Wh in shared memory where the device's group has room (not in CUDA's
-        // default 48 KB), otherwise the global-Wh recurrences; never the reference kernels.
+        using (var stacked = IlgpuEngine.Create(device, new ModelSpec(1, [16, 16], 1, Activation.Tanh, Activation.Tanh, 4)))
+            Assert.False(stacked.CanTrainEpoch(1));
+        // The benchmark's w3 (hidden 128): Wh in shared memory where the device's group has room for it beside one
+        // window's vectors (not in CUDA's 48 KB), otherwise read from global memory.
         var w3 = new ModelSpec(1, [128], 1, Activation.Tanh, Activation.Linear, 48);
-        using (var large = IlgpuEngine.Create(device, w3))
-        {
-            Assert.True(large.UsesGroupedBatchKernels);
-            var layer = w3.Layout().KernelArguments(w3.TimeSteps).Layers[0];
-            Assert.Equal(KernelPlan.RecurrenceSharedFloats(layer, whInShared: true) * sizeof(float) <= large.SharedMemoryPerGroup,
-                large.GroupedBatchKernelsHoldWhInShared);
-        }
-        using var stacked = IlgpuEngine.Create(device, new ModelSpec(1, [16, 16], 1, Activation.Tanh, Activation.Tanh, 4));
-        Assert.False(stacked.UsesGroupedBatchKernels);
-        Assert.False(stacked.CanTrainEpoch(1));
+        using var large = IlgpuEngine.Create(device, w3);
+        var limits = DeviceLimits.Of(device.Accelerator);
+        Assert.Equal(TileKernel.SharedFloats(large.Plan.Network, 1, whInShared: true) * sizeof(float) <= limits.SharedBytesPerGroup,
+            large.Plan.Tiles(1024).WhInShared);
+    }
+
+    /// <summary>
+    /// KernelPlan's launch count is what the engine does: a training step of the tile kernels is two launches, an
+    /// epoch of the epoch kernel one, counted on the device.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_training_step_makes_the_launches_the_plan_counts(EngineKind kind)
+    {
+        var spec = new ModelSpec(1, [8], 1, Activation.Tanh, Activation.Tanh, 5);
+        using var engine = IlgpuEngine.Create(devices.Device(kind), spec);
+        var rng = new Random(11);
+        engine.SetTrainingData(RandomData.Windows(rng, spec, 24));
+        engine.SetParameters(RandomData.Parameters(rng, spec.Layout(), 0.5));
+        var step = new AdamStep(1e-3f, 0.9f, 0.999f, 1e-7f);
+        long before = engine.Launches;
+        engine.Forward(0, 16);
+        engine.Backward();
+        engine.ApplyAdam(step);
+        Assert.Equal(2, engine.Plan.LaunchesPerAdamStep(16));
+        Assert.Equal(engine.Plan.LaunchesPerAdamStep(16), engine.Launches - before);
+        before = engine.Launches;
+        engine.TrainEpoch(1, [.. Enumerable.Repeat(step, 24)]);
+        Assert.Equal(0, engine.Plan.LaunchesPerAdamStep(1));
+        Assert.Equal(1, engine.Launches - before);
     }
 
     [Theory]
@@ -85,22 +96,49 @@ public sealed class IlgpuEngineTests(AcceleratorContexts devices)
     }
 }
 
-/// <summary>KernelPlan's sizing rule: plain arithmetic, no device, so it runs once rather than per accelerator kind.</summary>
+/// <summary>KernelPlan's sizing rule: plain arithmetic on stated device limits, no device, so it runs once rather than per accelerator kind.</summary>
 public sealed class KernelPlanSizingTests
 {
-    [Fact]
-    public void Wh_fits_a_48_KB_group_up_to_hidden_100_and_the_vectors_alone_far_beyond()
+    public static TheoryData<string, int, int> BenchmarkWorkloads => new() { { "w1", 12, 3 }, { "w2", 12, 32 }, { "w3", 48, 128 } };
+
+    /// <summary>The targets for an H200: at most 3 launches per Adam step and at least one group per SM (132) in the largest launch.</summary>
+    [Theory]
+    [MemberData(nameof(BenchmarkWorkloads))]
+    public void On_an_H200_a_benchmark_step_is_two_launches_over_more_groups_than_SMs(string workload, int steps, int units)
     {
-        const int bytes = 48 * 1024;
-        Assert.True(KernelPlan.RecurrenceSharedFloats(Layer(100), whInShared: true) * sizeof(float) <= bytes);
-        Assert.False(KernelPlan.RecurrenceSharedFloats(Layer(128), whInShared: true) * sizeof(float) <= bytes);
-        Assert.True(KernelPlan.RecurrenceSharedFloats(Layer(4096), whInShared: false) * sizeof(float) <= bytes);
-        Assert.Equal(3 * 128, KernelPlan.RecurrenceSharedFloats(Layer(128), whInShared: false));
+        var spec = new ModelSpec(1, [units], 1, Activation.Tanh, Activation.Linear, steps);
+        var plan = KernelPlan.For(DeviceLimits.H200, spec.Layout(), steps, models: 1);
+        var tiles = plan.Tiles(1024);
+        Assert.Equal(2, plan.LaunchesPerAdamStep(1024));
+        Assert.InRange(tiles.Groups, DeviceLimits.H200.Multiprocessors, int.MaxValue);
+        Assert.InRange(tiles.SharedFloats * sizeof(float), 1, DeviceLimits.H200.SharedBytesPerGroup);
+        Assert.Equal(0, tiles.Threads % DeviceLimits.H200.WarpSize);
+        Assert.True(units <= 100 == tiles.WhInShared, $"{workload}: Wh [U(U + 1)] fits 48 KB up to about hidden 100");
     }
 
-    static LayerShape Layer(int units)
+    [Fact]
+    public void On_an_H200_the_tutorial_trains_an_epoch_in_one_launch()
     {
-        var spec = new ModelSpec(1, [units], 1, Activation.Tanh, Activation.Linear, 2);
-        return spec.Layout().KernelArguments(spec.TimeSteps).Layers[0];
+        var plan = KernelPlan.For(DeviceLimits.H200, ModelSpec.Tutorial.Layout(), 12, models: 1);
+        Assert.True(plan.UsesEpochKernel(1));
+        Assert.Equal(0, plan.LaunchesPerAdamStep(1));
+    }
+
+    [Fact]
+    public void A_model_s_tiles_do_not_depend_on_how_many_models_share_the_launch()
+    {
+        var spec = new ModelSpec(1, [32], 1, Activation.Tanh, Activation.Linear, 12);
+        var one = KernelPlan.For(DeviceLimits.H200, spec.Layout(), 12, models: 1).Tiles(1024);
+        var many = KernelPlan.For(DeviceLimits.H200, spec.Layout(), 12, models: 50).Tiles(1024);
+        Assert.Equal((one.TileWindows, one.TilesPerModel, one.Threads, one.WhInShared), (many.TileWindows, many.TilesPerModel, many.Threads, many.WhInShared));
+        Assert.Equal(50 * one.Groups, many.Groups);
+    }
+
+    [Fact]
+    public void A_layer_too_wide_for_the_device_s_shared_memory_is_refused_in_one_line()
+    {
+        var spec = new ModelSpec(1, [8000], 1, Activation.Tanh, Activation.Linear, 2);
+        var error = Assert.Throws<GpuRnnInputException>(() => KernelPlan.For(DeviceLimits.H200, spec.Layout(), 2, models: 1));
+        Assert.Contains("8000 units", error.Message);
     }
 }

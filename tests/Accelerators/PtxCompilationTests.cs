@@ -40,30 +40,17 @@ public sealed class PtxCompilationTests
     public void Every_kernel_class_is_covered()
     {
         var names = KernelMethods().Select(Describe).ToList();
-        Assert.Contains("ForwardKernel.Layer", names);
-        Assert.Contains("ForwardKernel.DenseHead", names);
-        Assert.Contains("ForwardKernel.AccumulateLoss", names);
-        Assert.Contains("BackwardKernel.DenseHead", names);
-        Assert.Contains("BackwardKernel.Layer", names);
-        Assert.Contains("BackwardKernel.SumWindows", names);
+        Assert.Contains("TileKernel.Step", names);
+        Assert.Contains("TileKernel.StepGlobalWh", names);
+        Assert.Contains("ReduceKernel.SumTiles", names);
         Assert.Contains("AdamKernel.Step", names);
         Assert.Contains("EpochKernel.Train", names);
-        Assert.Contains("GroupedForwardKernel.InputProjection", names);
-        Assert.Contains("GroupedForwardKernel.Recurrence", names);
-        Assert.Contains("GroupedForwardKernel.RecurrenceGlobalWh", names);
-        Assert.Contains("GroupedBackwardKernel.HeadDeltas", names);
-        Assert.Contains("GroupedBackwardKernel.Recurrence", names);
-        Assert.Contains("GroupedBackwardKernel.RecurrenceGlobalWh", names);
-        Assert.Contains("GroupedBackwardKernel.TransposeRecurrentKernel", names);
-        Assert.Contains("GroupedBackwardKernel.ReduceGradients", names);
     }
 
     [Theory]
     [InlineData("EpochKernel.Train")]
-    [InlineData("GroupedForwardKernel.Recurrence")]
-    [InlineData("GroupedBackwardKernel.Recurrence")]
-    [InlineData("GroupedForwardKernel.RecurrenceGlobalWh")]
-    [InlineData("GroupedBackwardKernel.RecurrenceGlobalWh")]
+    [InlineData("TileKernel.Step")]
+    [InlineData("TileKernel.StepGlobalWh")]
     public void Grouped_kernels_use_shared_memory_and_barriers_in_ptx(string kernel)
     {
         var method = KernelMethods().Single(m => Describe(m) == kernel);
@@ -76,7 +63,7 @@ public sealed class PtxCompilationTests
     }
 
     static IEnumerable<MethodInfo> KernelMethods() =>
-        typeof(ForwardKernel).Assembly.GetExportedTypes()
+        typeof(TileKernel).Assembly.GetExportedTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Where(m => IsGrouped(m) || m.GetParameters() is [{ ParameterType: var first }, ..] && first == typeof(Index1D));
 

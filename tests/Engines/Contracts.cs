@@ -15,6 +15,6 @@ public sealed class SimdModelsInLanes256Contract() : EngineContract<SimdModelsIn
 public sealed class SimdModelsInLanes128Contract() : EngineContract<SimdModelsInLanes>(new(new SimdWidth(128)));
 
 [Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuByShapeContract(AcceleratorContexts devices) : EngineContract<KernelChoiceByShape>(new(devices));
-[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuReferenceContract(AcceleratorContexts devices) : EngineContract<KernelChoiceReference>(new(devices));
-[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuGroupedContract(AcceleratorContexts devices) : EngineContract<KernelChoiceGrouped>(new(devices));
-[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuGroupedGlobalWhContract(AcceleratorContexts devices) : EngineContract<KernelChoiceGroupedGlobalWh>(new(devices));
+[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuTilesContract(AcceleratorContexts devices) : EngineContract<KernelChoiceTiles>(new(devices));
+[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuTilesGlobalWhContract(AcceleratorContexts devices) : EngineContract<KernelChoiceTilesGlobalWh>(new(devices));
+[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuEpochKernelContract(AcceleratorContexts devices) : EngineContract<KernelChoiceEpochKernel>(new(devices));

@@ -75,12 +75,6 @@ public interface IEngineCase
     /// <summary>M for the model dimension's checks.</summary>
     int SeveralModels => 3;
 
-    /// <summary>
-    /// Whether a model of <paramref name="together"/> and the one-model <paramref name="alone"/> (from
-    /// <see cref="Create"/>) train, and predict, through the same arithmetic, so that they must agree bit for bit.
-    /// </summary>
-    (bool Training, bool Predicting) SameArithmetic(IRnnEngine together, IRnnEngine alone, int batchSize) => (true, true);
-
     /// <summary>Checks that a one-model engine of a contract shape runs the code this case names (e.g. its kernel choice).</summary>
     void AssertRunsItsCode(IRnnEngine engine, NetworkCase shape) { }
 
@@ -167,31 +161,29 @@ public abstract class IlgpuCase
     /// <summary>At batch 1 the CPU accelerator sums nothing in another order.</summary>
     public bool ExactAtBatchOne(EngineKind kind) => kind == EngineKind.IlgpuCpu;
 
-    /// <summary>
-    /// The same kernels train a model alone and beside others unless the plans differ: the grouped batch kernels
-    /// train one model only (an engine of several runs the reference kernels' launches), the epoch kernel either.
-    /// </summary>
-    public (bool Training, bool Predicting) SameArithmetic(IRnnEngine together, IRnnEngine alone, int batchSize)
-    {
-        var (t, a) = ((IlgpuEngine)together, (IlgpuEngine)alone);
-        bool predicting = t.UsesGroupedBatchKernels == a.UsesGroupedBatchKernels;
-        bool fused = t.CanTrainEpoch(batchSize);
-        return (fused == a.CanTrainEpoch(batchSize) && (fused || predicting), predicting);
-    }
-
     /// <summary>The forced choices run what they name (ByShape follows KernelPlan's rule, which IlgpuEngineTests checks).</summary>
     public void AssertRunsItsCode(IRnnEngine engine, NetworkCase shape)
     {
-        var e = (IlgpuEngine)engine;
-        if (choice == IlgpuKernelChoice.ByShape) return;
-        bool grouped = choice != IlgpuKernelChoice.Reference;
-        Assert.Equal(grouped, e.UsesGroupedBatchKernels);
-        Assert.Equal(grouped, e.CanTrainEpoch(shape.BatchSize));
-        Assert.Equal(choice == IlgpuKernelChoice.Grouped, e.GroupedBatchKernelsHoldWhInShared);
+        var plan = ((IlgpuEngine)engine).Plan;
+        var tiles = plan.Tiles(shape.BatchSize);
+        switch (choice)
+        {
+            case IlgpuKernelChoice.Tiles:
+                Assert.False(plan.UsesEpochKernel(shape.BatchSize));
+                Assert.True(tiles.WhInShared); // the contract's shapes are small enough
+                break;
+            case IlgpuKernelChoice.TilesGlobalWh:
+                Assert.False(plan.UsesEpochKernel(shape.BatchSize));
+                Assert.False(tiles.WhInShared);
+                break;
+            case IlgpuKernelChoice.EpochKernel:
+                Assert.True(plan.UsesEpochKernel(shape.BatchSize));
+                break;
+        }
     }
 
     public string? TutorialSkipped(EngineKind kind) => kind == EngineKind.IlgpuCpu && choice != IlgpuKernelChoice.ByShape
-        ? $"20 tutorial epochs on the {choice} kernels take 16–30 s in ILGPU's CPU simulator at no load (the reference kernels' 3 740 steps of ~7 launches each, or the threaded epoch kernel's ~100 000 barriers); the by-shape case trains them here, and every choice on CUDA and OpenCL"
+        ? $"20 tutorial epochs on the {choice} kernels with a GPU's group shape cross ~100 000 barriers, each ~0.3 ms in ILGPU's CPU simulator; the by-shape case (one thread per group there) trains them here, and every choice on CUDA and OpenCL"
         : null;
 }
 
@@ -201,20 +193,20 @@ public sealed class KernelChoiceByShape(AcceleratorContexts devices) : IlgpuCase
     public static ShapeSet Takes => ShapeSet.Stacked;
 }
 
-/// <summary>Only the reference kernels: a thread per (model, window) or (model, parameter), launches per step.</summary>
-public sealed class KernelChoiceReference(AcceleratorContexts devices) : IlgpuCase(devices, IlgpuKernelChoice.Reference), IEngineCase
+/// <summary>The tile kernels at every batch size (two launches a step), Wh in shared memory, groups shaped as on a GPU.</summary>
+public sealed class KernelChoiceTiles(AcceleratorContexts devices) : IlgpuCase(devices, IlgpuKernelChoice.Tiles), IEngineCase
 {
     public static ShapeSet Takes => ShapeSet.Stacked;
 }
 
-/// <summary>The grouped kernels wherever they can run (one layer): the epoch kernel at every batch size, the batch kernels with Wh in shared memory.</summary>
-public sealed class KernelChoiceGrouped(AcceleratorContexts devices) : IlgpuCase(devices, IlgpuKernelChoice.Grouped), IEngineCase
+/// <summary>As <see cref="KernelChoiceTiles"/>, with Wh read from global memory (ByShape's variant for large hidden sizes).</summary>
+public sealed class KernelChoiceTilesGlobalWh(AcceleratorContexts devices) : IlgpuCase(devices, IlgpuKernelChoice.TilesGlobalWh), IEngineCase
 {
-    public static ShapeSet Takes => ShapeSet.OneLayer;
+    public static ShapeSet Takes => ShapeSet.Stacked;
 }
 
-/// <summary>As <see cref="KernelChoiceGrouped"/>, with the batch kernels' recurrences reading Wh from global memory (ByShape's variant for large hidden sizes).</summary>
-public sealed class KernelChoiceGroupedGlobalWh(AcceleratorContexts devices) : IlgpuCase(devices, IlgpuKernelChoice.GroupedGlobalWh), IEngineCase
+/// <summary>The one-launch epoch kernel at every batch size (one layer), groups shaped as on a GPU.</summary>
+public sealed class KernelChoiceEpochKernel(AcceleratorContexts devices) : IlgpuCase(devices, IlgpuKernelChoice.EpochKernel), IEngineCase
 {
     public static ShapeSet Takes => ShapeSet.OneLayer;
 }

@@ -8,10 +8,11 @@ namespace GpuRnn.Training.Engines;
 public static class EngineFactory
 {
     /// <summary>An engine of <paramref name="kind"/> training <paramref name="models"/> models of <paramref name="spec"/> together.</summary>
-    public static IRnnEngine Create(EngineKind kind, ModelSpec spec, int models = 1)
+    /// <param name="work">The job's size, which <c>auto</c> weighs (null: a GPU wherever there is one).</param>
+    public static IRnnEngine Create(EngineKind kind, ModelSpec spec, int models = 1, TrainingWork? work = null)
     {
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
-        var resolved = Resolve(kind);
+        var resolved = Resolve(kind, work);
         // An ILGPU engine trains all its models in the same launches on one accelerator.
         if (resolved is EngineKind.IlgpuCpu or EngineKind.Cuda or EngineKind.OpenCL) return IlgpuEngine.Create(resolved, spec, models);
         if (models == 1) return CreateOne(resolved, spec);
@@ -29,11 +30,8 @@ public static class EngineFactory
         }
     }
 
-    /// <summary>
-    /// What <c>auto</c> means here: CUDA, else an OpenCL GPU, else the SIMD CPU engine (ILGPU's CPU accelerator is a
-    /// simulator for checking kernels, far slower than either CPU engine). Other kinds are themselves.
-    /// </summary>
-    public static EngineKind Resolve(EngineKind kind) => kind == EngineKind.Auto ? IlgpuDevices.BestGpu() ?? EngineKind.Simd : kind;
+    /// <summary>What <paramref name="kind"/> runs on for a job of this size: <see cref="EnginePolicy.Choose"/>.</summary>
+    public static EngineKind Resolve(EngineKind kind, TrainingWork? work = null) => EnginePolicy.Choose(kind, work);
 
     /// <summary>Throws the one-line reason when <paramref name="kind"/> cannot be created here; cheap, for failing before any output.</summary>
     public static void EnsureAvailable(EngineKind kind)
@@ -59,9 +57,10 @@ public sealed class EngineMaker : IDisposable
     readonly IlgpuAccelerator? device;
 
     /// <exception cref="GpuRnnInputException">The kind's device is absent; the message says why.</exception>
-    public EngineMaker(EngineKind kind)
+    /// <param name="work">The whole job's size, which <c>auto</c> weighs.</param>
+    public EngineMaker(EngineKind kind, TrainingWork? work = null)
     {
-        Kind = EngineFactory.Resolve(kind);
+        Kind = EngineFactory.Resolve(kind, work);
         if (Kind is EngineKind.IlgpuCpu or EngineKind.Cuda or EngineKind.OpenCL) device = IlgpuAccelerator.Open(Kind);
     }
 

@@ -40,14 +40,14 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     public SweepResult Run(SweepGrid grid, EngineKind kind)
     {
         var groups = Groups(grid);
-        using var maker = new EngineMaker(kind); // an accelerator opens once for every shape
+        using var maker = new EngineMaker(kind, Work(groups)); // an accelerator opens once for every shape
         var common = WarmUp(groups, maker);
         var engines = new IRnnEngine[groups.Count];
         try
         {
             for (int g = 0; g < groups.Count; g++) engines[g] = maker.Create(groups[g].Spec, groups[g].Configs.Count);
             var clock = Stopwatch.StartNew();
-            if (TrainsShapesSideBySide(kind))
+            if (TrainsShapesSideBySide(maker.Kind))
                 Parallel.For(0, groups.Count, g => Train(engines[g], groups[g].Fit, groups[g].Configs, common));
             else
                 for (int g = 0; g < groups.Count; g++) Train(engines[g], groups[g].Fit, groups[g].Configs, common);
@@ -72,7 +72,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     public AloneSample TrainAlone(SweepGrid grid, EngineKind kind, TimeSpan? budget)
     {
         var groups = Groups(grid);
-        using var maker = new EngineMaker(kind);
+        using var maker = new EngineMaker(kind, Work(groups));
         var common = WarmUp(groups, maker, models: 1);
         var weights = new Dictionary<SweepConfig, float[]>();
         var timed = TimeSpan.Zero;
@@ -121,7 +121,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     /// epoch uses one core per vector of models (a small group would leave the others idle); no for the scalar baseline
     /// (one model at a time, by definition) and for an accelerator, which one group already fills.
     /// </summary>
-    static bool TrainsShapesSideBySide(EngineKind kind) => EngineFactory.Resolve(kind) == EngineKind.Simd;
+    static bool TrainsShapesSideBySide(EngineKind kind) => kind == EngineKind.Simd;
 
     static string Describe(IRnnEngine engine) => engine switch
     {
@@ -160,6 +160,10 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
         }
         return common;
     }
+
+    /// <summary>The whole grid's training, which <c>auto</c> weighs.</summary>
+    TrainingWork Work(List<Group> groups) => groups.Aggregate(default(TrainingWork), (sum, g) =>
+        sum + TrainingWork.Of(g.Spec.Layout(), g.Fit.TimeSteps, g.Fit.Count, training.Epochs, training.BatchSize, g.Configs.Count));
 
     /// <summary>The configurations of one shape with the windows they train and are scored on.</summary>
     sealed record Group(ModelSpec Spec, ForecastData Data, WindowSet Fit, WindowSet Validation, List<SweepConfig> Configs);

@@ -16,14 +16,12 @@ public sealed class IlgpuAccelerator : IDisposable
         Context = context;
         Accelerator = accelerator;
         Kernels = new LoadedKernels(accelerator);
-        Grouped = new GroupedKernels(accelerator);
     }
 
     public EngineKind Kind { get; }
     internal Context Context { get; }
     internal Accelerator Accelerator { get; }
     internal LoadedKernels Kernels { get; }
-    internal GroupedKernels Grouped { get; }
 
     /// <summary>The first usable device of <paramref name="kind"/> (IlgpuCpu, Cuda or OpenCL).</summary>
     /// <exception cref="GpuRnnInputException">No such device here; the message says why.</exception>

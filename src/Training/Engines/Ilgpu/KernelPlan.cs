@@ -1,94 +1,110 @@
 using GpuRnn.Kernels;
-using ILGPU.Runtime;
 
 namespace GpuRnn.Training.Engines.Ilgpu;
 
 /// <summary>
-/// Decides which kernels run windows of one length, and holds the shapes (<see cref="Network"/>,
-/// <see cref="Layers"/>) they are launched with for that length: an engine makes one for its training windows and
-/// one for any other length it predicts, so a kernel never runs with another length's shape. Cheap: plain arithmetic
-/// on the device's limits. The rule for <see cref="IlgpuKernelChoice.ByShape"/>:
+/// Which kernels run windows of one length on one device, and how they are launched: an engine makes one for its
+/// training windows and one for any other length it predicts, so a kernel never runs with another length's shape.
+/// Plain arithmetic on <see cref="DeviceLimits"/>, so bench prints the plan for a device that is not here. The rule
+/// for <see cref="IlgpuKernelChoice.ByShape"/>:
 /// <list type="bullet">
-/// <item>Grouped kernels only for a one-layer network (stacks use the reference kernels) whose working set fits the
-/// accelerator's shared memory per group. This holds for every choice, Grouped included.</item>
-/// <item>Epoch kernel (one launch per epoch, one group per model: several models run side by side) when the batch has at most <see cref="EpochKernelMaxBatch"/>
-/// windows: small batches cannot fill a GPU anyway, and launch latency (~7 launches per step) is what costs.</item>
-/// <item>Batch kernels, for one model only (an engine of several trains larger batches in the reference kernels'
-/// launches) (hoisted input projection, a group per window over the hidden units, ordered gradient
-/// reduction) when hidden ≥ <see cref="BatchKernelMinUnits"/>: below that a group per window leaves most of a warp
-/// idle, and the reference thread-per-window kernels use the GPU better. Their recurrences keep Wh [U²] in shared
-/// memory when it fits (with h or da, dh: U² + 3U floats); otherwise (hidden above ~100 in the default 48 KB) they
-/// read Wh from global memory (L2-cached on a GPU) and keep only the per-window vectors [3U] in shared memory, so any
-/// hidden size whose 3U floats fit runs them (<see cref="WhInShared"/>).</item>
+/// <item>The epoch kernel (one launch per epoch, one group per model) for batches of at most
+/// <see cref="EpochKernelMaxBatch"/> windows of a one-layer network that fits shared memory: such batches cannot
+/// fill a GPU, so launch latency is what costs.</item>
+/// <item>Otherwise the tile kernels, two launches per Adam step: <see cref="TileKernel"/> over tiles of each
+/// model's batch, sized so that one model's batch makes about <see cref="GroupsPerMultiprocessor"/> groups per
+/// multiprocessor (at most <see cref="MaxTileWindows"/> windows a tile; M models make M times as many groups), then <see cref="ReduceKernel"/>. Wh goes into shared
+/// memory when it fits beside the tile's vectors (a smaller tile is taken for it first), else it is read from global
+/// memory.</item>
 /// </list>
-/// <see cref="IlgpuKernelChoice.Grouped"/> drops the batch and hidden thresholds (tests use it to reach every shape);
-/// <see cref="IlgpuKernelChoice.GroupedGlobalWh"/> does too and always takes the global-Wh recurrences;
-/// <see cref="IlgpuKernelChoice.Reference"/> never uses the grouped kernels.
+/// ILGPU's CPU accelerator simulates a group with OS threads, and a barrier then costs ~0.3 ms: there ByShape runs
+/// one thread per group. The forced choices keep a GPU's group shape, so tests exercise the threaded code.
 /// </summary>
 public sealed class KernelPlan
 {
     /// <summary>Largest batch the epoch kernel takes under ByShape (a guess: no GPU was lent to measure the crossover).</summary>
     public const int EpochKernelMaxBatch = 4;
 
-    /// <summary>Smallest hidden size for the batch kernels under ByShape.</summary>
-    public const int BatchKernelMinUnits = 16;
+    /// <summary>Windows per tile at most: beyond this a tile's serial gradient loops outgrow its share of the step.</summary>
+    public const int MaxTileWindows = 8;
+
+    /// <summary>Groups per multiprocessor the tile launch aims at, so that a multiprocessor has a group to run while another waits at a barrier.</summary>
+    public const int GroupsPerMultiprocessor = 2;
 
     readonly IlgpuKernelChoice choice;
+    readonly long sharedFloats;
 
-    internal KernelPlan(Accelerator accelerator, ParameterLayout layout, int timeSteps, int models, IlgpuKernelChoice choice)
+    internal KernelPlan(DeviceLimits device, ParameterLayout layout, int timeSteps, int models, IlgpuKernelChoice choice)
     {
         this.choice = choice;
+        Device = device;
+        Models = models;
         (Network, Layers) = layout.KernelArguments(timeSteps);
-        long sharedFloats = accelerator.MaxSharedMemoryPerGroup / sizeof(float);
-        bool fastCanRun = Layers.Count == 1 && choice != IlgpuKernelChoice.Reference;
-        var layer = Layers[0];
-        bool forced = choice is IlgpuKernelChoice.Grouped or IlgpuKernelChoice.GroupedGlobalWh;
-        EpochKernelFits = fastCanRun && EpochKernel.SharedFloats(Network, layer) <= sharedFloats;
-        BatchKernels = fastCanRun && models == 1
-            && RecurrenceSharedFloats(layer, whInShared: false) <= sharedFloats
-            && (forced || layer.Units >= BatchKernelMinUnits);
-        WhInShared = BatchKernels && choice != IlgpuKernelChoice.GroupedGlobalWh && RecurrenceSharedFloats(layer, whInShared: true) <= sharedFloats;
-        // Threads over hidden units: a whole number of warps, at most the device's group size (16 on the CPU
-        // accelerator, so hidden > 16 exercises the strided loops there).
-        int warp = Math.Max(1, accelerator.WarpSize);
-        UnitThreads = Math.Min(accelerator.MaxNumThreadsPerGroup, (layer.Units + warp - 1) / warp * warp);
-        // The CPU accelerator simulates a group with OS threads, and each of the epoch's ~5 000 barriers then costs
-        // ~0.3 ms (measured: 20 tutorial epochs took 30 s with 4 threads, 0.35 s with 1). There, ByShape runs the
-        // epoch kernel with one thread; Grouped keeps the GPU's shape so tests exercise the threaded code.
-        EpochThreads = accelerator.AcceleratorType == AcceleratorType.CPU && choice == IlgpuKernelChoice.ByShape ? 1 : UnitThreads;
+        sharedFloats = device.SharedBytesPerGroup / sizeof(float);
+        if (TileKernel.SharedFloats(Network, 1, whInShared: false) > sharedFloats)
+            throw new GpuRnnInputException($"layers of {Network.MaxUnits} units need more shared memory per group than {device.Name} has ({device.SharedBytesPerGroup / 1024} KB)");
+        EpochKernelFits = Layers.Length == 1 && choice is IlgpuKernelChoice.ByShape or IlgpuKernelChoice.EpochKernel
+            && EpochKernel.SharedFloats(Network, Layers[0]) <= sharedFloats;
+        EpochThreads = device.IsSimulator && choice == IlgpuKernelChoice.ByShape ? 1 : WarpsFor(Layers[0].Units);
     }
+
+    /// <summary>The plan engines launch with on <paramref name="device"/>, for <paramref name="models"/> models of this layout and windows of <paramref name="timeSteps"/> steps.</summary>
+    public static KernelPlan For(DeviceLimits device, ParameterLayout layout, int timeSteps, int models) =>
+        new(device, layout, timeSteps, models, IlgpuKernelChoice.ByShape);
+
+    public DeviceLimits Device { get; }
+    public int Models { get; }
 
     /// <summary>The kernels' network shape for this plan's window length.</summary>
     public NetworkShape Network { get; }
 
     /// <summary>The kernels' layer shapes for this plan's window length, bottom layer first.</summary>
-    public IReadOnlyList<LayerShape> Layers { get; }
+    public LayerShape[] Layers { get; }
 
     /// <summary>Steps of the windows this plan runs.</summary>
     public int TimeSteps => Network.TimeSteps;
 
-    /// <summary>The one-group epoch kernel can hold this network in shared memory.</summary>
+    /// <summary>The one-group epoch kernel can hold this network in shared memory (and the choice allows it).</summary>
     public bool EpochKernelFits { get; }
 
-    /// <summary>Forward, Backward and Predict use the grouped batch kernels.</summary>
-    public bool BatchKernels { get; }
-
-    /// <summary>
-    /// The batch kernels' recurrences hold Wh in shared memory (GroupedForwardKernel.Recurrence and GroupedBackwardKernel.Recurrence);
-    /// false: they read it from global memory (the RecurrenceGlobalWh entry points).
-    /// </summary>
-    public bool WhInShared { get; }
-
-    /// <summary>Threads per group of the grouped batch kernels.</summary>
-    public int UnitThreads { get; }
-
-    /// <summary>Threads of the epoch kernel's single group.</summary>
+    /// <summary>Threads of each epoch-kernel group.</summary>
     public int EpochThreads { get; }
 
     public bool UsesEpochKernel(int batchSize) =>
-        EpochKernelFits && (choice is IlgpuKernelChoice.Grouped or IlgpuKernelChoice.GroupedGlobalWh || batchSize <= EpochKernelMaxBatch);
+        EpochKernelFits && (choice == IlgpuKernelChoice.EpochKernel || batchSize <= EpochKernelMaxBatch);
 
-    /// <summary>Dynamic shared memory of the larger of the forward and backward recurrences, with or without Wh.</summary>
-    public static int RecurrenceSharedFloats(LayerShape layer, bool whInShared) =>
-        Math.Max(GroupedForwardKernel.RecurrenceSharedFloats(layer, whInShared), GroupedBackwardKernel.RecurrenceSharedFloats(layer, whInShared));
+    /// <summary>Launches per Adam step at this batch size: 2 for the tile kernels; 0 for the epoch kernel, which launches once per epoch.</summary>
+    public int LaunchesPerAdamStep(int batchSize) => UsesEpochKernel(batchSize) ? 0 : 2;
+
+    /// <summary>How a batch of <paramref name="count"/> windows per model is cut into tiles and launched.</summary>
+    public TileGeometry Tiles(int count)
+    {
+        int target = GroupsPerMultiprocessor * Device.Multiprocessors;
+        // From the batch alone, never from the model count: a model's tiles, and so its bits, do not depend on who shares the launch.
+        int wanted = Math.Clamp(count / target, 1, Math.Min(MaxTileWindows, count));
+        if (choice != IlgpuKernelChoice.TilesGlobalWh)
+            for (int windows = wanted; windows >= 1; windows--)
+                if (TileKernel.SharedFloats(Network, windows, whInShared: true) <= sharedFloats) return Geometry(count, windows, whInShared: true);
+        for (int windows = wanted; windows >= 1; windows--)
+            if (TileKernel.SharedFloats(Network, windows, whInShared: false) <= sharedFloats) return Geometry(count, windows, whInShared: false);
+        throw new InvalidOperationException("unreachable: one window without Wh fits (checked when the plan was made)");
+    }
+
+    TileGeometry Geometry(int count, int windows, bool whInShared)
+    {
+        int tiles = (count + windows - 1) / windows;
+        int threads = Device.IsSimulator && choice == IlgpuKernelChoice.ByShape ? 1 : WarpsFor(windows * Network.MaxUnits);
+        return new TileGeometry(windows, tiles, Models * tiles, threads, whInShared, TileKernel.SharedFloats(Network, windows, whInShared));
+    }
+
+    /// <summary>Threads for <paramref name="items"/> parallel items: whole warps, at most the device's group size.</summary>
+    int WarpsFor(int items) => Math.Min(Device.MaxThreadsPerGroup, (items + Device.WarpSize - 1) / Device.WarpSize * Device.WarpSize);
+}
+
+/// <summary>A tile launch: <see cref="Groups"/> groups of <see cref="Threads"/>, each over <see cref="TileWindows"/> windows of one model.</summary>
+public readonly record struct TileGeometry(int TileWindows, int TilesPerModel, int Groups, int Threads, bool WhInShared, int SharedFloats)
+{
+    /// <param name="train">Whether the launch trains (BPTT and gradient partials) or only predicts.</param>
+    public TileShape Shape(int start, int count, int orderStride, bool train) =>
+        new(start, count, orderStride, TileWindows, TilesPerModel, train ? 1 : 0);
 }

@@ -5,36 +5,79 @@ using ILGPU.Runtime;
 namespace GpuRnn.Training.Engines.Ilgpu;
 
 /// <summary>
-/// Every reference kernel, compiled and loaded once for one accelerator (loading is what compiles: 0.15–0.45 s for
-/// the first, so an engine does it in its constructor and training time excludes it).
+/// The kernels of one accelerator, each compiled on first use (loading is what compiles: 0.15–0.45 s for the first)
+/// and kept: an engine preloads the ones its plan takes in its constructor, so training time excludes compilation.
+/// Every launch goes through here and is counted, so tests can check the plan's launch count.
 /// </summary>
 sealed class LoadedKernels(Accelerator accelerator)
 {
-    public readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, BatchSlots> ForwardLayer =
-        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, BatchSlots>(
-            ForwardKernel.Layer);
+    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<LayerShape>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, TileShape>>[] step =
+    [
+        new(() => LoadStep(accelerator, TileKernel.StepGlobalWh)),
+        new(() => LoadStep(accelerator, TileKernel.Step)),
+    ];
 
-    public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, BatchSlots> ForwardHead =
-        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, BatchSlots>(ForwardKernel.DenseHead);
+    readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>> sumTiles = new(() =>
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>(ReduceKernel.SumTiles));
 
-    public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, NetworkShape, BatchSlots> AccumulateLoss =
-        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, NetworkShape, BatchSlots>(
-            ForwardKernel.AccumulateLoss);
-
-    public readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, NetworkShape, BatchSlots> BackwardHead =
-        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, NetworkShape, BatchSlots>(BackwardKernel.DenseHead);
-
-    public readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, NetworkShape, LayerShape, BatchSlots> BackwardLayer =
-        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, BatchSlots>(BackwardKernel.Layer);
-
-    public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> SumWindows =
-        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(BackwardKernel.SumWindows);
-
-    public readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, float> Adam =
+    readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, float>> adam = new(() =>
         accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, float>(
-            AdamKernel.Step);
+            AdamKernel.Step));
+
+    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, EpochSchedule>> epoch = new(() =>
+        accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, EpochSchedule>(EpochKernel.Train));
+
+    static Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<LayerShape>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, TileShape> LoadStep(Accelerator accelerator,
+        Action<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<LayerShape>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, TileShape> kernel) =>
+        accelerator.LoadStreamKernel(kernel);
+
+    /// <summary>Launches made through this object so far.</summary>
+    public long Launches { get; private set; }
+
+    /// <summary>Compiles now what a plan takes: the tile kernels (with Wh in shared memory or not), the epoch kernel.</summary>
+    public void Preload(bool whInShared, bool epochKernel)
+    {
+        _ = step[whInShared ? 1 : 0].Value; _ = sumTiles.Value; _ = adam.Value;
+        if (epochKernel) _ = epoch.Value;
+    }
+
+    public void Step(TileGeometry geometry, ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<LayerShape> layers,
+        TileBuffers buffers, NetworkShape net, TileShape tile)
+    {
+        Launches++;
+        step[geometry.WhInShared ? 1 : 0].Value(new KernelConfig(geometry.Groups, geometry.Threads, SharedMemoryConfig.RequestDynamic<float>(geometry.SharedFloats)),
+            x, y, order, weights, layers, buffers.States.View, buffers.StateGradients.View, buffers.Outputs.View, buffers.Partials.View,
+            buffers.LossPartials.View, net, tile);
+    }
+
+    /// <param name="adamStep">null: the sums only.</param>
+    public void SumTiles(int models, int parameterCount, int tilesPerModel, TileBuffers buffers, ArrayView<float> gradients, ArrayView<float> lossSum,
+        ArrayView<float> weights, ArrayView<float> m, ArrayView<float> v, ArrayView<float> alphas, AdamStep? adamStep)
+    {
+        Launches++;
+        var a = adamStep ?? default;
+        sumTiles.Value(models * parameterCount, buffers.Partials.View, buffers.LossPartials.View, gradients, lossSum, weights, m, v, alphas,
+            parameterCount, tilesPerModel, adamStep is null ? 0 : 1, a.Beta1, a.Beta2, a.Epsilon);
+    }
+
+    public void Adam(int elements, ArrayView<float> weights, ArrayView<float> m, ArrayView<float> v, ArrayView<float> gradients, ArrayView<float> alphas,
+        int parameterCount, AdamStep shared)
+    {
+        Launches++;
+        adam.Value(elements, weights, m, v, gradients, alphas, parameterCount, shared.Beta1, shared.Beta2, shared.Epsilon);
+    }
+
+    public void Epoch(KernelConfig config, ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<float> m,
+        ArrayView<float> v, ArrayView<float> gradients, ArrayView<float> alphas, ArrayView<float> lossSum, NetworkShape net, LayerShape layer, EpochSchedule schedule)
+    {
+        Launches++;
+        epoch.Value(config, x, y, order, weights, m, v, gradients, alphas, lossSum, net, layer, schedule);
+    }
 }

@@ -1,0 +1,275 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Algorithms.ScanReduceOperations;
+
+namespace GpuRnn.Kernels;
+
+/// <summary>
+/// One training step's device work but the reduction, in ONE launch: each group owns a tile of a model's batch
+/// (<see cref="TileShape"/>) and runs, persistent over the time steps and layers, the forward pass of its windows
+/// (threads over window × unit, h double-buffered in shared memory, every h_t kept in global memory for BPTT), the
+/// Dense head and the tile's loss, then BPTT top layer first (δ and dh in shared memory, each step's δ kept in
+/// global memory), then the tile's share of every gradient (thread per parameter, a fixed order: window by window,
+/// last step first, as ScalarEngine.Backward). <see cref="ReduceKernel"/> then sums the tiles in order and takes
+/// Adam's step: two launches per step, no atomics, the same bits on every run.
+/// </summary>
+/// <remarks>
+/// <see cref="Step"/> copies each layer's Wh into shared memory with rows padded to U + 1 floats, so the forward
+/// pass (a warp reading a row: consecutive j) and the backward pass (a warp reading a column: consecutive i, U + 1
+/// apart) are both free of bank conflicts; <see cref="StepGlobalWh"/> reads Wh where it lies, for hidden sizes
+/// whose Wh does not fit ILGPU's 48 KB per group. Same sums in the same order as the scalar engine within a tile,
+/// so a batch in one tile gives its bits on the CPU accelerator. No step assumes a warp size.
+/// </remarks>
+public static class TileKernel
+{
+    /// <summary>Dynamic shared memory: [Wh padded, U(U + 1), <see cref="Step"/> only] [h or δ, dh: 2·W·U] [o, dz: 2·W·O], U the widest layer, W windows per tile.</summary>
+    public static int SharedFloats(NetworkShape net, int tileWindows, bool whInShared) =>
+        (whInShared ? PaddedWhFloats(net) : 0) + 2 * tileWindows * (net.MaxUnits + net.Outputs);
+
+    static int PaddedWhFloats(NetworkShape net) => net.MaxUnits * (net.MaxUnits + 1);
+
+    /// <summary>The step with every layer's Wh in shared memory (padded rows).</summary>
+    [GroupedKernel]
+    public static void Step(ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<LayerShape> layers,
+        ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> outputs, ArrayView<float> partials, ArrayView<float> lossPartials,
+        NetworkShape net, TileShape tile)
+    {
+        var shared = SharedMemory.GetDynamic<float>();
+        int whFloats = PaddedWhFloats(net);
+        Run(shared.SubView(0, whFloats), true, shared.SubView(whFloats, 2 * tile.TileWindows * (net.MaxUnits + net.Outputs)),
+            x, y, order, weights, layers, states, stateGradients, outputs, partials, lossPartials, net, tile);
+    }
+
+    /// <summary>The step with Wh read from the weights in global memory (L1/L2-cached on a GPU).</summary>
+    [GroupedKernel]
+    public static void StepGlobalWh(ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<LayerShape> layers,
+        ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> outputs, ArrayView<float> partials, ArrayView<float> lossPartials,
+        NetworkShape net, TileShape tile)
+    {
+        Run(weights, false, SharedMemory.GetDynamic<float>(), x, y, order, weights, layers, states, stateGradients, outputs, partials, lossPartials, net, tile);
+    }
+
+    /// <param name="wh">Where Wh is read: shared memory (<paramref name="copy"/>: each layer's copied there first) or the weights of every model.</param>
+    /// <param name="scratch">Shared: [h or δ, dh: 2·W·U] [o: W·O] [dz: W·O].</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Run(ArrayView<float> wh, bool copy, ArrayView<float> scratch, ArrayView<float> x, ArrayView<float> y, ArrayView<int> order,
+        ArrayView<float> weights, ArrayView<LayerShape> layers, ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> outputs,
+        ArrayView<float> partials, ArrayView<float> lossPartials, NetworkShape net, TileShape tile)
+    {
+        var rows = new TileRows(tile, net);
+        int p = net.ParameterCount, outs = net.Outputs, steps = net.TimeSteps;
+        int modelBase = rows.Model * p;
+        var w = weights.SubView(modelBase, p);
+        int half = tile.TileWindows * net.MaxUnits;
+        var h = scratch.SubView(0, 2 * half);
+        var o = scratch.SubView(2 * half, tile.TileWindows * outs);
+        var dz = scratch.SubView(2 * half + tile.TileWindows * outs, tile.TileWindows * outs);
+
+        for (int l = 0; l < net.Layers; l++)
+        {
+            var layer = layers[l];
+            int units = layer.Units;
+            LoadRecurrent(wh, copy, w, layer);
+            int whBase = copy ? 0 : modelBase + layer.RecurrentOffset, whStride = copy ? units + 1 : units;
+            for (int k = Group.IdxX; k < rows.Count * units; k += Group.DimX)
+            {
+                h[k] = 0f;
+                states[rows.State(k / units, layer) + k % units] = 0f;
+            }
+            Group.Barrier();
+            for (int t = 0; t < steps; t++)
+            {
+                int previous = (t & 1) * half, next = half - previous;
+                for (int k = Group.IdxX; k < rows.Count * units; k += Group.DimX)
+                {
+                    int r = k / units, j = k - r * units;
+                    var input = LayerInput.At(x, states, net, layer, rows.Window(order, r), rows.Slot(r), t);
+                    float hj = CellMath.Recur(CellMath.InputSum(w, layer, input, j), h.SubView(previous + r * units, units), wh, whBase, whStride, units, j, net.Hidden);
+                    h[next + r * units + j] = hj;
+                    states[rows.State(r, layer) + (t + 1) * units + j] = hj;
+                }
+                Group.Barrier();
+            }
+        }
+
+        for (int k = Group.IdxX; k < rows.Count * outs; k += Group.DimX)
+        {
+            int r = k / outs, c = k - r * outs;
+            float value = CellMath.DenseOutput(w, states.SubView(rows.LastState(r), net.TopUnits), net, c);
+            o[k] = value;
+            outputs[rows.Slot(r) * outs + c] = value;
+        }
+        Group.Barrier();
+        if (tile.Train == 0) return;
+
+        // The tile's loss: one window's mean squared error per thread, summed by ILGPU.Algorithms' group scan, whose
+        // order is fixed on every accelerator (its group Reduce adds atomically on the CPU accelerator).
+        float squared = 0f;
+        for (int r = Group.IdxX; r < rows.Count; r += Group.DimX)
+            squared += CellMath.SquaredError(o.SubView(r * outs, outs), y.SubView(rows.Window(order, r) * outs, outs), outs);
+        GroupExtensions.InclusiveScanWithBoundaries<float, AddFloat>(squared, out var loss);
+        if (Group.IsFirstThread) lossPartials[Grid.IdxX] = loss.RightBoundary;
+
+        for (int k = Group.IdxX; k < rows.Count * outs; k += Group.DimX)
+            dz[k] = CellMath.OutputDelta(o[k], y[rows.Window(order, k / outs) * outs + k % outs], tile.Count, net);
+        Group.Barrier();
+        // The gradient arriving at the top layer's last state, dz·Wyᵀ; its earlier steps receive nothing from the head.
+        for (int k = Group.IdxX; k < rows.Count * net.TopUnits; k += Group.DimX)
+        {
+            int r = k / net.TopUnits, j = k - r * net.TopUnits;
+            stateGradients[rows.StateGradient(r, net.TopStateGradientOffset) + (steps - 1) * net.TopUnits + j] =
+                CellMath.BackThrough(w, net.DenseKernelOffset + j * outs, 1, dz.SubView(r * outs, outs), outs);
+        }
+
+        for (int l = net.Layers - 1; l >= 0; l--)
+        {
+            var layer = layers[l];
+            int units = layer.Units, inputs = layer.Inputs;
+            LoadRecurrent(wh, copy, w, layer);
+            int whBase = copy ? 0 : modelBase + layer.RecurrentOffset, whStride = copy ? units + 1 : units;
+            var delta = h.SubView(0, half);
+            var dh = h.SubView(half, half);
+            for (int k = Group.IdxX; k < rows.Count * units; k += Group.DimX) dh[k] = 0f;
+            Group.Barrier();
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                for (int k = Group.IdxX; k < rows.Count * units; k += Group.DimX)
+                {
+                    int r = k / units, j = k - r * units;
+                    int at = rows.StateGradient(r, layer.StateGradientOffset) + t * units + j;
+                    float arriving = l == net.Layers - 1 && t != steps - 1 ? 0f : stateGradients[at];
+                    float d = CellMath.Delta(arriving, dh[k], states[rows.State(r, layer) + (t + 1) * units + j], net.Hidden);
+                    delta[k] = d;
+                    stateGradients[at] = d; // δ_t replaces what arrived: the gradient pass below reads it
+                }
+                Group.Barrier();
+                for (int k = Group.IdxX; k < rows.Count * units; k += Group.DimX)
+                {
+                    int r = k / units, i = k - r * units;
+                    dh[k] = CellMath.BackThrough(wh, whBase + i * whStride, 1, delta.SubView(r * units, units), units);
+                }
+                if (layer.Index > 0)
+                    for (int k = Group.IdxX; k < rows.Count * inputs; k += Group.DimX)
+                    {
+                        int r = k / inputs, i = k - r * inputs;
+                        stateGradients[rows.StateGradient(r, layer.BelowStateGradientOffset) + t * inputs + i] =
+                            CellMath.BackThrough(w, layer.KernelOffset + i * units, 1, delta.SubView(r * units, units), units);
+                    }
+                Group.Barrier();
+            }
+        }
+
+        for (int parameter = Group.IdxX; parameter < p; parameter += Group.DimX)
+            partials[Grid.IdxX * p + parameter] = TileGradient(parameter, rows, x, order, layers, states, stateGradients, dz, net);
+    }
+
+    /// <summary>Copies the layer's Wh into shared memory with rows padded to U + 1 (when <paramref name="copy"/>), between barriers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void LoadRecurrent(ArrayView<float> wh, bool copy, ArrayView<float> w, LayerShape layer)
+    {
+        if (!copy) return;
+        int units = layer.Units;
+        Group.Barrier(); // the previous layer's readers are done
+        for (int k = Group.IdxX; k < units * units; k += Group.DimX)
+        {
+            int i = k / units;
+            wh[k + i] = w[layer.RecurrentOffset + k];
+        }
+        Group.Barrier();
+    }
+
+    /// <summary>
+    /// The tile's share of parameter <paramref name="parameter"/>'s gradient: the sum over its windows (in batch order)
+    /// and steps (last first) of the product that parameter takes — x_t·δ_t (kernel), h_{t−1}·δ_t (recurrent kernel),
+    /// δ_t (bias), h_T·dz (Dense kernel), dz (Dense bias), with δ_t as the step left it in the state gradients.
+    /// </summary>
+    /// <remarks>
+    /// The products of CellMath.CellGradient and DenseGradient, summed per parameter in a register: those helpers
+    /// scatter one step into every parameter of a unit, which here would need per-window rows or atomics.
+    /// </remarks>
+    static float TileGradient(int parameter, TileRows rows, ArrayView<float> x, ArrayView<int> order, ArrayView<LayerShape> layers,
+        ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> dz, NetworkShape net)
+    {
+        int outs = net.Outputs, steps = net.TimeSteps;
+        float sum = 0f;
+        if (parameter >= net.DenseBiasOffset)
+        {
+            int c = parameter - net.DenseBiasOffset;
+            for (int r = 0; r < rows.Count; r++) sum += dz[r * outs + c];
+            return sum;
+        }
+        if (parameter >= net.DenseKernelOffset)
+        {
+            int j = (parameter - net.DenseKernelOffset) / outs, c = (parameter - net.DenseKernelOffset) % outs;
+            for (int r = 0; r < rows.Count; r++) sum += states[rows.LastState(r) + j] * dz[r * outs + c];
+            return sum;
+        }
+        int l = 0;
+        while (parameter >= layers[l].BiasOffset + layers[l].Units) l++;
+        var layer = layers[l];
+        int units = layer.Units;
+        int j0 = (parameter - layer.KernelOffset) % units; // kernel, recurrent kernel and bias rows are all U wide
+        for (int r = 0; r < rows.Count; r++)
+        {
+            int delta = rows.StateGradient(r, layer.StateGradientOffset) + j0;
+            if (parameter >= layer.BiasOffset)
+                for (int t = steps - 1; t >= 0; t--) sum += stateGradients[delta + t * units];
+            else if (parameter >= layer.RecurrentOffset)
+            {
+                int previous = rows.State(r, layer) + (parameter - layer.RecurrentOffset) / units;
+                for (int t = steps - 1; t >= 0; t--) sum += states[previous + t * units] * stateGradients[delta + t * units];
+            }
+            else
+            {
+                int i = (parameter - layer.KernelOffset) / units;
+                for (int t = steps - 1; t >= 0; t--)
+                    sum += LayerInput.At(x, states, net, layer, rows.Window(order, r), rows.Slot(r), t)[i] * stateGradients[delta + t * units];
+            }
+        }
+        return sum;
+    }
+}
+
+/// <summary>The batch rows of the group's tile, and where each row's window, state and gradient rows are.</summary>
+readonly struct TileRows
+{
+    readonly TileShape tile;
+    readonly NetworkShape net;
+    public readonly int Model;
+    /// <summary>The tile's first row of its model's batch.</summary>
+    public readonly int First;
+    /// <summary>Rows of the tile (the last tile of a batch may be short).</summary>
+    public readonly int Count;
+
+    public TileRows(TileShape tile, NetworkShape net)
+    {
+        this.tile = tile;
+        this.net = net;
+        Model = Grid.IdxX / tile.TilesPerModel;
+        First = (Grid.IdxX - Model * tile.TilesPerModel) * tile.TileWindows;
+        Count = Math.Min(tile.TileWindows, tile.Count - First);
+    }
+
+    public int Slot(int r) => Model * tile.Count + First + r;
+
+    public int Window(ArrayView<int> order, int r) => order[Model * tile.OrderStride + tile.Start + First + r];
+
+    /// <summary>Where row <paramref name="r"/>'s h_0 of <paramref name="layer"/> is; h_t follows t·U later.</summary>
+    public int State(int r, LayerShape layer) => Slot(r) * net.StateStride + layer.StateOffset;
+
+    /// <summary>Where row <paramref name="r"/>'s top-layer h_T is.</summary>
+    public int LastState(int r) => Slot(r) * net.StateStride + net.TopStateOffset + net.TimeSteps * net.TopUnits;
+
+    /// <summary>Row <paramref name="r"/>'s state-gradient row at <paramref name="offset"/> (a layer's StateGradientOffset).</summary>
+    public int StateGradient(int r, int offset) => Slot(r) * net.StateGradientStride + offset;
+}
+
+/// <summary>Where a layer's input at step t comes from: the data for the bottom layer, the layer below's h_{t+1} above it.</summary>
+static class LayerInput
+{
+    public static ArrayView<float> At(ArrayView<float> x, ArrayView<float> states, NetworkShape net, LayerShape layer, int window, int slot, int t) =>
+        layer.Index == 0
+            ? x.SubView((window * net.TimeSteps + t) * net.Features, net.Features)
+            : states.SubView(slot * net.StateStride + layer.BelowStateOffset + (t + 1) * layer.Inputs, layer.Inputs);
+}
