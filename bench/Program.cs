@@ -11,10 +11,17 @@ using GpuRnn.Bench;
 //   dotnet run -c Release --project bench -- --init [--hidden 4096] [--runs 5]
 //                                                              Stopwatch medians of the initial weights' draw
 //   dotnet run -c Release --project bench -- --peak           the FMA peak of this machine (PeakFlops)
+//   dotnet run -c Release --project bench -- --kernels [--quick] [--only w2]
+//                                                              every ILGPU kernel variant on every accelerator here:
+//                                                              validated against the scalar engine, then timed
 // --engines scalar,simd,... times only those engines (BenchmarkDotNet and --table).
 if (args.Contains("--peak"))
 {
     return PeakFlops.RunAlone();
+}
+if (args.Contains("--kernels"))
+{
+    return KernelHarness.Run(args);
 }
 if (!EngineCatalog.TrySelect(args, out var engineError))
 {

@@ -74,8 +74,8 @@ public sealed class IlgpuEngine : IEpochEngine
     /// <summary>An engine on a device opened once for many engines (a sweep's shapes); the device outlives it.</summary>
     public static IlgpuEngine Create(IlgpuAccelerator device, ModelSpec spec, int models = 1) => Create(device, spec, IlgpuKernelChoice.ByShape, models);
 
-    /// <summary>As <see cref="Create(IlgpuAccelerator, ModelSpec, int)"/>, with the kernel variant forced: tests run every variant on one opened device.</summary>
-    internal static IlgpuEngine Create(IlgpuAccelerator device, ModelSpec spec, IlgpuKernelChoice kernels, int models = 1)
+    /// <summary>As <see cref="Create(IlgpuAccelerator, ModelSpec, int)"/>, with the kernel variant forced: tests and bench's kernel harness run every variant on one opened device.</summary>
+    public static IlgpuEngine Create(IlgpuAccelerator device, ModelSpec spec, IlgpuKernelChoice kernels, int models = 1)
     {
         if (models < 1) throw new ArgumentOutOfRangeException(nameof(models), "at least one model");
         return new IlgpuEngine(device, ownsDevice: false, spec.Validated(), kernels, models);
@@ -126,7 +126,7 @@ public sealed class IlgpuEngine : IEpochEngine
     public int Models { get; }
 
     /// <summary>What this engine launches for its training windows' length.</summary>
-    internal KernelPlan Plan => plan;
+    public KernelPlan Plan => plan;
 
     /// <summary>Kernel launches on this engine's device so far (every engine on it counts).</summary>
     internal long Launches => kernels.Launches;

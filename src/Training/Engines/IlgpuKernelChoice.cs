@@ -1,7 +1,7 @@
 namespace GpuRnn.Training.Engines;
 
 /// <summary>Which kernels an <see cref="IlgpuEngine"/> runs (see KernelPlan for the rule <see cref="ByShape"/> applies).</summary>
-internal enum IlgpuKernelChoice
+public enum IlgpuKernelChoice
 {
     /// <summary>The epoch kernel for small batches of a one-layer network, the tile kernels otherwise (the default).</summary>
     ByShape,
