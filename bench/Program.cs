@@ -11,10 +11,16 @@ using GpuRnn.Bench;
 //   dotnet run -c Release --project bench -- --init [--hidden 4096] [--runs 5]
 //                                                              Stopwatch medians of the initial weights' draw
 //   dotnet run -c Release --project bench -- --peak           the FMA peak of this machine (PeakFlops)
+//   dotnet run -c Release --project bench -- --ptx DIR        every kernel as PTX for sm_90 (PtxExport), no GPU needed;
+//                                                              bench/ptxas-report.sh turns them into registers, spills, SASS
 // --engines scalar,simd,... times only those engines (BenchmarkDotNet and --table).
 if (args.Contains("--peak"))
 {
     return PeakFlops.RunAlone();
+}
+if (args.Contains("--ptx"))
+{
+    return PtxExport.Run(args);
 }
 if (!EngineCatalog.TrySelect(args, out var engineError))
 {
