@@ -14,6 +14,9 @@ using GpuRnn.Bench;
 //   dotnet run -c Release --project bench -- --kernels [--quick] [--only w2]
 //                                                              every ILGPU kernel variant on every accelerator here:
 //                                                              validated against the scalar engine, then timed
+//   dotnet run -c Release --project bench -- --plan           what the ILGPU engine launches per workload on an H200
+//   dotnet run -c Release --project bench -- --ptx DIR        every kernel as PTX for sm_90 (PtxExport), no GPU needed;
+//                                                              bench/ptxas-report.sh turns them into registers, spills, SASS
 // --engines scalar,simd,... times only those engines (BenchmarkDotNet and --table).
 if (args.Contains("--peak"))
 {
@@ -22,6 +25,14 @@ if (args.Contains("--peak"))
 if (args.Contains("--kernels"))
 {
     return KernelHarness.Run(args);
+}
+if (args.Contains("--plan"))
+{
+    return PlanMode.Run();
+}
+if (args.Contains("--ptx"))
+{
+    return PtxExport.Run(args);
 }
 if (!EngineCatalog.TrySelect(args, out var engineError))
 {

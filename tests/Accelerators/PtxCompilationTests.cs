@@ -1,4 +1,3 @@
-using System.Reflection;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
@@ -13,22 +12,19 @@ namespace GpuRnn.Tests.Accelerators;
 /// </summary>
 public sealed class PtxCompilationTests
 {
-    /// <summary>
-    /// Every public static method of the kernel classes whose first parameter is an Index1D (implicitly grouped),
-    /// and every one marked <see cref="GroupedKernelAttribute"/> (explicitly grouped: shared memory, barriers).
-    /// </summary>
-    public static TheoryData<string> Kernels => new(KernelMethods().Select(Describe));
+    /// <summary>Every kernel <see cref="KernelCatalog"/> finds: implicitly grouped (Index1D) and explicitly grouped alike.</summary>
+    public static TheoryData<string> Kernels => new(KernelCatalog.All.Select(k => k.Name));
 
     [Theory]
     [MemberData(nameof(Kernels))]
     public void Kernel_compiles_to_ptx_for_sm_90(string kernel)
     {
-        var method = KernelMethods().Single(m => Describe(m) == kernel);
+        var found = Find(kernel);
         using var context = Context.Create(b => b.EnableAlgorithms());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null!);
-        var entry = IsGrouped(method)
-            ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
-            : EntryPointDescription.FromImplicitlyGroupedKernel(method);
+        var entry = found.IsGrouped
+            ? EntryPointDescription.FromExplicitlyGroupedKernel(found.Method)
+            : EntryPointDescription.FromImplicitlyGroupedKernel(found.Method);
         var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
         // ILGPU writes the lowest target the kernel needs (sm_80 here) under the ISA 8.0 header; the driver JITs it for sm_90.
         Assert.Contains(".version 8.0", compiled.PTXAssembly);
@@ -39,7 +35,7 @@ public sealed class PtxCompilationTests
     [Fact]
     public void Every_kernel_class_is_covered()
     {
-        var names = KernelMethods().Select(Describe).ToList();
+        var names = KernelCatalog.All.Select(k => k.Name).ToList();
         Assert.Contains("TileKernel.Step", names);
         Assert.Contains("TileKernel.StepGlobalWh", names);
         Assert.Contains("ReduceKernel.SumTiles", names);
@@ -53,7 +49,7 @@ public sealed class PtxCompilationTests
     [InlineData("TileKernel.StepGlobalWh")]
     public void Grouped_kernels_use_shared_memory_and_barriers_in_ptx(string kernel)
     {
-        var method = KernelMethods().Single(m => Describe(m) == kernel);
+        var method = Find(kernel).Method;
         using var context = Context.Create(b => b.EnableAlgorithms());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null!);
         var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty)).PTXAssembly;
@@ -62,12 +58,5 @@ public sealed class PtxCompilationTests
         Assert.DoesNotContain("atom.", ptx); // reductions are ordered, never atomic
     }
 
-    static IEnumerable<MethodInfo> KernelMethods() =>
-        typeof(TileKernel).Assembly.GetExportedTypes()
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            .Where(m => IsGrouped(m) || m.GetParameters() is [{ ParameterType: var first }, ..] && first == typeof(Index1D));
-
-    static bool IsGrouped(MethodInfo m) => m.GetCustomAttribute<GroupedKernelAttribute>() is not null;
-
-    static string Describe(MethodInfo m) => $"{m.DeclaringType!.Name}.{m.Name}";
+    static KernelCatalog.Kernel Find(string name) => KernelCatalog.All.Single(k => k.Name == name);
 }
