@@ -18,6 +18,24 @@ public static class CellMath
         return a;
     }
 
+    /// <summary>
+    /// <see cref="Dot(float, ArrayView{float}, int, ArrayView{float}, int, int)"/> for four vectors at once — rows <paramref name="row0"/> … <paramref name="row3"/> of
+    /// <paramref name="v"/> — against the same matrix column or row: each matrix element loaded feeds four
+    /// multiply-adds from registers. Each lane's sum is the one-vector Dot's, in the same order.
+    /// </summary>
+    public static Four Dot(Four a, ArrayView<float> v, int row0, int row1, int row2, int row3, int count, ArrayView<float> m, int offset, int stride)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            float w = m[offset + i * stride];
+            a.W0 += v[row0 + i] * w;
+            a.W1 += v[row1 + i] * w;
+            a.W2 += v[row2 + i] * w;
+            a.W3 += v[row3 + i] * w;
+        }
+        return a;
+    }
+
     /// <summary>G[offset + i·stride] += v[i]·s, i = 0 … count−1: one step's share of an outer-product gradient (a column or a row of it).</summary>
     public static void AddOuter(ArrayView<float> gradient, int offset, int stride, ArrayView<float> v, int count, float s)
     {
@@ -98,4 +116,10 @@ public static class CellMath
         v[i] = vi;
         weights[i] -= alpha * mi / (MathF.Sqrt(vi) + epsilon);
     }
+}
+
+/// <summary>One value for each of four windows, kept in registers by the tile kernel's blocked sums (<see cref="CellMath.Dot(Four, ArrayView{float}, int, int, int, int, int, ArrayView{float}, int, int)"/>).</summary>
+public struct Four(float w0, float w1, float w2, float w3)
+{
+    public float W0 = w0, W1 = w1, W2 = w2, W3 = w3;
 }

@@ -8,7 +8,7 @@ namespace GpuRnn.Kernels;
 /// <summary>
 /// One training step's device work but the reduction, in ONE launch: each group owns a tile of a model's batch
 /// (<see cref="TileShape"/>) and runs, persistent over the time steps and layers, the forward pass of its windows
-/// (threads over window × unit, h double-buffered in shared memory, every h_t kept in global memory for BPTT), the
+/// (a thread per unit and four windows, so each Wh value loaded feeds four multiply-adds; h double-buffered in shared memory, every h_t kept in global memory for BPTT), the
 /// Dense head and the tile's loss, then BPTT top layer first (δ and dh in shared memory, each step's δ kept in
 /// global memory), then the tile's share of every gradient (thread per parameter, a fixed order: window by window,
 /// last step first, as ScalarEngine.Backward). <see cref="ReduceKernel"/> then sums the tiles in order and takes
@@ -81,13 +81,19 @@ public static class TileKernel
             for (int t = 0; t < steps; t++)
             {
                 int previous = (t & 1) * half, next = half - previous;
-                for (int k = Group.IdxX; k < rows.Count * units; k += Group.DimX)
+                // A thread runs unit j of four windows (a quad; the last quad repeats its last window where the tile
+                // is short), so each Wh value it loads feeds four multiply-adds.
+                for (int k = Group.IdxX; k < rows.Quads * units; k += Group.DimX)
                 {
-                    int r = k / units, j = k - r * units;
-                    var input = LayerInput.At(x, states, net, layer, rows.Window(order, r), rows.Slot(r), t);
-                    float hj = CellMath.Recur(CellMath.InputSum(w, layer, input, j), h.SubView(previous + r * units, units), wh, whBase, whStride, units, j, net.Hidden);
-                    h[next + r * units + j] = hj;
-                    states[rows.State(r, layer) + (t + 1) * units + j] = hj;
+                    int q = k / units, j = k - q * units;
+                    int r0 = 4 * q, r1 = rows.Clamp(r0 + 1), r2 = rows.Clamp(r0 + 2), r3 = rows.Clamp(r0 + 3);
+                    var a = new Four(InputSum(x, order, states, w, net, layer, rows, r0, t, j), InputSum(x, order, states, w, net, layer, rows, r1, t, j),
+                        InputSum(x, order, states, w, net, layer, rows, r2, t, j), InputSum(x, order, states, w, net, layer, rows, r3, t, j));
+                    a = CellMath.Dot(a, h, previous + r0 * units, previous + r1 * units, previous + r2 * units, previous + r3 * units, units, wh, whBase + j, whStride);
+                    KeepState(h, states, rows, layer, next, t, r0, j, Activations.Apply(a.W0, net.Hidden));
+                    if (r0 + 1 < rows.Count) KeepState(h, states, rows, layer, next, t, r0 + 1, j, Activations.Apply(a.W1, net.Hidden));
+                    if (r0 + 2 < rows.Count) KeepState(h, states, rows, layer, next, t, r0 + 2, j, Activations.Apply(a.W2, net.Hidden));
+                    if (r0 + 3 < rows.Count) KeepState(h, states, rows, layer, next, t, r0 + 3, j, Activations.Apply(a.W3, net.Hidden));
                 }
                 Group.Barrier();
             }
@@ -144,10 +150,15 @@ public static class TileKernel
                     stateGradients[at] = d; // δ_t replaces what arrived: the gradient pass below reads it
                 }
                 Group.Barrier();
-                for (int k = Group.IdxX; k < rows.Count * units; k += Group.DimX)
+                for (int k = Group.IdxX; k < rows.Quads * units; k += Group.DimX)
                 {
-                    int r = k / units, i = k - r * units;
-                    dh[k] = CellMath.BackThrough(wh, whBase + i * whStride, 1, delta.SubView(r * units, units), units);
+                    int q = k / units, i = k - q * units;
+                    int r0 = 4 * q, r1 = rows.Clamp(r0 + 1), r2 = rows.Clamp(r0 + 2), r3 = rows.Clamp(r0 + 3);
+                    var d = CellMath.Dot(default, delta, r0 * units, r1 * units, r2 * units, r3 * units, units, wh, whBase + i * whStride, 1);
+                    dh[r0 * units + i] = d.W0;
+                    if (r0 + 1 < rows.Count) dh[(r0 + 1) * units + i] = d.W1;
+                    if (r0 + 2 < rows.Count) dh[(r0 + 2) * units + i] = d.W2;
+                    if (r0 + 3 < rows.Count) dh[(r0 + 3) * units + i] = d.W3;
                 }
                 if (layer.Index > 0)
                     for (int k = Group.IdxX; k < rows.Count * inputs; k += Group.DimX)
@@ -162,6 +173,20 @@ public static class TileKernel
 
         for (int parameter = Group.IdxX; parameter < p; parameter += Group.DimX)
             partials[Grid.IdxX * p + parameter] = TileGradient(parameter, rows, x, order, layers, states, stateGradients, dz, net);
+    }
+
+    /// <summary>b_j + Σ_i x_t[i]·Wx[i, j] for tile row <paramref name="r"/>: the input half of its cell step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static float InputSum(ArrayView<float> x, ArrayView<int> order, ArrayView<float> states, ArrayView<float> w, NetworkShape net, LayerShape layer,
+        TileRows rows, int r, int t, int j) =>
+        CellMath.InputSum(w, layer, LayerInput.At(x, states, net, layer, rows.Window(order, r), rows.Slot(r), t), j);
+
+    /// <summary>h_t[j] of tile row <paramref name="r"/>: into the shared half <paramref name="next"/> for the next step, and into the states for BPTT.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void KeepState(ArrayView<float> h, ArrayView<float> states, TileRows rows, LayerShape layer, int next, int t, int r, int j, float value)
+    {
+        h[next + r * layer.Units + j] = value;
+        states[rows.State(r, layer) + (t + 1) * layer.Units + j] = value;
     }
 
     /// <summary>Copies the layer's Wh into shared memory with rows padded to U + 1 (when <paramref name="copy"/>), between barriers.</summary>
@@ -222,9 +247,13 @@ public static class TileKernel
             }
             else
             {
+                // x_t[i] (the data, or the layer below's h_{t+1}) at first + t·stride: found once per row, not per step.
                 int i = (parameter - layer.KernelOffset) / units;
-                for (int t = steps - 1; t >= 0; t--)
-                    sum += LayerInput.At(x, states, net, layer, rows.Window(order, r), rows.Slot(r), t)[i] * stateGradients[delta + t * units];
+                bool bottom = layer.Index == 0;
+                var source = bottom ? x : states;
+                int first = bottom ? rows.Window(order, r) * steps * net.Features + i : rows.Slot(r) * net.StateStride + layer.BelowStateOffset + layer.Inputs + i;
+                int stride = bottom ? net.Features : layer.Inputs;
+                for (int t = steps - 1; t >= 0; t--) sum += source[first + t * stride] * stateGradients[delta + t * units];
             }
         }
         return sum;
@@ -250,6 +279,12 @@ readonly struct TileRows
         First = (Grid.IdxX - Model * tile.TilesPerModel) * tile.TileWindows;
         Count = Math.Min(tile.TileWindows, tile.Count - First);
     }
+
+    /// <summary>Groups of four rows (the blocked sums' unit of work).</summary>
+    public int Quads => (Count + 3) / 4;
+
+    /// <summary>Row <paramref name="r"/>, or the tile's last row past its end: a short quad repeats it, and only real rows are stored.</summary>
+    public int Clamp(int r) => Math.Min(r, Count - 1);
 
     public int Slot(int r) => Model * tile.Count + First + r;
 

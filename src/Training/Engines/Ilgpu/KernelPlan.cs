@@ -12,8 +12,9 @@ namespace GpuRnn.Training.Engines.Ilgpu;
 /// <see cref="EpochKernelMaxBatch"/> windows of a one-layer network that fits shared memory: such batches cannot
 /// fill a GPU, so launch latency is what costs.</item>
 /// <item>Otherwise the tile kernels, two launches per Adam step: <see cref="TileKernel"/> over tiles of each
-/// model's batch, sized so that one model's batch makes about <see cref="GroupsPerMultiprocessor"/> groups per
-/// multiprocessor (at most <see cref="MaxTileWindows"/> windows a tile; M models make M times as many groups), then <see cref="ReduceKernel"/>. Wh goes into shared
+/// model's batch, sized so that one model's batch makes at least one group per multiprocessor (at most
+/// <see cref="MaxTileWindows"/> windows a tile, whole quads of four where it has four; M models make M times as many
+/// groups), a thread per unit and quad of windows, then <see cref="ReduceKernel"/>. Wh goes into shared
 /// memory when it fits beside the tile's vectors (a smaller tile is taken for it first), else it is read from global
 /// memory.</item>
 /// </list>
@@ -27,9 +28,6 @@ public sealed class KernelPlan
 
     /// <summary>Windows per tile at most: beyond this a tile's serial gradient loops outgrow its share of the step.</summary>
     public const int MaxTileWindows = 8;
-
-    /// <summary>Groups per multiprocessor the tile launch aims at, so that a multiprocessor has a group to run while another waits at a barrier.</summary>
-    public const int GroupsPerMultiprocessor = 2;
 
     readonly IlgpuKernelChoice choice;
     readonly long sharedFloats;
@@ -79,9 +77,10 @@ public sealed class KernelPlan
     /// <summary>How a batch of <paramref name="count"/> windows per model is cut into tiles and launched.</summary>
     public TileGeometry Tiles(int count)
     {
-        int target = GroupsPerMultiprocessor * Device.Multiprocessors;
-        // From the batch alone, never from the model count: a model's tiles, and so its bits, do not depend on who shares the launch.
-        int wanted = Math.Clamp(count / target, 1, Math.Min(MaxTileWindows, count));
+        // From the batch alone, never from the model count: a model's tiles, and so its bits, do not depend on who
+        // shares the launch. At least a group per multiprocessor, and whole quads of windows where a tile has four.
+        int wanted = Math.Clamp(count / Device.Multiprocessors, 1, Math.Min(MaxTileWindows, count));
+        if (wanted >= 4) wanted -= wanted % 4;
         if (choice != IlgpuKernelChoice.TilesGlobalWh)
             for (int windows = wanted; windows >= 1; windows--)
                 if (TileKernel.SharedFloats(Network, windows, whInShared: true) <= sharedFloats) return Geometry(count, windows, whInShared: true);
@@ -93,7 +92,7 @@ public sealed class KernelPlan
     TileGeometry Geometry(int count, int windows, bool whInShared)
     {
         int tiles = (count + windows - 1) / windows;
-        int threads = Device.IsSimulator && choice == IlgpuKernelChoice.ByShape ? 1 : WarpsFor(windows * Network.MaxUnits);
+        int threads = Device.IsSimulator && choice == IlgpuKernelChoice.ByShape ? 1 : WarpsFor((windows + 3) / 4 * Network.MaxUnits);
         return new TileGeometry(windows, tiles, Models * tiles, threads, whInShared, TileKernel.SharedFloats(Network, windows, whInShared));
     }
 
