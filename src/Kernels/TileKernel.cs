@@ -171,8 +171,7 @@ public static class TileKernel
             }
         }
 
-        for (int parameter = Group.IdxX; parameter < p; parameter += Group.DimX)
-            partials[Grid.IdxX * p + parameter] = TileGradient(parameter, rows, x, order, layers, states, stateGradients, dz, net);
+        TileGradients(rows, x, order, layers, states, stateGradients, dz, partials.SubView(Grid.IdxX * p, p), net);
     }
 
     /// <summary>b_j + Σ_i x_t[i]·Wx[i, j] for tile row <paramref name="r"/>: the input half of its cell step.</summary>
@@ -205,59 +204,89 @@ public static class TileKernel
     }
 
     /// <summary>
-    /// The tile's share of parameter <paramref name="parameter"/>'s gradient: the sum over its windows (in batch order)
-    /// and steps (last first) of the product that parameter takes — x_t·δ_t (kernel), h_{t−1}·δ_t (recurrent kernel),
-    /// δ_t (bias), h_T·dz (Dense kernel), dz (Dense bias), with δ_t as the step left it in the state gradients.
+    /// The tile's share of every gradient, into <paramref name="partial"/>: for each parameter the sum over the tile's
+    /// windows (in batch order) and steps (last first) of the product it takes — x_t·δ_t (kernel), h_{t−1}·δ_t
+    /// (recurrent kernel), δ_t (bias), h_T·dz (Dense kernel), dz (Dense bias) — with δ_t as BPTT left it in the state
+    /// gradients. A layer's kernel, recurrent kernel and bias are one block of rows U wide (Keras's order), and a
+    /// thread sums four neighbouring columns of a row, so each factor it loads feeds four multiply-adds.
     /// </summary>
     /// <remarks>
-    /// The products of CellMath.CellGradient and DenseGradient, summed per parameter in a register: those helpers
+    /// The products of CellMath.CellGradient and DenseGradient, summed per parameter in registers: those helpers
     /// scatter one step into every parameter of a unit, which here would need per-window rows or atomics.
     /// </remarks>
-    static float TileGradient(int parameter, TileRows rows, ArrayView<float> x, ArrayView<int> order, ArrayView<LayerShape> layers,
-        ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> dz, NetworkShape net)
+    static void TileGradients(TileRows rows, ArrayView<float> x, ArrayView<int> order, ArrayView<LayerShape> layers,
+        ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> dz, ArrayView<float> partial, NetworkShape net)
     {
-        int outs = net.Outputs, steps = net.TimeSteps;
-        float sum = 0f;
-        if (parameter >= net.DenseBiasOffset)
+        int steps = net.TimeSteps, outs = net.Outputs;
+        int cellItems = 0;
+        for (int l = 0; l < net.Layers; l++) cellItems += CellGradientItems(layers[l]);
+        int items = cellItems + net.DenseBiasOffset + outs - net.DenseKernelOffset;
+        for (int k = Group.IdxX; k < items; k += Group.DimX)
         {
-            int c = parameter - net.DenseBiasOffset;
-            for (int r = 0; r < rows.Count; r++) sum += dz[r * outs + c];
-            return sum;
-        }
-        if (parameter >= net.DenseKernelOffset)
-        {
-            int j = (parameter - net.DenseKernelOffset) / outs, c = (parameter - net.DenseKernelOffset) % outs;
-            for (int r = 0; r < rows.Count; r++) sum += states[rows.LastState(r) + j] * dz[r * outs + c];
-            return sum;
-        }
-        int l = 0;
-        while (parameter >= layers[l].BiasOffset + layers[l].Units) l++;
-        var layer = layers[l];
-        int units = layer.Units;
-        int j0 = (parameter - layer.KernelOffset) % units; // kernel, recurrent kernel and bias rows are all U wide
-        for (int r = 0; r < rows.Count; r++)
-        {
-            int delta = rows.StateGradient(r, layer.StateGradientOffset) + j0;
-            if (parameter >= layer.BiasOffset)
-                for (int t = steps - 1; t >= 0; t--) sum += stateGradients[delta + t * units];
-            else if (parameter >= layer.RecurrentOffset)
+            if (k >= cellItems)
             {
-                int previous = rows.State(r, layer) + (parameter - layer.RecurrentOffset) / units;
-                for (int t = steps - 1; t >= 0; t--) sum += states[previous + t * units] * stateGradients[delta + t * units];
+                int parameter = net.DenseKernelOffset + k - cellItems;
+                float dense = 0f;
+                if (parameter >= net.DenseBiasOffset)
+                    for (int r = 0; r < rows.Count; r++) dense += dz[r * outs + parameter - net.DenseBiasOffset];
+                else
+                {
+                    int j = (parameter - net.DenseKernelOffset) / outs, c = (parameter - net.DenseKernelOffset) % outs;
+                    for (int r = 0; r < rows.Count; r++) dense += states[rows.LastState(r) + j] * dz[r * outs + c];
+                }
+                partial[parameter] = dense;
+                continue;
             }
-            else
+            int item = k, l = 0;
+            while (item >= CellGradientItems(layers[l])) item -= CellGradientItems(layers[l++]);
+            var layer = layers[l];
+            int units = layer.Units, inputs = layer.Inputs, quads = (units + 3) / 4;
+            int row = item / quads, j0 = 4 * (item - row * quads);
+            int j1 = Math.Min(j0 + 1, units - 1), j2 = Math.Min(j0 + 2, units - 1), j3 = Math.Min(j0 + 3, units - 1);
+            var sum = default(Four);
+            for (int r = 0; r < rows.Count; r++)
             {
-                // x_t[i] (the data, or the layer below's h_{t+1}) at first + t·stride: found once per row, not per step.
-                int i = (parameter - layer.KernelOffset) / units;
-                bool bottom = layer.Index == 0;
-                var source = bottom ? x : states;
-                int first = bottom ? rows.Window(order, r) * steps * net.Features + i : rows.Slot(r) * net.StateStride + layer.BelowStateOffset + layer.Inputs + i;
-                int stride = bottom ? net.Features : layer.Inputs;
-                for (int t = steps - 1; t >= 0; t--) sum += source[first + t * stride] * stateGradients[delta + t * units];
+                int delta = rows.StateGradient(r, layer.StateGradientOffset);
+                if (row == inputs + units)
+                    for (int t = steps - 1; t >= 0; t--)
+                    {
+                        int at = delta + t * units;
+                        sum.W0 += stateGradients[at + j0];
+                        sum.W1 += stateGradients[at + j1];
+                        sum.W2 += stateGradients[at + j2];
+                        sum.W3 += stateGradients[at + j3];
+                    }
+                else
+                {
+                    // The factor at first + t·stride: x_t[i] (the data, or the layer below's h_{t+1}) or h_{t−1}[i].
+                    bool recurrent = row >= inputs, bottom = layer.Index == 0;
+                    int i = recurrent ? row - inputs : row;
+                    var source = recurrent || !bottom ? states : x;
+                    int first = recurrent ? rows.State(r, layer) + i
+                        : bottom ? rows.Window(order, r) * steps * net.Features + i
+                        : rows.Slot(r) * net.StateStride + layer.BelowStateOffset + inputs + i;
+                    int stride = recurrent ? units : bottom ? net.Features : inputs;
+                    for (int t = steps - 1; t >= 0; t--)
+                    {
+                        float factor = source[first + t * stride];
+                        int at = delta + t * units;
+                        sum.W0 += factor * stateGradients[at + j0];
+                        sum.W1 += factor * stateGradients[at + j1];
+                        sum.W2 += factor * stateGradients[at + j2];
+                        sum.W3 += factor * stateGradients[at + j3];
+                    }
+                }
             }
+            int column = layer.KernelOffset + row * units;
+            partial[column + j0] = sum.W0;
+            if (j0 + 1 < units) partial[column + j0 + 1] = sum.W1;
+            if (j0 + 2 < units) partial[column + j0 + 2] = sum.W2;
+            if (j0 + 3 < units) partial[column + j0 + 3] = sum.W3;
         }
-        return sum;
     }
+
+    /// <summary>Rows (inputs, units, the bias) × quads of columns: the threads' items of a layer's gradient block.</summary>
+    static int CellGradientItems(LayerShape layer) => (layer.Inputs + layer.Units + 1) * ((layer.Units + 3) / 4);
 }
 
 /// <summary>The batch rows of the group's tile, and where each row's window, state and gradient rows are.</summary>
