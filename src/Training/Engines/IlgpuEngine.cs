@@ -42,6 +42,7 @@ public sealed class IlgpuEngine : IEpochEngine
     MemoryBuffer1D<float, Stride1D.Dense>? x, y;
     MemoryBuffer1D<int, Stride1D.Dense>? order;
     TileBuffers? batch;
+    PredictBuffers? predict;
     MemoryBuffer1D<float, Stride1D.Dense>? epochAlphas;
     /// <summary>Host copy of <see cref="alphas"/>, reused every step.</summary>
     readonly float[] stepSizes;
@@ -281,26 +282,38 @@ public sealed class IlgpuEngine : IEpochEngine
         int outputs = Spec.Outputs, total = windows.Count;
         var result = new float[checked(Models * total * outputs)];
         if (total == 0) return result;
-        using var windowData = accelerator.Allocate1D(windows.X);
-        // One identity order that every model reads (order stride 0); the targets are never read.
-        using var identity = accelerator.Allocate1D(Enumerable.Range(0, total).ToArray());
-        int capacity = Math.Min(total, Math.Max(1, PredictChunk / Models));
-        var lengthPlan = PlanFor(windows.TimeSteps);
-        using var lengthLayers = lengthPlan == plan ? null : accelerator.Allocate1D(lengthPlan.Layers);
-        int slots = (int)TileBuffers.Checked(Models, capacity);
-        using var chunk = new TileBuffers(accelerator, lengthPlan.Network, slots, slots, forTraining: false);
-        for (int start = 0; start < total; start += capacity)
+        var resident = Resident(windows);
+        for (int start = 0; start < total; start += resident.Capacity)
         {
-            int count = Math.Min(capacity, total - start);
-            var tiles = lengthPlan.Tiles(count);
-            kernels.Step(tiles, windowData.View, windowData.View, identity.View, weights.View, (lengthLayers ?? layers).View, chunk, lengthPlan.Network,
+            int count = Math.Min(resident.Capacity, total - start);
+            var tiles = resident.Plan.Tiles(count);
+            kernels.Step(tiles, resident.X.View, resident.X.View, resident.Order.View, weights.View, resident.Layers.View, resident.Chunk, resident.Plan.Network,
                 tiles.Shape(start, count, orderStride: 0, train: false));
             // The chunk's outputs are [model × count × outputs]: each model's rows go to its block of the result.
             for (int model = 0; model < Models; model++)
-                ((ArrayView<float>)chunk.Outputs.View).SubView(model * count * outputs, count * outputs)
+                ((ArrayView<float>)resident.Chunk.Outputs.View).SubView(model * count * outputs, count * outputs)
                     .CopyToCPU(result.AsSpan((model * total + start) * outputs, count * outputs));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The device copy of windows to predict, kept while the same window set comes back (the trainer's validation
+    /// windows, every epoch), with a chunk of tile buffers sized so that no buffer outgrows the kernels' 32-bit
+    /// indices: a long window set is predicted in smaller chunks, never refused.
+    /// </summary>
+    PredictBuffers Resident(WindowSet windows)
+    {
+        if (predict is not null && ReferenceEquals(predict.Windows, windows)) return predict;
+        predict?.Dispose();
+        predict = null;
+        var lengthPlan = PlanFor(windows.TimeSteps);
+        var net = lengthPlan.Network;
+        long widest = Math.Max(Math.Max(net.StateStride, net.Outputs), 1);
+        int capacity = (int)Math.Min(Math.Min(windows.Count, Math.Max(1, PredictChunk / Models)), int.MaxValue / (widest * Models));
+        if (capacity < 1) throw new GpuRnnInputException($"{Models} models' states of {widest} floats per window are more than the kernels can index");
+        predict = new PredictBuffers(accelerator, windows, lengthPlan, capacity, Models);
+        return predict;
     }
 
     float[] Read(MemoryBuffer1D<float, Stride1D.Dense> buffer)
@@ -314,6 +327,7 @@ public sealed class IlgpuEngine : IEpochEngine
         if (disposed) return;
         disposed = true;
         batch?.Dispose();
+        predict?.Dispose();
         epochAlphas?.Dispose();
         layers.Dispose();
         x?.Dispose(); y?.Dispose(); order?.Dispose();
