@@ -21,19 +21,43 @@ static class ExplainCommand
         var weights = new Option<string?>("--weights") { Description = "weights to use (a gpurnn model or a Keras get_weights() JSON list); default: Keras's initialisers from --seed", HelpName = "FILE" };
         var input = new Option<string>("--input") { Description = "the input sequence, comma-separated", DefaultValueFactory = _ => "1,2,3", HelpName = "X1,X2,…" };
         var seed = new Option<int>("--seed") { Description = "seed of the initial weights", DefaultValueFactory = _ => 1 };
-        var command = new Command("explain", "Show how a SimpleRNN computes its output, step by step, beside the model's prediction") { weights, input, seed };
+        var savedModel = new Option<string?>("--model") { Description = "a model gpurnn train --save wrote: its network and weights (instead of --units, --activation, --weights)", HelpName = "FILE" };
+        var backward = new Option<bool>("--backward") { Description = "also the backward pass for --target: the loss, δ at each step from the last to the first, each weight's gradient as the sum of its per-step terms, checked against the engine and finite differences" };
+        var target = new Option<string?>("--target") { Description = "the target output(s) the backward pass takes the loss against, comma-separated", HelpName = "Y" };
+        var command = new Command("explain", "Show how a SimpleRNN computes its output (and, with --backward, its gradients), step by step, beside the model's own") { weights, input, seed, savedModel, backward, target };
         model.AddTo(command);
         command.SetAction(result =>
         {
-            var xs = ParseInput(result.GetValue(input)!);
-            var spec = model.Spec(result, xs.Length);
+            var xs = ParseInput(result.GetValue(input)!, "--input");
+            double[]? y = null;
+            if (result.GetValue(backward))
+            {
+                if (result.GetValue(target) is not { } text) throw new GpuRnnInputException("--backward needs --target Y: the output the loss is taken against");
+                y = ParseInput(text, "--target");
+            }
+            else if (result.GetValue(target) is not null) throw new GpuRnnInputException("--target is for --backward");
+            ModelSpec spec;
+            float[] p;
+            if (result.GetValue(savedModel) is { } modelPath)
+            {
+                if (result.GetValue(weights) is not null) throw new GpuRnnInputException("give --model or --weights, not both");
+                var saved = ModelFile.Load(modelPath);
+                if (saved.Spec.Features != 1) throw new GpuRnnInputException($"{modelPath}: explain takes one input per step; this model has {saved.Spec.Features}");
+                (spec, p) = (saved.Spec with { TimeSteps = xs.Length }, saved.Parameters);
+            }
+            else
+            {
+                spec = model.Spec(result, xs.Length);
+                p = result.GetValue(weights) is { } path ? WeightsFile.Load(path, spec) : Initializers.KerasDefaults(spec.Layout(), result.GetValue(seed));
+            }
             var layout = spec.Layout();
-            var p = result.GetValue(weights) is { } path ? WeightsFile.Load(path, spec) : Initializers.KerasDefaults(layout, result.GetValue(seed));
+            if (y is not null && y.Length != spec.Outputs) throw new GpuRnnInputException($"--target needs {spec.Outputs} value(s), one per output (got {y.Length})");
             var byHand = StepByStep.Compute(layout, p, [.. xs.Select(x => new[] { x })]);
             var predicted = Predict(spec, p, xs);
             if (!byHand.Output.All(double.IsFinite) || !byHand.Layers.All(l => l.All(s => s.Hidden.All(double.IsFinite))) || !predicted.All(float.IsFinite))
                 throw new GpuRnnInputException($"--input {result.GetValue(input)} drives the network out of range (a hidden state or the output is not a finite number); give smaller values");
             Write(stdout, spec, layout, p, xs, byHand, predicted);
+            if (y is not null) ExplainBackward.Write(stdout, spec, p, xs, y);
             return 0;
         });
         return command;
@@ -75,14 +99,14 @@ static class ExplainCommand
         return engine.Predict(new WindowSet([.. xs.Select(x => (float)x)], new float[spec.Outputs], 1, xs.Length, 1, spec.Outputs));
     }
 
-    static double[] ParseInput(string text)
+    static double[] ParseInput(string text, string option)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var xs = new double[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out xs[i]) || !(Math.Abs(xs[i]) <= float.MaxValue)) // the model computes in float32
-                throw new GpuRnnInputException($"--input takes numbers separated by commas (got '{text}')");
-        if (xs.Length == 0) throw new GpuRnnInputException("--input needs at least one number");
+                throw new GpuRnnInputException($"{option} takes numbers separated by commas (got '{text}')");
+        if (xs.Length == 0) throw new GpuRnnInputException($"{option} needs at least one number");
         return xs;
     }
 

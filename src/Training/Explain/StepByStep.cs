@@ -19,7 +19,11 @@ public sealed record StepByStepResult(IReadOnlyList<IReadOnlyList<HiddenStep>> L
 /// </summary>
 public static class StepByStep
 {
-    public static StepByStepResult Compute(ParameterLayout layout, ReadOnlySpan<float> p, double[][] input)
+    public static StepByStepResult Compute(ParameterLayout layout, ReadOnlySpan<float> p, double[][] input) =>
+        Compute(layout, [.. p.ToArray().Select(v => (double)v)], input);
+
+    /// <summary>The same in float64 weights (finite differences perturb them).</summary>
+    public static StepByStepResult Compute(ParameterLayout layout, double[] p, double[][] input)
     {
         var layers = new List<IReadOnlyList<HiddenStep>>();
         var sequence = input;
@@ -45,7 +49,7 @@ public static class StepByStep
         return new StepByStepResult(layers, o);
     }
 
-    static double[][] Matrix(TensorSlot slot, ReadOnlySpan<float> p)
+    internal static double[][] Matrix(TensorSlot slot, double[] p)
     {
         var result = new double[slot.Rows][];
         for (int r = 0; r < slot.Rows; r++)
@@ -57,7 +61,7 @@ public static class StepByStep
     }
 
     /// <summary>Row vector times matrix, as <c>np.dot(v, M)</c>.</summary>
-    static double[] Dot(double[] v, double[][] m)
+    internal static double[] Dot(double[] v, double[][] m)
     {
         var result = new double[m[0].Length];
         for (int c = 0; c < result.Length; c++)
@@ -65,9 +69,9 @@ public static class StepByStep
         return result;
     }
 
-    static double[] Add(double[] a, double[] b) => [.. a.Zip(b, (x, y) => x + y)];
+    internal static double[] Add(double[] a, double[] b) => [.. a.Zip(b, (x, y) => x + y)];
 
-    static double[] Apply(double[] a, Activation f) => [.. a.Select(x => f switch
+    internal static double[] Apply(double[] a, Activation f) => [.. a.Select(x => f switch
     {
         Activation.Linear => x,
         Activation.Tanh => Math.Tanh(x),
