@@ -57,6 +57,10 @@ public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Window
     /// </summary>
     public ForecastData Prepare()
     {
+        // The windows own the length (the weights do not depend on it); a spec that says otherwise is a mistake to
+        // name, not to resolve silently one way or the other.
+        if (Spec.TimeSteps != Windowing.TimeSteps)
+            throw new GpuRnnInputException($"the model spec says {Spec.TimeSteps} time steps but the windowing {Windowing.TimeSteps}: the windows set the length (new WindowingOptions(TimeSteps: {Spec.TimeSteps}))");
         var data = ForecastData.Prepare(Series, Windowing);
         Trainer.CheckHoldOut(data.Train.Count, Training.ValidationSplit);
         return data;
