@@ -4,7 +4,8 @@ using BenchmarkDotNet.Running;
 using GpuRnn.Bench;
 
 // Modes (see docs/performance.md):
-//   dotnet run -c Release --project bench                       BenchmarkDotNet, every engine × workload
+//   dotnet run -c Release --project bench                       BenchmarkDotNet, every engine × workload (~10 min)
+//   dotnet run -c Release --project bench -- --full             the same with BenchmarkDotNet's own adaptive job (45–90 min)
 //   dotnet run -c Release --project bench -- --quick            the same with a short job and fewer windows
 //   dotnet run -c Release --project bench -- --table [--quick] [--peer torch.json] [--json out.json]
 //                                                              Stopwatch medians, one Markdown table
@@ -49,14 +50,28 @@ if (args.Contains("--init"))
     return InitMode.Run(args);
 }
 
-var config = DefaultConfig.Instance
+// BenchmarkDotNet with its defaults but the console: one line per benchmark and the summary (ProgressLogger).
+var defaults = DefaultConfig.Instance;
+var config = ManualConfig.CreateEmpty()
+    .AddColumnProvider([.. defaults.GetColumnProviders()])
+    .AddExporter([.. defaults.GetExporters()])
+    .AddAnalyser([.. defaults.GetAnalysers()])
+    .AddValidator([.. defaults.GetValidators()])
+    .AddLogger(new ProgressLogger())
     .AddColumn(new ThroughputColumn(gigaflops: false), new ThroughputColumn(gigaflops: true));
 if (args.Contains("--quick"))
 {
     Environment.SetEnvironmentVariable(TrainingBenchmarks.QuickVariable, "1");
     config = config.AddJob(Job.ShortRun.WithEnvironmentVariables(new EnvironmentVariable(TrainingBenchmarks.QuickVariable, "1"))
         .WithWarmupCount(1).WithIterationCount(3).WithLaunchCount(1));
-    args = [.. args.Where(a => a != "--quick")];
 }
+else if (!args.Contains("--full"))
+{
+    // The default run, sized to finish in about 10 minutes on 2 cores: one process per case, 2 warm-up and 7
+    // measured iterations (BenchmarkDotNet's own default keeps iterating until the error is small: 45–90 minutes
+    // here; it stays behind --full).
+    config = config.AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(7));
+}
+args = [.. args.Where(a => a is not "--quick" and not "--full")];
 BenchmarkSwitcher.FromAssembly(typeof(TrainingBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
 return 0;
