@@ -3,9 +3,10 @@ using GpuRnn.Training.Engines.Ilgpu;
 namespace GpuRnn.Tests.Engines;
 
 /// <summary>
-/// One ILGPU device per accelerator kind, each opened once for the test collection (as ILGPU's own tests hold one
-/// context per accelerator): every engine the collection's tests make on a kind shares its context and compiled
-/// kernels. Where a kind has no usable device, each test that asks for it skips with ILGPU's reason.
+/// One ILGPU device per accelerator kind, each opened once for the test collection: every engine the collection's
+/// tests make on a kind shares its accelerator and compiled kernels (the ILGPU context is the process's, shared by
+/// every accelerator: disposing these closes the accelerators only). Where a kind has no usable device, each test that
+/// asks for it skips with ILGPU's reason.
 /// </summary>
 public sealed class AcceleratorContexts : IDisposable
 {
