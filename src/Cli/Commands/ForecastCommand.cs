@@ -30,16 +30,19 @@ static class ForecastCommand
                 .Input("--model", result.GetValue(model.Model)).Input("--data", result.GetValue(data.Data) ?? saved.DataPath)
                 .Output("--plot", plotPath)
                 .Check();
+            // The series' own dates, else those the model remembers of its own series (a file read again without them).
+            var dates = series.Dates?.End ?? (result.GetValue(data.Data) is null ? saved.Dates : null);
+            var ahead = dates?.Continue(Math.Clamp(result.GetValue(horizon), 0, 1_000_000)); // a calendar past year 9999 is refused before the work
             var forecast = Forecasting.Recursive(saved, scaler, series.Values, result.GetValue(horizon));
             progress.Clear();
             stdout.WriteLine($"Forecast of {series.Name} for {forecast.Length} step(s) after the {series.Length} values of {series.Source}");
-            stdout.WriteLine("step,index,forecast");
+            stdout.WriteLine(ahead is null ? "step,index,forecast" : "date,step,forecast");
             for (int k = 0; k < forecast.Length; k++)
-                stdout.WriteLine($"{k + 1},{series.Length + k},{Figures.Predicted(forecast[k], scaler.Range)}");
+                stdout.WriteLine($"{(ahead is null ? $"{k + 1},{series.Length + k}" : $"{dates!.Format(ahead[k])},{k + 1}")},{Figures.Predicted(forecast[k], scaler.Range)}");
             if (plotPath is not null)
             {
                 progress.Show("plotting…");
-                ForecastAheadPlot.Save(plotPath, series, forecast, write: outputs.Write);
+                ForecastAheadPlot.Save(plotPath, series, forecast, write: outputs.Write, dates: dates);
                 outputs.Commit();
                 progress.Clear();
                 stdout.WriteLine($"Plot: {plotPath}");

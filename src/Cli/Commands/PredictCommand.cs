@@ -31,11 +31,11 @@ static class PredictCommand
             var predictions = engine.Predict(windows);
             int stepBetween = result.GetValue(stride) ?? steps;
             progress.Clear();
-            stdout.WriteLine("index,actual,predicted");
+            stdout.WriteLine($"{(series.Dates is null ? "index" : "date")},actual,predicted");
             for (int i = 0; i < windows.Count; i++)
             {
                 int target = steps + i * stepBetween;
-                stdout.WriteLine($"{target},{Figures.Exact(series.Values[target])},{Figures.Predicted(scaler.Inverse(predictions[i]), scaler.Range)}");
+                stdout.WriteLine($"{series.Dates?.Format(target) ?? $"{target}"},{Figures.Exact(series.Values[target])},{Figures.Predicted(scaler.Inverse(predictions[i]), scaler.Range)}");
             }
             return 0;
         });

@@ -27,7 +27,7 @@ sealed class SavedModelOptions
     public (SavedModel Model, Series Series, MinMaxScaler Scaler) LoadWithSeries(ParseResult result, DataOptions data)
     {
         var saved = Load(result);
-        var series = data.Load(result, saved.Column, saved.DataPath);
+        var series = data.Load(result, saved.Column, saved.DataPath, saved.DateOptions);
         return (saved, series, saved.Scaler ?? MinMaxScaler.Fit(series.Values));
     }
 

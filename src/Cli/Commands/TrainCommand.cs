@@ -76,7 +76,7 @@ static class TrainCommand
             var prepared = job.Prepare(); // fails fast on a short series or a split that leaves nothing, before any output
             EngineFactory.EnsureAvailable(job.Engine);
             progress.Clear();
-            stdout.WriteLine($"Data:  {series.Source}, column '{series.Name}': {series.Length} values, split {prepared.Split}/{series.Length - prepared.Split}, "
+            stdout.WriteLine($"Data:  {series.Source}, column '{series.Name}': {series.Length} values{(series.Dates is { } dates ? $" ({dates.Describe()})" : "")}, split {prepared.Split}/{series.Length - prepared.Split}, "
                 + $"{prepared.Train.Count} train / {prepared.Test.Count} test windows of {windowing.TimeSteps} (stride {windowing.EffectiveStride})");
             stdout.WriteLine($"Model: {spec}, {spec.Layout().Count} parameters");
             stdout.WriteLine($"Train: Adam lr {training.Adam.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {training.BatchSize}, {training.Epochs} epochs, "
@@ -110,7 +110,7 @@ static class TrainCommand
             plotting.Wait();
             if (savePath is not null)
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data),
-                    TrainingRecord.Of(training, forecast.History)), outputs.Write);
+                    TrainingRecord.Of(training, forecast.History)).WithDates(series, data.Dates(result)), outputs.Write);
             if (plotPath is not null)
                 PredictionPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: outputs.Write);
             bool lossPlotted = lossPlotPath is not null && forecast.History.Epochs.Count > 0;

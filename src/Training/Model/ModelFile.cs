@@ -12,7 +12,22 @@ namespace GpuRnn.Training.Model;
 /// from (the CSV's full path, or null for the embedded sunspots; and the column), so predict and forecast default to it.
 /// </summary>
 public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler? Scaler, string? Column = null, string? DataPath = null,
-    TrainingRecord? Training = null);
+    TrainingRecord? Training = null)
+{
+    /// <summary>How the series' dates were read (the date column's header, or "none"; the gap filling), so the same
+    /// series is read again by default; null where none were found, and in files from before dates.</summary>
+    public DateOptions? DateOptions { get; init; }
+
+    /// <summary>The series' frequency, date format and last date, to date a forecast; null for a series without dates.</summary>
+    public DateRecord? Dates { get; init; }
+
+    /// <summary>This model with the dates of the series it learnt, and how they were read (<paramref name="asked"/>: the options it was read with).</summary>
+    public SavedModel WithDates(Series series, DateOptions asked) => this with
+    {
+        DateOptions = series.Dates is { } d ? new DateOptions(d.Column, d.FillGaps) : asked.IsOff ? Data.DateOptions.None : null,
+        Dates = series.Dates?.End,
+    };
+}
 
 /// <summary>
 /// How a saved model was trained, so a result can be reproduced or compared: the seed, Adam's learning rate, the
@@ -33,7 +48,10 @@ public sealed record TrainingRecord(int Seed, float LearningRate, int Epochs, in
 /// </summary>
 public static class ModelFile
 {
-    public const string Format = "gpurnn-model/1";
+    /// <summary>What gpurnn writes: format 2 adds the series' dates to format 1, which still loads.</summary>
+    public const string Format = "gpurnn-model/2";
+
+    public static IReadOnlyList<string> Formats { get; } = ["gpurnn-model/1", Format];
 
     public static void Save(string path, SavedModel model, Action<string, Action<Stream>>? write = null)
     {
@@ -53,6 +71,7 @@ public static class ModelFile
             if (model.Training is { } t)
                 w.Write(string.Create(CultureInfo.InvariantCulture, $",\n  \"training\": {{\"seed\": {t.Seed}, \"learning_rate\": {t.LearningRate:R}, \"epochs\": {t.Epochs}, "
                     + $"\"epochs_run\": {t.EpochsRun}, \"batch_size\": {t.BatchSize}, \"validation_split\": {Number(t.ValidationSplit)}, \"shuffle\": {(t.Shuffle ? "true" : "false")}}}"));
+            DatesJson.Write(w, model);
             w.Write("\n}\n");
         });
     }
@@ -97,7 +116,9 @@ public static class ModelFile
         }
         if (json.Token != JsonTokenType.StartObject) throw NotAModel(path);
 
-        string? format = null, column = null, data = null;
+        string? format = null, column = null, data = null, dateColumn = null;
+        var fill = GapFill.None;
+        DateRecord? dates = null;
         ModelSpec? modelSpec = null;
         float[]? weights = null;
         bool weightsLater = false;
@@ -113,7 +134,7 @@ public static class ModelFile
             {
                 case "format":
                     format = json.Token == JsonTokenType.String ? json.Text : null;
-                    if (format != Format) throw NotAModel(path);
+                    if (!Formats.Contains(format)) throw NotAModel(path);
                     break;
                 case "spec":
                     modelSpec = ReadSpec(json, path);
@@ -140,6 +161,15 @@ public static class ModelFile
                 case "training":
                     training = ReadTraining(json, path);
                     break;
+                case "date_column":
+                    dateColumn = ReadText(json, name, path);
+                    break;
+                case "fill_gaps":
+                    fill = DatesJson.ReadFill(json, path);
+                    break;
+                case "dates":
+                    dates = DatesJson.ReadRecord(json, path);
+                    break;
                 default:
                     json.SkipValue();
                     break;
@@ -150,7 +180,11 @@ public static class ModelFile
         if (modelSpec is null) throw new GpuRnnInputException($"{path}: no \"spec\"");
         if (weightsLater) weights = ReadWeightsAgain(path, size, modelSpec);
         if (weights is null) throw new GpuRnnInputException($"{path}: no \"weights\"");
-        return new SavedModel(modelSpec, weights, scaler, column, data, training);
+        return new SavedModel(modelSpec, weights, scaler, column, data, training)
+        {
+            DateOptions = dateColumn is null ? null : new DateOptions(dateColumn, fill),
+            Dates = dates,
+        };
     }
 
     static JsonStream OpenAtFirstToken(string path)
