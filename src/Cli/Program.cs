@@ -27,6 +27,7 @@ public static class Program
     {
         context.Cancel = true;
         StagedFile.DeleteLiveTemporaries();
+        Progress.ClearLive(); // the bar goes; the message starts on a clean line
         Console.Error.WriteLine();
         Console.Error.WriteLine("gpurnn: interrupted; no output of this run was left half-written");
         Environment.Exit(exitCode);

@@ -69,7 +69,8 @@ public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Window
     public TrainingResult Run(Action<EpochReport>? onEpoch = null) => Run(Prepare(), onEpoch);
 
     /// <summary>Trains on data from <see cref="Prepare"/> (so a caller that showed or checked it does not prepare twice).</summary>
-    public TrainingResult Run(ForecastData data, Action<EpochReport>? onEpoch = null)
+    /// <param name="onBatch">Hears each batch as it ends: progress inside long epochs.</param>
+    public TrainingResult Run(ForecastData data, Action<EpochReport>? onEpoch = null, Action<BatchProgress>? onBatch = null)
     {
         var layout = Spec.Validated().Layout();
         var init = Stopwatch.StartNew();
@@ -80,7 +81,7 @@ public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Window
         using var engine = EngineFactory.Create(Engine, Spec, work: work);
         engine.SetParameters(initial);
         setup.Stop();
-        var history = Trainer.Fit(engine, data.Train, Training, onEpoch);
+        var history = Trainer.Fit(engine, data.Train, Training, onEpoch, onBatch);
         return new TrainingResult(data, Spec, engine.GetParameters(), engine.Predict(data.Train), engine.Predict(data.Test),
             history, engine.Name, setup.Elapsed) { InitializationTime = InitialWeights is null ? init.Elapsed : TimeSpan.Zero };
     }

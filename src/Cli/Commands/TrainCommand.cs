@@ -83,7 +83,8 @@ static class TrainCommand
                 + $"{(training.Shuffle ? "shuffled" : "in order")}, seed {training.Seed}");
 
             progress.Show("initialising the weights and the engine…");
-            var forecast = job.Run(prepared, new EpochProgress(stdout, progress).Report);
+            var epochs = new EpochProgress(stdout, progress);
+            var forecast = job.Run(prepared, epochs.Report, epochs.Batch);
             progress.Clear();
             if (forecast.History.RestoredEpoch is { } best)
                 stdout.WriteLine(forecast.History.StoppedEarly
