@@ -2,12 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using GpuRnn.Cli.Plotting;
 using GpuRnn.Training;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Files;
 
 namespace GpuRnn.Cli.Commands;
 
-/// <summary><c>gpurnn forecast</c>: a recursive multi-step forecast past the end of the series.</summary>
+/// <summary><c>gpurnn forecast</c>: a recursive multi-step forecast past the end of the series, as CSV.</summary>
 static class ForecastCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -17,33 +15,38 @@ static class ForecastCommand
         var horizon = new Option<int>("--horizon") { Description = "how many steps past the end of the series to forecast", Required = true, HelpName = "N" };
         var plot = new Option<string>("--plot") { Description = "PNG of the history followed by the forecast", DefaultValueFactory = _ => "forecast-ahead.png", HelpName = "FILE" };
         var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
-        var command = new Command("forecast", "Forecast N steps past the end of a series, feeding each prediction back in (original units)") { horizon, plot, noPlot };
+        var output = CsvOutput.Create("step,index,forecast");
+        var command = new Command("forecast", "Forecast N steps past the end of a series, feeding each prediction back in, as CSV (step,index,forecast, original units)")
+            { horizon, plot, noPlot, output };
         model.AddTo(command);
         data.AddTo(command);
         command.SetAction(result =>
         {
             string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
+            string? outputPath = result.GetValue(output);
             using var progress = Progress.For(stderr);
             progress.Show("reading the model and the series…");
-            var (saved, series, scaler) = model.LoadWithSeries(result, data);
-            using var outputs = new FilePlan()
-                .Input("--model", result.GetValue(model.Model)).Input("--data", result.GetValue(data.Data) ?? saved.DataPath)
-                .Output("--plot", plotPath)
-                .Check();
+            var saved = model.Load(result);
+            using var outputs = model.Plan(result, data, saved).Output("--plot", plotPath).Output("--output", outputPath).Check(); // before the series is read
+            var (series, scaler) = SavedModelOptions.SeriesFor(result, data, saved);
             var forecast = Forecasting.Recursive(saved, scaler, series.Values, result.GetValue(horizon));
-            progress.Clear();
-            stdout.WriteLine($"Forecast of {series.Name} for {forecast.Length} step(s) after the {series.Length} values of {series.Source}");
-            stdout.WriteLine("step,index,forecast");
-            for (int k = 0; k < forecast.Length; k++)
-                stdout.WriteLine($"{k + 1},{series.Length + k},{Figures.Predicted(forecast[k], scaler.Range)}");
+
+            // The first columns say where each value falls: the place for another key (a date) later.
+            var columns = new CsvColumns<int>()
+                .Add("step", k => (k + 1).ToString(CultureInfo.InvariantCulture))
+                .Add("index", k => (series.Length + k).ToString(CultureInfo.InvariantCulture))
+                .Add("forecast", k => Figures.Predicted(forecast[k], scaler.Range));
+            CsvOutput.Write(columns, Enumerable.Range(0, forecast.Length), outputPath, outputs, stdout);
             if (plotPath is not null)
             {
                 progress.Show("plotting…");
                 ForecastAheadPlot.Save(plotPath, series, forecast, write: outputs.Write);
-                outputs.Commit();
-                progress.Clear();
-                stdout.WriteLine($"Plot: {plotPath}");
             }
+            outputs.Commit(); // the CSV and the plot together, or neither
+            progress.Clear();
+            stderr.WriteLine($"Forecast of {series.Name} for {forecast.Length} step(s) after the {series.Length} values of {series.Source}");
+            if (outputPath is not null) stderr.WriteLine($"CSV:  {outputPath}");
+            if (plotPath is not null) stderr.WriteLine($"Plot: {plotPath}");
             return 0;
         });
         return command;
