@@ -6,7 +6,7 @@ namespace GpuRnn.Tests.Output;
 
 /// <summary>
 /// Forecasting features, item 3: predict and forecast print CSV and nothing else on stdout (human lines on stderr),
-/// or write it to --output; train --history logs each epoch as it ends.
+/// or write it to --output; train --history logs each epoch as it ends; figures are PNG or SVG as their names say.
 /// </summary>
 public partial class MachineReadableOutputTests
 {
@@ -89,11 +89,11 @@ public partial class MachineReadableOutputTests
         Assert.All(lines.Skip(1), l => Assert.Matches(Number(), l.Split(',')[2]));
         Assert.Contains("Forecast of v for 5 step(s) after the 80 values", printed.Err);
 
-        var written = CliRun.Of(Args(dir, [.. common, "--output", "{dir}/f.csv", "--plot", "{dir}/ahead.png"]));
+        var written = CliRun.Of(Args(dir, [.. common, "--output", "{dir}/f.csv", "--plot", "{dir}/ahead.svg"]));
         Assert.True(written.ExitCode == 0, written.Err);
         Assert.Equal("", written.Out);
         Assert.Equal(printed.Out, File.ReadAllText(dir.File("f.csv")));
-        Assert.True(File.Exists(dir.File("ahead.png")));
+        Assert.StartsWith("<?xml", File.ReadAllText(dir.File("ahead.svg")));
     }
 
     public static TheoryData<string, string[], string> Clashes() => new()
@@ -180,5 +180,61 @@ public partial class MachineReadableOutputTests
         Assert.Equal(Enumerable.Range(1, lines.Length - 1).Select(e => e.ToString(CultureInfo.InvariantCulture)), lines.Skip(1).Select(l => l.Split(',')[0]));
         Assert.False(double.IsFinite(double.Parse(lines[^1].Split(',')[1], CultureInfo.InvariantCulture)));
         Assert.Equal(["d.csv", "h.csv", "w.json"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void An_svg_plot_is_svg_and_its_loss_plot_beside_it_too()
+    {
+        using var dir = Folder();
+        var run = CliRun.Of(Args(dir, "train", "--data", "{dir}/d.csv", "--column", "v", "--time-steps", "4", "--epochs", "2", "--no-baseline", "--plot", "{dir}/fit.svg"));
+
+        Assert.True(run.ExitCode == 0, run.Err);
+        foreach (var name in new[] { "fit.svg", "fit.loss.svg" })
+        {
+            string text = File.ReadAllText(dir.File(name));
+            Assert.True(text.StartsWith("<?xml", StringComparison.Ordinal) || text.StartsWith("<svg", StringComparison.Ordinal), $"{name}: {text[..Math.Min(40, text.Length)]}");
+            Assert.Contains("<svg", text);
+            Assert.Contains("</svg>", text);
+        }
+        Assert.False(File.Exists(dir.File("fit.loss.png")));
+    }
+
+    public static TheoryData<string[], string> FigureNames() => new()
+    {
+        { ["train", "--data", "{dir}/d.csv", "--column", "v", "--plot", "{dir}/fit.jpg"], "--plot" },
+        { ["train", "--data", "{dir}/d.csv", "--column", "v", "--plot", "{dir}/fit"], "--plot" },
+        { ["train", "--data", "{dir}/d.csv", "--column", "v", "--plot", "{dir}/fit.png", "--loss-plot", "{dir}/loss.gif"], "--loss-plot" },
+        { ["forecast", "--model", "{dir}/w.json", "--data", "{dir}/d.csv", "--column", "v", "--horizon", "2", "--plot", "{dir}/ahead.jpeg"], "--plot" },
+    };
+
+    /// <summary>A figure name that is neither .png nor .svg: refused in one line before any training, nothing written.</summary>
+    [Theory]
+    [MemberData(nameof(FigureNames))]
+    public void A_figure_named_for_another_format_is_refused_before_any_work(string[] args, string option)
+    {
+        using var dir = Folder();
+        var before = OutputSafetyTests.Snapshot(dir.Path);
+        var run = CliRun.Of(Args(dir, args));
+        OutputSafetyTests.AssertRefused(run, ".png or .svg", string.Join(' ', args));
+        Assert.StartsWith($"gpurnn: {option} ", run.Err);
+        Assert.Equal(before, OutputSafetyTests.Snapshot(dir.Path));
+    }
+
+    /// <summary>A FIFO or device has no folder of the user's beside it: the plot goes there as PNG, and no loss plot is
+    /// made next to it unless --loss-plot asks for one.</summary>
+    [Fact]
+    public async Task A_plot_into_a_fifo_is_png_and_makes_no_loss_plot_beside_it()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Skip("FIFOs are made with mkfifo on Linux");
+        using var dir = Folder();
+        SpecialFiles.MakeFifo(dir.File("plot.fifo"));
+        var reader = Task.Run(() => File.ReadAllBytes(dir.File("plot.fifo")), TestContext.Current.CancellationToken);
+
+        var run = CliRun.Of(Args(dir, "train", "--data", "{dir}/d.csv", "--column", "v", "--time-steps", "4", "--epochs", "1", "--no-baseline", "--plot", "{dir}/plot.fifo"));
+
+        Assert.True(run.ExitCode == 0, run.Err);
+        var bytes = await reader.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+        Assert.Equal(["d.csv", "plot.fifo", "w.json"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
     }
 }

@@ -13,11 +13,12 @@ static class ForecastCommand
         var model = new SavedModelOptions();
         var data = new DataOptions();
         var horizon = new Option<int>("--horizon") { Description = "how many steps past the end of the series to forecast", Required = true, HelpName = "N" };
-        var plot = new Option<string>("--plot") { Description = "PNG of the history followed by the forecast", DefaultValueFactory = _ => "forecast-ahead.png", HelpName = "FILE" };
+        var plot = new Option<string>("--plot") { Description = "figure of the history followed by the forecast: PNG or SVG, as the name ends (.png, .svg)", DefaultValueFactory = _ => "forecast-ahead.png", HelpName = "FILE" };
+        var plotLast = PlotLastOption.Create("draw only the last N values of the history (default: the last 240, or 4 × the horizon if more)");
         var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
         var output = CsvOutput.Create("step,index,forecast");
         var command = new Command("forecast", "Forecast N steps past the end of a series, feeding each prediction back in, as CSV (step,index,forecast, original units)")
-            { horizon, plot, noPlot, output };
+            { horizon, plot, plotLast, noPlot, output };
         model.AddTo(command);
         data.AddTo(command);
         command.SetAction(result =>
@@ -28,6 +29,8 @@ static class ForecastCommand
             progress.Show("reading the model and the series…");
             var saved = model.Load(result);
             using var outputs = model.Plan(result, data, saved).Output("--plot", plotPath).Output("--output", outputPath).Check(); // before the series is read
+            var plotFormat = plotPath is null ? (FigureFormat?)null : FigureFile.FormatOf("--plot", plotPath);
+            int? history = PlotLastOption.Get(result, plotLast);
             var (series, scaler) = SavedModelOptions.SeriesFor(result, data, saved);
             var forecast = Forecasting.Recursive(saved, scaler, series.Values, result.GetValue(horizon));
 
@@ -40,7 +43,7 @@ static class ForecastCommand
             if (plotPath is not null)
             {
                 progress.Show("plotting…");
-                ForecastAheadPlot.Save(plotPath, series, forecast, write: outputs.Write);
+                ForecastAheadPlot.Save(plotPath, series, forecast, write: outputs.Write, history: history, format: plotFormat);
             }
             outputs.Commit(); // the CSV and the plot together, or neither
             progress.Clear();
