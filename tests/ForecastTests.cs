@@ -83,6 +83,6 @@ public class ForecastTests
         Assert.StartsWith("12,", predict.Out.Split('\n')[1]);
         var forecast = CliRun.Of("forecast", "--model", dir.File("m.json"), "--horizon", "2", "--no-plot");
         Assert.Equal(0, forecast.ExitCode);
-        Assert.Contains("Forecast of Close for 2 step(s) after the 200 values", forecast.Out);
+        Assert.Contains("Forecast of Close for 2 step(s) after the 200 values", forecast.Err);
     }
 }

@@ -3,6 +3,7 @@ using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Model;
 using GpuRnn.Training;
+using GpuRnn.Training.Files;
 
 namespace GpuRnn.Cli.Commands;
 
@@ -22,13 +23,17 @@ sealed class SavedModelOptions
         foreach (var o in new Option[] { Model, Activation, OutputActivation, TimeSteps }) command.Options.Add(o);
     }
 
-    /// <summary>The model, the series it runs on (<paramref name="data"/>, defaulting to the model's column), and the
+    /// <summary>The files a command on this model reads, for its <see cref="FilePlan"/>: the model, and the series
+    /// (<paramref name="data"/>'s, or the file the model remembers).</summary>
+    public FilePlan Plan(ParseResult result, DataOptions data, SavedModel saved) =>
+        new FilePlan().Input("--model", result.GetValue(Model)).Input("--data", result.GetValue(data.Data) ?? saved.DataPath);
+
+    /// <summary>The series the model runs on (<paramref name="data"/>, defaulting to the model's column), and the
     /// scaler: the model's own, or for a Keras weight list one fitted on the whole series as the tutorial does.</summary>
-    public (SavedModel Model, Series Series, MinMaxScaler Scaler) LoadWithSeries(ParseResult result, DataOptions data)
+    public static (Series Series, MinMaxScaler Scaler) SeriesFor(ParseResult result, DataOptions data, SavedModel saved)
     {
-        var saved = Load(result);
         var series = data.Load(result, saved.Column, saved.DataPath, saved.DateOptions);
-        return (saved, series, saved.Scaler ?? MinMaxScaler.Fit(series.Values));
+        return (series, saved.Scaler ?? MinMaxScaler.Fit(series.Values));
     }
 
     public SavedModel Load(ParseResult result) =>
