@@ -31,7 +31,7 @@ static class ForecastCommand
             using var outputs = model.Plan(result, data, saved).Output("--plot", plotPath).Output("--output", outputPath).Check(); // before the series is read
             var plotFormat = plotPath is null ? (FigureFormat?)null : FigureFile.FormatOf("--plot", plotPath);
             int? history = PlotLastOption.Get(result, plotLast);
-            var (series, scaler) = SavedModelOptions.SeriesFor(result, data, saved);
+            var (series, scaler) = model.SeriesFor(result, data, saved, stderr);
             // The series' own dates, else those the model remembers of its own series (a file read again without them).
             var dates = series.Dates?.End ?? (result.GetValue(data.Data) is null ? saved.Dates : null);
             var ahead = dates?.Continue(Math.Clamp(result.GetValue(horizon), 0, 1_000_000)); // a calendar past year 9999 is refused before the work

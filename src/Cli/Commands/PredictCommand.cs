@@ -28,7 +28,7 @@ static class PredictCommand
             progress.Show("reading the model and the series…");
             var saved = model.Load(result);
             using var outputs = model.Plan(result, data, saved).Output("--output", outputPath).Check(); // before the series is read
-            var (series, scaler) = SavedModelOptions.SeriesFor(result, data, saved);
+            var (series, scaler) = model.SeriesFor(result, data, saved, stderr);
             int steps = saved.Spec.TimeSteps, between = result.GetValue(stride) ?? steps;
             var windows = Windowing.Make(scaler.TransformChecked(series.Values, $"{series.Source}, column '{series.Name}'"), steps, between);
             if (windows.Count == 0) throw new GpuRnnInputException($"the series is too short: {series.Length} values make no window of {steps} steps");
