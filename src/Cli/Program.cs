@@ -45,7 +45,7 @@ public static class Program
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"gpurnn: {CommandNames.Explain(root, args) ?? FirstLine(parsed.Errors[0].Message)}");
+            stderr.WriteLine($"gpurnn: {CommandNames.Explain(root, args) ?? CommandNames.ExplainOption(parsed) ?? FirstLine(parsed.Errors[0].Message)}");
             return BadInput;
         }
         try
