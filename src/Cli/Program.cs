@@ -48,19 +48,20 @@ public static class Program
             stderr.WriteLine($"gpurnn: {CommandNames.Explain(root, args) ?? CommandNames.ExplainOption(parsed) ?? FirstLine(parsed.Errors[0].Message)}");
             return BadInput;
         }
+        Warnings.Begin();
         try
         {
-            return parsed.Invoke(invocation);
+            return Warnings.End(parsed.Invoke(invocation));
         }
         catch (GpuRnnInputException e)
         {
             stderr.WriteLine($"gpurnn: {FirstLine(e.Message)}");
-            return BadInput;
+            return Warnings.End(BadInput);
         }
         catch (TrainingDivergedException e)
         {
             stderr.WriteLine($"gpurnn: {FirstLine(e.Message)}");
-            return Diverged;
+            return Warnings.End(Diverged);
         }
     }
 

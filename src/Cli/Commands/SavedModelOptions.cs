@@ -33,7 +33,7 @@ sealed class SavedModelOptions
     /// <summary>
     /// The series the model runs on (<paramref name="data"/>, defaulting to the model's column), and the scaler: the
     /// model's own; for a Keras weight list (which carries none) <c>--scaler-min/--scaler-max</c>, or else one fitted
-    /// on the whole series as the tutorial does, said in one warning line on <paramref name="stderr"/>.
+    /// on the whole series as the tutorial does, said in one warning line on <paramref name="stderr"/> when the command succeeds.
     /// </summary>
     public (Series Series, MinMaxScaler Scaler) SeriesFor(ParseResult result, DataOptions data, SavedModel saved, TextWriter stderr)
     {
@@ -42,7 +42,7 @@ sealed class SavedModelOptions
         if (saved.Scaler is { } own) return (series, own);
         if (given is { } scaler) return (series, scaler);
         var fitted = MinMaxScaler.Fit(series.Values);
-        stderr.WriteLine($"gpurnn: warning: {result.GetValue(Model)} is a Keras weight list, which carries no scaler: the series is scaled by its own "
+        Warnings.Add(stderr, $"gpurnn: warning: {result.GetValue(Model)} is a Keras weight list, which carries no scaler: the series is scaled by its own "
             + $"minimum and maximum over all {series.Length} values ({Figures.Exact(fitted.Min)} to {Figures.Exact(fitted.Max)}); give --scaler-min and --scaler-max to scale as the model was trained");
         return (series, fitted);
     }
