@@ -1,5 +1,6 @@
 using GpuRnn.Training;
 using GpuRnn.Training.Data;
+using GpuRnn.Training.Intervals;
 using ScottPlot;
 
 namespace GpuRnn.Cli.Plotting;
@@ -8,7 +9,7 @@ namespace GpuRnn.Cli.Plotting;
 public static class ForecastAheadPlot
 {
     public static PlotGeometry Save(string path, Series series, double[] forecast, int width = 1200, int height = 600, Action<string, Action<Stream>>? write = null,
-        DateRecord? dates = null)
+        DateRecord? dates = null, ForecastBand? band = null)
     {
         EmbeddedFonts.Register();
         int shown = Math.Min(series.Length, Math.Max(240, 4 * forecast.Length));
@@ -20,6 +21,7 @@ public static class ForecastAheadPlot
         var history = plot.Add.ScatterLine(historyXs, historyYs, PredictionPlot.ActualColor);
         history.LegendText = "History";
         history.LineWidth = 2;
+        band?.AddTo(plot, xs[shown..]);
         // The forecast line starts at the last known value so the two read as one curve.
         var (aheadXs, aheadYs) = Decimation.Thin(xs[(shown - 1)..], [series.Values[^1], .. forecast], width);
         var ahead = plot.Add.ScatterLine(aheadXs, aheadYs, PredictionPlot.PredictedColor);
