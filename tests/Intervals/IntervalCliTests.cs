@@ -79,6 +79,28 @@ public sealed class IntervalCliTests
         }
     }
 
+    /// <summary>The README's example, run as written there: the lines it shows are the lines printed (the figures depend on the engine).</summary>
+    [Fact]
+    public void The_readme_interval_example_runs_as_shown()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "README.md"))) folder = folder.Parent;
+        if (folder is null) Assert.Skip("no README.md above the test binary (a packed copy of the tests)");
+        string readme = File.ReadAllText(Path.Combine(folder.FullName, "README.md"));
+        Assert.Contains("gpurnn train --save sunspots.json --no-plot\n", readme);
+        Assert.Contains("gpurnn forecast --model sunspots.json --horizon 6 --interval 0.9 --plot sunspots-ahead.png\n", readme);
+        using var dir = new TempDir();
+        var train = CliRun.Of("train", "--save", dir.File("sunspots.json"), "--no-plot");
+        Assert.Equal(0, train.ExitCode);
+        Assert.Contains("# " + train.Out.Split('\n').Single(l => l.StartsWith("Intervals:", StringComparison.Ordinal)) + "\n", readme);
+        var forecast = CliRun.Of("forecast", "--model", dir.File("sunspots.json"), "--horizon", "6", "--interval", "0.9", "--plot", dir.File("sunspots-ahead.png"));
+        Assert.Equal(0, forecast.ExitCode);
+        var lines = forecast.Out.Split('\n');
+        Assert.Contains("# " + lines[1] + "\n", readme); // the Intervals: line
+        Assert.Contains("# " + lines[2] + "\n", readme); // the header
+        Assert.All(lines[3..9], r => Assert.Contains("# " + string.Join(',', r.Split(',')[..2]) + ",", readme));
+    }
+
     [Fact]
     public void Train_without_a_test_part_saves_no_residuals_and_says_so()
     {
