@@ -27,6 +27,11 @@ public sealed class HeldOutResidualsTests
             Assert.Equal(Forecasting.Recursive(model, scaler, values.AsSpan(0, o), batch[i].Length), batch[i]);
         }
         Assert.Throws<GpuRnnInputException>(() => Backtest.Recursive(model, scaler, values, [3], 5)); // T = 4 values needed before it
+
+        // The SIMD engine, which train uses to calibrate: the same forecasts to float rounding (values span about 6).
+        var simd = Backtest.Recursive(model, scaler, values, origins, 5, EngineKind.Simd);
+        for (int i = 0; i < origins.Length; i++)
+            for (int k = 0; k < batch[i].Length; k++) Assert.Equal(batch[i][k], simd[i][k], 1e-4);
     }
 
     [Fact]
@@ -34,7 +39,7 @@ public sealed class HeldOutResidualsTests
     {
         var (model, scaler, values) = Small();
         int split = 24; // origins 24 … 29: 6 of them, so H = min(60, 6) = 6, and step h has 6 − h + 1 errors
-        var residuals = HeldOutResiduals.Measure(model, scaler, values, split)!;
+        var residuals = HeldOutResiduals.Measure(model, scaler, values, split, engine: EngineKind.Scalar)!;
         Assert.Equal(6, residuals.Origins);
         Assert.Equal(6, residuals.MaxHorizon);
         for (int h = 1; h <= 6; h++)

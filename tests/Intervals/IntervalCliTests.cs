@@ -83,10 +83,7 @@ public sealed class IntervalCliTests
     [Fact]
     public void The_readme_interval_example_runs_as_shown()
     {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "README.md"))) folder = folder.Parent;
-        if (folder is null) Assert.Skip("no README.md above the test binary (a packed copy of the tests)");
-        string readme = File.ReadAllText(Path.Combine(folder.FullName, "README.md"));
+        string readme = Readme.Text();
         Assert.Contains("gpurnn train --save sunspots.json --no-plot\n", readme);
         Assert.Contains("gpurnn forecast --model sunspots.json --horizon 6 --interval 0.9 --plot sunspots-ahead.png\n", readme);
         using var dir = new TempDir();
@@ -99,6 +96,24 @@ public sealed class IntervalCliTests
         Assert.Contains("# " + lines[1] + "\n", readme); // the Intervals: line
         Assert.Contains("# " + lines[2] + "\n", readme); // the header
         Assert.All(lines[3..9], r => Assert.Contains("# " + string.Join(',', r.Split(',')[..2]) + ",", readme));
+    }
+
+    /// <summary>sweep ranks on validation windows only, so its best model is calibrated on the test part as train's is.</summary>
+    [Fact]
+    public void Sweep_save_best_keeps_residuals_for_interval()
+    {
+        using var dir = new TempDir();
+        var sweep = CliRun.Of("sweep", "--hidden", "2", "--time-steps", "12", "--seeds", "1,2", "--lrs", "0.01", "--epochs", "1", "--no-baseline",
+            "--csv", dir.File("s.csv"), "--save-best", dir.File("best.json"));
+        Assert.Equal(0, sweep.ExitCode);
+        Assert.Contains("Intervals: the absolute errors of 1- to 60-step recursive forecasts from 500 origins in the test part", sweep.Out);
+        var model = ModelFile.Load(dir.File("best.json"));
+        // The same residuals measured afresh from the sunspots' test part (split 0.8: 2256 of 2820), on the scalar engine.
+        var again = HeldOutResiduals.Measure(model, model.Scaler!, SunspotsDataset.Load().Values, 2256, engine: EngineKind.Scalar)!;
+        Assert.Equal(again.Horizons.Select(h => h.Count), model.Residuals!.Horizons.Select(h => h.Count));
+        for (int h = 0; h < again.MaxHorizon; h++)
+            Assert.Equal(again.Horizons[h].Quantile(0.5), model.Residuals.Horizons[h].Quantile(0.5), 1e-3);
+        Assert.Equal(0, CliRun.Of("forecast", "--model", dir.File("best.json"), "--horizon", "3", "--interval", "0.8", "--no-plot").ExitCode);
     }
 
     [Fact]
