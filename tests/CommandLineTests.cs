@@ -10,6 +10,11 @@ public class CommandLineTests
     {
         { "mistyped command", ["trian"], "unknown command 'trian'; did you mean 'train'?" },
         { "unknown command", ["frobnicate"], "unknown command 'frobnicate'" },
+        { "mistyped option", ["train", "--epoch", "3"], "unknown option '--epoch' for 'train'; did you mean '--epochs'?" },
+        { "misspelt option", ["train", "--learnig-rate", "0.1"], "did you mean '--learning-rate'?" },
+        { "option of another command", ["sweep", "--lr", "0.1"], "unknown option '--lr' for 'sweep'; did you mean '--lrs'?" },
+        { "start of an option", ["predict", "--mod", "m.json"], "did you mean '--model'?" },
+        { "option far from any", ["train", "--zzzzzz"], "unknown option '--zzzzzz' for 'train' ('gpurnn train --help' lists them)" },
         { "word for a number", ["train", "--epochs", "many"], "--epochs takes a whole number (got 'many')" },
         { "decimal for a whole number", ["train", "--stride", "1.5"], "--stride takes a whole number (got '1.5')" },
         { "word for a fraction", ["train", "--split", "most"], "--split takes a number (got 'most')" },
@@ -33,6 +38,23 @@ public class CommandLineTests
         Assert.Contains(message, lines[0]);
         Assert.DoesNotMatch(@"System\.|`1|GpuRnn\.Training|   at ", run.Err);
         Assert.Equal("", run.Out);
+    }
+
+    /// <summary>Every command's --help writes placeholders and defaults one way: capitals (N, X, FILE, choices), never the option's own name echoed, and "[default: …]".</summary>
+    [Theory]
+    [InlineData("train")]
+    [InlineData("predict")]
+    [InlineData("forecast")]
+    [InlineData("sweep")]
+    [InlineData("explain")]
+    [InlineData("devices")]
+    public void Help_writes_placeholders_and_defaults_one_way(string command)
+    {
+        var help = CliRun.Of(command, "--help").Out;
+        var options = help[help.IndexOf("Options:", StringComparison.Ordinal)..];
+        Assert.DoesNotMatch(@"<[a-z][a-z-]*>", options); // e.g. <epochs>: System.CommandLine echoing the name
+        Assert.DoesNotContain("(default:", options);
+        if (command == "train") Assert.Contains("--epochs <N>", options);
     }
 
     [Fact]

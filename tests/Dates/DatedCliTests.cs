@@ -36,8 +36,8 @@ public sealed class DatedCliTests
         Assert.StartsWith("1750-01,73.3,", predict[1]);  // the 13th month, the first window's target
         Assert.StartsWith("1983-01,", predict[^1]);       // index 12 + 233·12 = 2808 = 234 years after 1749-01
         var forecast = Rows(Ok("forecast", "--model", dir.File("m.json"), "--horizon", "13", "--no-plot").Out);
-        Assert.Equal("date,step,forecast", forecast[1]);
-        Assert.StartsWith("1984-01,1,", forecast[2]);
+        Assert.Equal("date,step,forecast", forecast[0]); // stdout is the CSV alone
+        Assert.StartsWith("1984-01,1,", forecast[1]);
         Assert.StartsWith("1985-01,13,", forecast[^1]);
         // --date-column none: as before dates, by index.
         Assert.Equal("index,actual,predicted", Rows(Ok("predict", "--model", dir.File("m.json"), "--date-column", "none").Out)[0]);
@@ -61,7 +61,7 @@ public sealed class DatedCliTests
         Assert.Contains("\"format\": \"gpurnn-model/2\"", File.ReadAllText(dir.File("m.json")));
 
         var rows = Rows(Ok("forecast", "--model", dir.File("m.json"), "--horizon", "3", "--plot", dir.File("ahead.png")).Out);
-        Assert.Equal(["2000-12,1", "2001-01,2", "2001-02,3"], rows.Skip(2).Take(3).Select(r => string.Join(',', r.Split(',')[..2])));
+        Assert.Equal(["2000-12,1", "2001-01,2", "2001-02,3"], rows.Skip(1).Take(3).Select(r => string.Join(',', r.Split(',')[..2])));
     }
 
     /// <summary>The README's pasteable example, run as written there: its file, the refused gap, the filled training and the dated forecast.</summary>
@@ -82,9 +82,9 @@ public sealed class DatedCliTests
         string data = Rows(trained.Out)[0];
         Assert.Contains("# " + data[..(data.IndexOf("split", StringComparison.Ordinal) + 11)].Replace(csv, "visits.csv"), readme);
         var forecast = Rows(Ok("forecast", "--model", model, "--horizon", "3", "--no-plot").Out);
-        Assert.Equal("date,step,forecast", forecast[1]);
-        Assert.Equal(["2024-01-18,1", "2024-01-19,2", "2024-01-20,3"], forecast[2..].Select(r => string.Join(',', r.Split(',')[..2])));
-        Assert.All(forecast[2..], r => Assert.Contains("# " + string.Join(',', r.Split(',')[..2]) + ",", readme));
+        Assert.Equal("date,step,forecast", forecast[0]);
+        Assert.Equal(["2024-01-18,1", "2024-01-19,2", "2024-01-20,3"], forecast[1..].Select(r => string.Join(',', r.Split(',')[..2])));
+        Assert.All(forecast[1..], r => Assert.Contains("# " + string.Join(',', r.Split(',')[..2]) + ",", readme));
     }
 
     /// <summary>Bad dates refused through the CLI: one line naming the row, exit code 2, nothing written.</summary>

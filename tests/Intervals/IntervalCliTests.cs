@@ -42,6 +42,31 @@ public sealed class IntervalCliTests
         Assert.Contains("date,step,forecast\n", plain.Out.ReplaceLineEndings("\n"));
     }
 
+    /// <summary>Without dates the columns are <c>step,index,forecast,lower,upper</c>; <c>--output</c> gets the same CSV as stdout, and the Intervals: line stays on stderr.</summary>
+    [Fact]
+    public void Interval_columns_follow_the_forecast_undated_and_in_the_output_file()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("d.csv"), "v\n" + string.Join("\n", Enumerable.Range(0, 200).Select(i => (Math.Sin(i / 5.0) * 10 + 20).ToString(CultureInfo.InvariantCulture))) + "\n");
+        Assert.Equal(0, CliRun.Of("train", "--data", dir.File("d.csv"), "--column", "v", "--time-steps", "4", "--stride", "1", "--epochs", "1",
+            "--no-plot", "--no-baseline", "--save", dir.File("m.json")).ExitCode);
+        string[] common = ["forecast", "--model", dir.File("m.json"), "--horizon", "3", "--interval", "0.8", "--no-plot"];
+        var run = CliRun.Of(common);
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Out.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal("step,index,forecast,lower,upper", lines[0]);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines[1..], l => Assert.Equal(5, l.Split(',').Length));
+        Assert.Contains("Intervals: 80% split conformal", run.Err);
+        Assert.DoesNotContain("Intervals:", run.Out);
+
+        var toFile = CliRun.Of([.. common, "--output", dir.File("ahead.csv")]);
+        Assert.Equal(0, toFile.ExitCode);
+        Assert.Equal("", toFile.Out);
+        Assert.Equal(run.Out.ReplaceLineEndings("\n"), File.ReadAllText(dir.File("ahead.csv")));
+        Assert.Contains("Intervals: 80% split conformal", toFile.Err);
+    }
+
     [Theory]
     [InlineData("0.999", "6", "n = 500", "at most 0.998")]       // ⌈501 · 0.999⌉ = 501 > 500 at step 1
     [InlineData("0.9", "61", "reach 60 step(s)", "60 step(s) or fewer")]
@@ -92,10 +117,11 @@ public sealed class IntervalCliTests
         Assert.Contains("# " + train.Out.Split('\n').Single(l => l.StartsWith("Intervals:", StringComparison.Ordinal)) + "\n", readme);
         var forecast = CliRun.Of("forecast", "--model", dir.File("sunspots.json"), "--horizon", "6", "--interval", "0.9", "--plot", dir.File("sunspots-ahead.png"));
         Assert.Equal(0, forecast.ExitCode);
+        // stdout holds the CSV alone; the Intervals: line goes to stderr with the summary.
+        Assert.Contains("# " + forecast.Err.Split('\n').Single(l => l.StartsWith("Intervals:", StringComparison.Ordinal)) + "\n", readme);
         var lines = forecast.Out.Split('\n');
-        Assert.Contains("# " + lines[1] + "\n", readme); // the Intervals: line
-        Assert.Contains("# " + lines[2] + "\n", readme); // the header
-        Assert.All(lines[3..9], r => Assert.Contains("# " + string.Join(',', r.Split(',')[..2]) + ",", readme));
+        Assert.Contains("# " + lines[0] + "\n", readme); // the header
+        Assert.All(lines[1..7], r => Assert.Contains("# " + string.Join(',', r.Split(',')[..2]) + ",", readme));
     }
 
     /// <summary>sweep ranks on validation windows only, so its best model is calibrated on the test part as train's is.</summary>

@@ -36,12 +36,10 @@ sealed class IntervalOption
         return residuals;
     }
 
-    /// <summary>What the header gains: nothing without intervals.</summary>
-    public static string Header(PredictionInterval[]? intervals) => intervals is null ? "" : ",lower,upper";
-
-    /// <summary>What step <paramref name="k"/>'s row gains, to the digits the forecast itself has.</summary>
-    public static string Cells(PredictionInterval[]? intervals, int k, double range) =>
-        intervals is null ? "" : $",{Figures.Predicted(intervals[k].Lower, range)},{Figures.Predicted(intervals[k].Upper, range)}";
+    /// <summary>Appends the columns <c>lower,upper</c> (step <c>k</c>'s bounds, to the digits the forecast itself has); nothing without intervals.</summary>
+    public static CsvColumns<int> AddTo(CsvColumns<int> columns, PredictionInterval[]? intervals, double range) => intervals is null ? columns : columns
+        .Add("lower", k => Figures.Predicted(intervals[k].Lower, range))
+        .Add("upper", k => Figures.Predicted(intervals[k].Upper, range));
 
     public static string Describe(ForecastResiduals residuals, double coverage, int horizon) =>
         $"Intervals: {Text(coverage * 100)}% split conformal, from the absolute errors of the model's 1- to {horizon}-step recursive forecasts "
