@@ -68,10 +68,7 @@ public sealed class DatedCliTests
     [Fact]
     public void The_readme_dates_example_runs_as_shown()
     {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "README.md"))) folder = folder.Parent;
-        if (folder is null) Assert.Skip("no README.md above the test binary (a packed copy of the tests)");
-        string readme = File.ReadAllText(Path.Combine(folder.FullName, "README.md"));
+        string readme = Readme.Text();
         const string open = "cat > visits.csv <<'EOF'\n";
         int start = readme.IndexOf(open, StringComparison.Ordinal) + open.Length;
         using var dir = new TempDir();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using GpuRnn.Cli.Plotting;
 using GpuRnn.Training;
+using GpuRnn.Training.Intervals;
 
 namespace GpuRnn.Cli.Commands;
 
@@ -16,14 +17,16 @@ static class ForecastCommand
         var plot = new Option<string>("--plot") { Description = "figure of the history followed by the forecast: PNG or SVG, as the name ends (.png, .svg)", DefaultValueFactory = _ => "forecast-ahead.png", HelpName = "FILE" };
         var plotLast = PlotLastOption.Create("draw only the last N values of the history (default: the last 240, or 4 × the horizon if more)");
         var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
-        var output = CsvOutput.Create("step,index,forecast");
+        var interval = new IntervalOption();
+        var output = CsvOutput.Create("step,index,forecast (and lower,upper with --interval)");
         var command = new Command("forecast", "Forecast N steps past the end of a series, feeding each prediction back in, as CSV (step,index,forecast, original units)")
-            { horizon, plot, plotLast, noPlot, output };
+            { horizon, plot, plotLast, noPlot, interval.Coverage, output };
         model.AddTo(command);
         data.AddTo(command);
         command.SetAction(result =>
         {
             string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
+            var coverage = interval.Asked(result);
             string? outputPath = result.GetValue(output);
             using var progress = Progress.For(stderr);
             progress.Show("reading the model and the series…");
@@ -34,8 +37,10 @@ static class ForecastCommand
             var (series, scaler) = model.SeriesFor(result, data, saved, stderr);
             // The series' own dates, else those the model remembers of its own series (a file read again without them).
             var dates = series.Dates?.End ?? (result.GetValue(data.Data) is null ? saved.Dates : null);
+            var residuals = coverage is { } q ? IntervalOption.Residuals(saved, result.GetValue(horizon), q) : null; // refused before the work
             var ahead = dates?.Continue(Math.Clamp(result.GetValue(horizon), 0, 1_000_000)); // a calendar past year 9999 is refused before the work
             var forecast = Forecasting.Recursive(saved, scaler, series.Values, result.GetValue(horizon));
+            var intervals = residuals is null ? null : ForecastIntervals.Conformal(forecast, residuals, coverage!.Value);
 
             // The first columns say where each value falls: its date (dated series) or its index, and the step ahead.
             var columns = ahead is null
@@ -46,15 +51,18 @@ static class ForecastCommand
                     .Add("date", k => dates!.Format(ahead[k]))
                     .Add("step", k => (k + 1).ToString(CultureInfo.InvariantCulture));
             columns.Add("forecast", k => Figures.Predicted(forecast[k], scaler.Range));
+            IntervalOption.AddTo(columns, intervals, scaler.Range);
             CsvOutput.Write(columns, Enumerable.Range(0, forecast.Length), outputPath, outputs, stdout);
             if (plotPath is not null)
             {
                 progress.Show("plotting…");
-                ForecastAheadPlot.Save(plotPath, series, forecast, write: outputs.Write, history: history, format: plotFormat, dates: dates);
+                ForecastAheadPlot.Save(plotPath, series, forecast, write: outputs.Write, history: history, format: plotFormat, dates: dates,
+                    band: intervals is null ? null : new ForecastBand(intervals, coverage!.Value));
             }
             outputs.Commit(); // the CSV and the plot together, or neither
             progress.Clear();
             stderr.WriteLine($"Forecast of {series.Name} for {forecast.Length} step(s) after the {series.Length} values of {series.Source}");
+            if (residuals is not null) stderr.WriteLine(IntervalOption.Describe(residuals, coverage!.Value, forecast.Length));
             if (outputPath is not null) stderr.WriteLine($"CSV:  {outputPath}");
             if (plotPath is not null) stderr.WriteLine($"Plot: {plotPath}");
             return 0;

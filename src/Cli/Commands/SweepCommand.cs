@@ -5,6 +5,7 @@ using GpuRnn.Training;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines;
 using GpuRnn.Training.Files;
+using GpuRnn.Training.Intervals;
 using GpuRnn.Training.Model;
 using GpuRnn.Training.Sweep;
 
@@ -82,10 +83,15 @@ static class SweepCommand
                 {
                     var b = sweep.Best.Config; // trained as the sweep trains every model: its options with this seed and rate, all epochs
                     var record = new TrainingRecord(b.Seed, b.LearningRate, training.Epochs, training.Epochs, training.BatchSize, training.ValidationSplit, training.Shuffle);
-                    ModelFile.Save(bestPath, new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data), record)
-                        .WithDates(series, data.Dates(result)), outputs.Write);
+                    var best = new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data), record)
+                        .WithDates(series, data.Dates(result));
+                    // The ranking used validation windows only, so the test part after the split is still held out: it calibrates --interval.
+                    var residuals = HeldOutResiduals.Measure(best, sweep.Scaler, series.Values,
+                        ForecastData.Prepare(series, new WindowingOptions(b.TimeSteps, null, result.GetValue(split)), sweep.Scaler).Split, engine: EngineKind.Simd);
+                    ModelFile.Save(bestPath, best with { Residuals = residuals }, outputs.Write);
                     outputs.Commit();
                     stdout.WriteLine($"Best model: {bestPath}");
+                    stdout.WriteLine(IntervalOption.Saved(residuals));
                 }
             }
             catch (GpuRnnInputException e)

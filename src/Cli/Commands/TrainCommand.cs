@@ -5,6 +5,7 @@ using GpuRnn.Training;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Engines;
 using GpuRnn.Training.Files;
+using GpuRnn.Training.Intervals;
 using GpuRnn.Training.Model;
 
 namespace GpuRnn.Cli.Commands;
@@ -117,9 +118,10 @@ static class TrainCommand
             }
             progress.Show("plotting and writing the outputs…");
             plotting.Wait();
+            var residuals = savePath is null ? null : HeldOutResiduals.Of(forecast); // the held-out errors for forecast --interval
             if (savePath is not null)
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data),
-                    TrainingRecord.Of(training, forecast.History)).WithDates(series, data.Dates(result)), outputs.Write);
+                    TrainingRecord.Of(training, forecast.History)).WithDates(series, data.Dates(result)) with { Residuals = residuals }, outputs.Write);
             if (plotPath is not null)
                 PredictionPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: outputs.Write, last: lastWindows, format: plotFormat);
             bool lossPlotted = lossPlotFormat is not null && forecast.History.Epochs.Count > 0;
@@ -128,6 +130,7 @@ static class TrainCommand
             outputs.Commit(); // all of them or, had anything failed above, none
             progress.Clear();
             if (savePath is not null) stdout.WriteLine($"Saved: {savePath}");
+            if (savePath is not null) stdout.WriteLine(IntervalOption.Saved(residuals));
             if (plotPath is not null) stdout.WriteLine($"Plot:  {plotPath}");
             if (lossPlotted) stdout.WriteLine($"Loss:  {lossPlotPath}");
             if (historyPath is not null) stdout.WriteLine($"History: {historyPath}");

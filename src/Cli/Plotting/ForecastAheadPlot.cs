@@ -1,4 +1,5 @@
 using GpuRnn.Training.Data;
+using GpuRnn.Training.Intervals;
 using ScottPlot;
 
 namespace GpuRnn.Cli.Plotting;
@@ -11,7 +12,7 @@ public static class ForecastAheadPlot
 
     /// <summary>Draws the last <paramref name="history"/> values of the series (<see cref="DefaultHistory"/> when null), then the forecast.</summary>
     public static PlotGeometry Save(string path, Series series, double[] forecast, int width = 1200, int height = 600, Action<string, Action<Stream>>? write = null,
-        int? history = null, FigureFormat? format = null, DateRecord? dates = null)
+        int? history = null, FigureFormat? format = null, DateRecord? dates = null, ForecastBand? band = null)
     {
         EmbeddedFonts.Register();
         int shown = Math.Min(series.Length, history ?? DefaultHistory(forecast.Length));
@@ -23,6 +24,7 @@ public static class ForecastAheadPlot
         var past = plot.Add.ScatterLine(historyXs, historyYs, PredictionPlot.ActualColor);
         past.LegendText = shown < series.Length ? $"History (the last {shown} of {series.Length} values)" : "History";
         past.LineWidth = 2;
+        band?.AddTo(plot, xs[shown..]);
         // The forecast line starts at the last known value so the two read as one curve.
         var (aheadXs, aheadYs) = Decimation.Thin(xs[(shown - 1)..], [series.Values[^1], .. forecast], width);
         var ahead = plot.Add.ScatterLine(aheadXs, aheadYs, PredictionPlot.PredictedColor);

@@ -4,6 +4,7 @@ using System.Text;
 using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Files;
+using GpuRnn.Training.Intervals;
 
 namespace GpuRnn.Training.Model;
 
@@ -20,6 +21,9 @@ public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler
 
     /// <summary>The series' frequency, date format and last date, to date a forecast; null for a series without dates.</summary>
     public DateRecord? Dates { get; init; }
+
+    /// <summary>Held-out errors of h-step recursive forecasts, for prediction intervals; null in files from before them.</summary>
+    public ForecastResiduals? Residuals { get; init; }
 
     /// <summary>This model with the dates of the series it learnt, and how they were read (<paramref name="asked"/>: the options it was read with).</summary>
     public SavedModel WithDates(Series series, DateOptions asked) => this with
@@ -72,6 +76,7 @@ public static class ModelFile
                 w.Write(string.Create(CultureInfo.InvariantCulture, $",\n  \"training\": {{\"seed\": {t.Seed}, \"learning_rate\": {t.LearningRate:R}, \"epochs\": {t.Epochs}, "
                     + $"\"epochs_run\": {t.EpochsRun}, \"batch_size\": {t.BatchSize}, \"validation_split\": {Number(t.ValidationSplit)}, \"shuffle\": {(t.Shuffle ? "true" : "false")}}}"));
             DatesJson.Write(w, model);
+            ResidualsJson.Write(w, model);
             w.Write("\n}\n");
         });
     }
@@ -119,6 +124,7 @@ public static class ModelFile
         string? format = null, column = null, data = null, dateColumn = null;
         var fill = GapFill.None;
         DateRecord? dates = null;
+        ForecastResiduals? residuals = null;
         ModelSpec? modelSpec = null;
         float[]? weights = null;
         bool weightsLater = false;
@@ -170,6 +176,9 @@ public static class ModelFile
                 case "dates":
                     dates = DatesJson.ReadRecord(json, path);
                     break;
+                case "residuals":
+                    residuals = ResidualsJson.Read(json, path);
+                    break;
                 default:
                     json.SkipValue();
                     break;
@@ -184,6 +193,7 @@ public static class ModelFile
         {
             DateOptions = dateColumn is null ? null : new DateOptions(dateColumn, fill),
             Dates = dates,
+            Residuals = residuals,
         };
     }
 
