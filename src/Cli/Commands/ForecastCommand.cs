@@ -17,7 +17,8 @@ static class ForecastCommand
         var horizon = new Option<int>("--horizon") { Description = "how many steps past the end of the series to forecast", Required = true, HelpName = "N" };
         var plot = new Option<string>("--plot") { Description = "PNG of the history followed by the forecast", DefaultValueFactory = _ => "forecast-ahead.png", HelpName = "FILE" };
         var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
-        var command = new Command("forecast", "Forecast N steps past the end of a series, feeding each prediction back in (original units)") { horizon, plot, noPlot };
+        var future = FutureInputs.Option();
+        var command = new Command("forecast", "Forecast N steps past the end of a series, feeding each prediction back in (original units)") { horizon, plot, noPlot, future };
         model.AddTo(command);
         data.AddTo(command);
         command.SetAction(result =>
@@ -25,12 +26,14 @@ static class ForecastCommand
             string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
             using var progress = Progress.For(stderr);
             progress.Show("reading the model and the series…");
-            var (saved, series, scaler) = model.LoadWithSeries(result, data);
+            var (saved, columns) = model.LoadWithColumns(result, data);
+            var (series, scaler) = (columns.Target, columns.TargetScaler);
             using var outputs = new FilePlan()
                 .Input("--model", result.GetValue(model.Model)).Input("--data", result.GetValue(data.Data) ?? saved.DataPath)
-                .Output("--plot", plotPath)
+                .Input("--future", result.GetValue(future)).Output("--plot", plotPath)
                 .Check();
-            var forecast = Forecasting.Recursive(saved, scaler, series.Values, result.GetValue(horizon));
+            var ahead = FutureInputs.Load(result.GetValue(future), columns, result.GetValue(horizon));
+            var forecast = Forecasting.Recursive(saved, columns, result.GetValue(horizon), ahead);
             progress.Clear();
             stdout.WriteLine($"Forecast of {series.Name} for {forecast.Length} step(s) after the {series.Length} values of {series.Source}");
             stdout.WriteLine("step,index,forecast");

@@ -22,9 +22,10 @@ static class PredictCommand
         {
             using var progress = Progress.For(stderr);
             progress.Show("reading the model and the series…");
-            var (saved, series, scaler) = model.LoadWithSeries(result, data);
+            var (saved, columns) = model.LoadWithColumns(result, data);
+            var (series, scaler) = (columns.Target, columns.TargetScaler);
             int steps = saved.Spec.TimeSteps;
-            var windows = Windowing.Make(scaler.TransformChecked(series.Values, $"{series.Source}, column '{series.Name}'"), steps, result.GetValue(stride) ?? steps);
+            var windows = columns.Windows(0, columns.Length, steps, result.GetValue(stride) ?? steps);
             if (windows.Count == 0) throw new GpuRnnInputException($"the series is too short: {series.Length} values make no window of {steps} steps");
             using var engine = new ScalarEngine<float>(saved.Spec);
             engine.SetParameters(saved.Parameters);

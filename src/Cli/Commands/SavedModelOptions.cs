@@ -22,13 +22,23 @@ sealed class SavedModelOptions
         foreach (var o in new Option[] { Model, Activation, OutputActivation, TimeSteps }) command.Options.Add(o);
     }
 
-    /// <summary>The model, the series it runs on (<paramref name="data"/>, defaulting to the model's column), and the
-    /// scaler: the model's own, or for a Keras weight list one fitted on the whole series as the tutorial does.</summary>
-    public (SavedModel Model, Series Series, MinMaxScaler Scaler) LoadWithSeries(ParseResult result, DataOptions data)
+    /// <summary>
+    /// The model and the columns it runs on: those the options name (as many inputs as the model has features), else
+    /// the model's own, read from <c>--data</c> or else the model's data; each scaled by the model's scaler, or for a
+    /// Keras weight list by one fitted on the whole column as the tutorial does.
+    /// </summary>
+    public (SavedModel Model, ModelColumns Columns) LoadWithColumns(ParseResult result, DataOptions data)
     {
         var saved = Load(result);
-        var series = data.Load(result, saved.Column, saved.DataPath);
-        return (saved, series, saved.Scaler ?? MinMaxScaler.Fit(series.Values));
+        string path = result.GetValue(Model)!;
+        var choice = data.Choice(result) ?? (saved.ColumnNames(CsvSeriesReader.DefaultColumn) is { } names
+            ? new ColumnChoice(names.Inputs, names.Target, "the model")
+            : throw new GpuRnnInputException($"{path} reads {saved.Spec.Features} features per step and names no columns: give them with --features A,B,… and --target C"));
+        if (choice.Inputs.Count != saved.Spec.Features)
+            throw new GpuRnnInputException($"{choice.Asked} names {choice.Inputs.Count} input column(s) but {path} reads {saved.Spec.Features} per step"
+                + (saved.ColumnNames(CsvSeriesReader.DefaultColumn) is { } own ? $" ({string.Join(", ", own.Inputs)} → target {own.Target}); name as many with --features" : "; name as many with --features"));
+        var (inputs, target) = data.LoadColumns(result, choice, saved.DataPath);
+        return (saved, saved.Scale(inputs, target));
     }
 
     public SavedModel Load(ParseResult result) =>
