@@ -245,6 +245,34 @@ public class MultivariateCliTests
         AssertRefused(Train(csv, dir.File("x.json"), "--features", "temp,price", "--target", "load", "--init-weights", dir.File("wide.json")), "simple_rnn/kernel");
     }
 
+    /// <summary>
+    /// explain --weights with a Keras list whose kernel is 2 × units: steps of two features joined by ':', the hand
+    /// computation (checked here against the same arithmetic done in the test) beside the model, and the backward pass.
+    /// </summary>
+    [Fact]
+    public void Explain_takes_a_keras_list_of_two_features_per_step()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("w.json"), "[[[0.5,-0.2],[0.1,0.3]], [[0.9,-0.4],[0.4,0.9]], [0.1,0], [[-0.4],[0.6]], [0.05]]");
+        double[][] x = [[1, 0.5], [2, 0.1], [3, -0.2]];
+        double[] h = [0, 0];
+        foreach (var step in x) // linear: h_t = x_t·wx + h_(t−1)·wh + bh
+            h = [step[0] * 0.5 + step[1] * 0.1 + h[0] * 0.9 + h[1] * 0.4 + 0.1, step[0] * -0.2 + step[1] * 0.3 + h[0] * -0.4 + h[1] * 0.9];
+        double o = h[0] * -0.4 + h[1] * 0.6 + 0.05;
+
+        var run = CliRun.Of("explain", "--weights", dir.File("w.json"), "--input", "1:0.5,2:0.1,3:-0.2", "--backward", "--target", "0.3");
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Contains("3 steps × 2 feature(s)", run.Out);
+        Assert.Contains("x = [[1, 0.5], [2, 0.1], [3, -0.2]]", run.Out);
+        string line = run.Out.Split('\n').Single(l => l.StartsWith("o3 = ", StringComparison.Ordinal));
+        Assert.Equal(o, double.Parse(line[(line.LastIndexOf('[') + 1)..line.LastIndexOf(']')], CultureInfo.InvariantCulture), 1e-5);
+        Assert.Equal(3, run.Out.Split("agree: yes").Length - 1); // the forward pass, the engine's gradients, finite differences
+
+        var mismatch = CliRun.Of("explain", "--weights", dir.File("w.json"), "--input", "1,2,3");
+        AssertRefused(mismatch, "reads 2 feature(s) per step but --input gives 1", "1:0.5");
+        AssertRefused(CliRun.Of("explain", "--input", "1:2,3"), "steps of 2 and 1 features");
+    }
+
     [Fact]
     public void A_sweep_trains_several_columns_and_saves_the_best_with_every_scaler()
     {
