@@ -31,12 +31,12 @@ sealed class SavedModelOptions
     {
         var saved = Load(result);
         string path = result.GetValue(Model)!;
-        var choice = data.Choice(result) ?? (saved.ColumnNames(CsvSeriesReader.DefaultColumn) is { } names
-            ? new ColumnChoice(names.Inputs, names.Target, "the model")
+        var own = saved.ColumnNames(CsvSeriesReader.DefaultColumn);
+        var choice = data.Choice(result) ?? (own is { } names ? new ColumnChoice(names.Inputs, names.Target, "the model")
             : throw new GpuRnnInputException($"{path} reads {saved.Spec.Features} features per step and names no columns: give them with --features A,B,… and --target C"));
         if (choice.Inputs.Count != saved.Spec.Features)
             throw new GpuRnnInputException($"{choice.Asked} names {choice.Inputs.Count} input column(s) but {path} reads {saved.Spec.Features} per step"
-                + (saved.ColumnNames(CsvSeriesReader.DefaultColumn) is { } own ? $" ({string.Join(", ", own.Inputs)} → target {own.Target}); name as many with --features" : "; name as many with --features"));
+                + $"{(own is { } o ? $" ({string.Join(", ", o.Inputs)} → target {o.Target})" : "")}; name as many with --features");
         var (inputs, target) = data.LoadColumns(result, choice, saved.DataPath);
         return (saved, saved.Scale(inputs, target));
     }
