@@ -3,15 +3,15 @@ using BenchmarkDotNet.Loggers;
 namespace GpuRnn.Bench;
 
 /// <summary>
-/// The console side of a BenchmarkDotNet run a person can follow: one line as each benchmark starts (what it is and
-/// how many remain, with BenchmarkDotNet's own estimate of the finish), then everything from the summary on. The
+/// The console side of a BenchmarkDotNet run a person can follow: one line as each benchmark ends (what it was and
+/// how many remain, with BenchmarkDotNet's own estimate of the finish), every error, then everything from the summary on. The
 /// full log, every iteration included, still goes to BenchmarkDotNet.Artifacts/*.log.
 /// </summary>
 public sealed class ProgressLogger : ILogger
 {
     readonly TextWriter console = Console.Out;
     string line = "";
-    bool summary;
+    bool summary, error;
     string? current;
 
     public string Id => nameof(ProgressLogger);
@@ -20,7 +20,11 @@ public sealed class ProgressLogger : ILogger
     public void Write(LogKind logKind, string text)
     {
         if (summary) console.Write(text);
-        else line += text;
+        else
+        {
+            line += text;
+            error |= logKind == LogKind.Error; // errors always show: a failed build or benchmark must not pass in silence
+        }
     }
 
     public void WriteLine()
@@ -41,6 +45,12 @@ public sealed class ProgressLogger : ILogger
     {
         string text = line.Trim();
         line = "";
+        if (error)
+        {
+            error = false;
+            console.WriteLine(text);
+            return;
+        }
         if (text.StartsWith("// * Summary *", StringComparison.Ordinal))
         {
             summary = true;

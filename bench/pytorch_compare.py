@@ -219,6 +219,14 @@ def main():
         return
     device = torch.device(args.device)
     info = blas.describe()
+    if device.type == "cuda":
+        # cuDNN may use TF32 by default (cudnn.allow_tf32 is True; matmul's is False since PyTorch 1.12): it rounds
+        # the matmuls' inputs to 10 mantissa bits, which the float32 engines compared here never do. Both set, so
+        # the comparison is float32 with float32 whatever this PyTorch's defaults are.
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        info["tf32"] = False
+        print(f"  {torch.cuda.get_device_name(device)}: cuDNN {torch.backends.cudnn.version()}, TF32 off (float32 matmuls)", file=sys.stderr)
     print(f"  pytorch {torch.__version__}, BLAS: {blas.kind} {blas.library}"
           + (f" ({info['blas_core']}, {blas.default_threads} threads by default)" if blas.openblas else ""), file=sys.stderr)
     if blas.kind == "reference":

@@ -25,9 +25,9 @@ public class CliTests
         var predict = CliRun.Of("predict", "--model", dir.File("m.json"));
         Assert.Equal(0, predict.ExitCode);
         var lines = predict.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("index,actual,predicted", lines[0]);
+        Assert.Equal("date,actual,predicted", lines[0]);
         Assert.Equal(1 + 234, lines.Length); // floor(2819 / 12) windows over the whole series
-        Assert.StartsWith("12,", lines[1]);
+        Assert.StartsWith("1750-01,", lines[1]); // index 12: the 13th month from 1749-01
         var cells = lines[1].Split(',');
         Assert.Equal(SunspotsValue(12), double.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture), 1e-6);
         Assert.InRange(double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture), -10, 300);

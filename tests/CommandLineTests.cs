@@ -10,6 +10,11 @@ public class CommandLineTests
     {
         { "mistyped command", ["trian"], "unknown command 'trian'; did you mean 'train'?" },
         { "unknown command", ["frobnicate"], "unknown command 'frobnicate'" },
+        { "mistyped option", ["train", "--epoch", "3"], "unknown option '--epoch' for 'train'; did you mean '--epochs'?" },
+        { "misspelt option", ["train", "--learnig-rate", "0.1"], "did you mean '--learning-rate'?" },
+        { "option of another command", ["sweep", "--lr", "0.1"], "unknown option '--lr' for 'sweep'; did you mean '--lrs'?" },
+        { "start of an option", ["predict", "--mod", "m.json"], "did you mean '--model'?" },
+        { "option far from any", ["train", "--zzzzzz"], "unknown option '--zzzzzz' for 'train' ('gpurnn train --help' lists them)" },
         { "word for a number", ["train", "--epochs", "many"], "--epochs takes a whole number (got 'many')" },
         { "decimal for a whole number", ["train", "--stride", "1.5"], "--stride takes a whole number (got '1.5')" },
         { "word for a fraction", ["train", "--split", "most"], "--split takes a number (got 'most')" },

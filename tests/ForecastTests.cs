@@ -37,7 +37,7 @@ public class ForecastTests
         Assert.Equal(0, run.ExitCode);
         var rows = run.Out.Split('\n').Where(l => l.Length > 0 && char.IsDigit(l[0])).ToArray();
         Assert.Equal(5, rows.Length);
-        Assert.StartsWith("1,2820,", rows[0]);
+        Assert.StartsWith("1984-01,1,", rows[0]); // the month after the series' last, 1983-12
         // After 2 epochs how close the forecast is depends on the seed; what holds for any weights is that the tanh head
         // keeps each scaled output in (−1, 1), i.e. in (0 − 253.8, 0 + 2·253.8) sunspots (the series spans 0 … 253.8).
         Assert.All(rows, r => Assert.InRange(double.Parse(r.Split(',')[2], CultureInfo.InvariantCulture), -253.8, 507.6));
@@ -62,6 +62,19 @@ public class ForecastTests
         Assert.Equal(0, keras.ExitCode);
         Assert.Equal(ours.Out, keras.Out);
 
+        // The list carries no scaler: the one fitted on the whole series is said in one warning line, which
+        // --scaler-min/--scaler-max (here the trained model's own) replace, with the same predictions.
+        Assert.Single(keras.Err.Split('\n'), l => l.StartsWith("gpurnn: warning:", StringComparison.Ordinal) && l.Contains("--scaler-min", StringComparison.Ordinal));
+        string min = saved.Scaler!.Min.ToString("R", CultureInfo.InvariantCulture), max = saved.Scaler.Max.ToString("R", CultureInfo.InvariantCulture);
+        var given = CliRun.Of("predict", "--model", dir.File("keras.json"), "--scaler-min", min, "--scaler-max", max);
+        Assert.Equal((0, ours.Out), (given.ExitCode, given.Out));
+        Assert.DoesNotContain("warning", given.Err);
+        var other = CliRun.Of("predict", "--model", dir.File("keras.json"), "--scaler-min", "0", "--scaler-max", "400");
+        Assert.NotEqual(ours.Out, other.Out);
+        foreach (var bad in new[] { new[] { "--scaler-min", "0" }, ["--scaler-min", "5", "--scaler-max", "1"] })
+            Assert.Equal(2, CliRun.Of(["predict", "--model", dir.File("keras.json"), .. bad]).ExitCode);
+        Assert.Equal(2, CliRun.Of("predict", "--model", dir.File("m.json"), "--scaler-min", "0", "--scaler-max", "1").ExitCode); // it has its own
+
         var init = CliRun.Of("train", "--no-plot", "--epochs", "0", "--init-weights", dir.File("keras.json"));
         var again = CliRun.Of("train", "--no-plot", "--epochs", "0", "--init-weights", dir.File("m.json"));
         static string Rmse(string output) => string.Join("\n", output.Split('\n').Where(l => l.Contains("RMSE")));
@@ -83,6 +96,6 @@ public class ForecastTests
         Assert.StartsWith("12,", predict.Out.Split('\n')[1]);
         var forecast = CliRun.Of("forecast", "--model", dir.File("m.json"), "--horizon", "2", "--no-plot");
         Assert.Equal(0, forecast.ExitCode);
-        Assert.Contains("Forecast of Close for 2 step(s) after the 200 values", forecast.Out);
+        Assert.Contains("Forecast of Close for 2 step(s) after the 200 values", forecast.Err);
     }
 }

@@ -1,6 +1,6 @@
 namespace GpuRnn.Tests;
 
-/// <summary>Model files of format 2 (a scaler per input column) and the format-1 files before them.</summary>
+/// <summary>Model files with a scaler per input column ("inputs", format 3 and the format 2 that added it) and the format-1 files before them.</summary>
 public class MultivariateModelTests
 {
     static SavedModel Model(out ModelSpec spec)
@@ -19,7 +19,7 @@ public class MultivariateModelTests
         var model = Model(out var spec);
         ModelFile.Save(dir.File("m.json"), model);
         string text = File.ReadAllText(dir.File("m.json"));
-        Assert.Contains("\"format\": \"gpurnn-model/2\"", text);
+        Assert.Contains("\"format\": \"gpurnn-model/3\"", text);
         Assert.Contains("{\"column\": \"temp\", \"min\": 12, \"max\": 28.5}", text);
 
         var loaded = ModelFile.Load(dir.File("m.json"));
@@ -48,7 +48,7 @@ public class MultivariateModelTests
         Assert.Equal(new MinMaxScaler(0, 253.8), columns.InputScalers[0]);
         Assert.Same(model.Scaler, columns.TargetScaler);
 
-        // The same file, one-column, as today's code writes it: format 2 without "inputs".
+        // The same file, one-column, as today's code writes it: format 3 without "inputs".
         using var dir = new TempDir();
         ModelFile.Save(dir.File("again.json"), model);
         Assert.DoesNotContain("\"inputs\"", File.ReadAllText(dir.File("again.json")));

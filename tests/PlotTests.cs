@@ -20,7 +20,8 @@ public class PlotTests
 
     /// <summary>
     /// 2 million windows: the plot thins each line to a few thousand points (drawing all of them took minutes), and
-    /// the picture must still show both series and the split. The values are made up; no training is needed.
+    /// the picture must still show both series and the split, and below them the last 1000 windows zoomed (the test
+    /// part is 400 000 windows, so the zoom is all test). The values are made up; no training is needed.
     /// </summary>
     [Fact]
     public void Forecast_plot_of_two_million_windows_still_shows_both_series_and_the_split()
@@ -41,6 +42,9 @@ public class PlotTests
         var geometry = PredictionPlot.Save(path, result, width: 1000, height: 500);
 
         AssertSplitLineSeriesAndTitle(path, geometry);
+        Assert.Equal(1000, geometry.Zoomed);
+        Assert.True(float.IsNaN(geometry.Zoom!.SplitPixelX), "the zoomed panel holds only test windows: no split in view");
+        Assert.True(geometry.Zoom.DataTop > geometry.DataBottom, "the zoomed panel is below the main one");
     }
 
     /// <summary>The split line red down the data area at 60–95 % of the width, both series' colours, the title's text.</summary>
@@ -48,7 +52,7 @@ public class PlotTests
     {
         using var bitmap = SKBitmap.Decode(path);
         Assert.Equal(1000, bitmap.Width);
-        Assert.Equal(500, bitmap.Height);
+        Assert.Equal(geometry.Zoom is null ? 500 : 750, bitmap.Height); // a zoomed panel half as tall below the main one
 
         // The split line: red pixels down most of the data area at the split's x (80 % of the windows in).
         int x = (int)Math.Round(geometry.SplitPixelX);

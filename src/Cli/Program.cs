@@ -27,6 +27,7 @@ public static class Program
     {
         context.Cancel = true;
         StagedFile.DeleteLiveTemporaries();
+        Progress.ClearLive(); // the bar goes; the message starts on a clean line
         Console.Error.WriteLine();
         Console.Error.WriteLine("gpurnn: interrupted; no output of this run was left half-written");
         Environment.Exit(exitCode);
@@ -44,7 +45,7 @@ public static class Program
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"gpurnn: {CommandNames.Explain(root, args) ?? FirstLine(parsed.Errors[0].Message)}");
+            stderr.WriteLine($"gpurnn: {CommandNames.Explain(root, args) ?? CommandNames.ExplainOption(parsed) ?? FirstLine(parsed.Errors[0].Message)}");
             return BadInput;
         }
         try

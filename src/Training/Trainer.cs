@@ -58,6 +58,13 @@ public sealed record TrainingHistory(IReadOnlyList<EpochReport> Epochs, TimeSpan
     public bool StoppedByTimeLimit { get; init; }
 }
 
+/// <summary>Where training is inside an epoch: batch <see cref="Batch"/> of <see cref="Batches"/> has ended.</summary>
+public readonly record struct BatchProgress(int Epoch, int Epochs, int Batch, int Batches)
+{
+    /// <summary>The share of the whole run done, 0 … 1.</summary>
+    public double Fraction => (Epoch - 1 + (double)Batch / Batches) / Epochs;
+}
+
 /// <summary>What differs between the models an engine trains together: the seed (initial weights and shuffling) and the learning rate.</summary>
 public readonly record struct ModelVariant(int Seed, float LearningRate);
 
@@ -69,8 +76,10 @@ public readonly record struct ModelVariant(int Seed, float LearningRate);
 public static class Trainer
 {
     /// <summary>Trains the engine's one model with <paramref name="options"/>' seed and learning rate.</summary>
-    public static TrainingHistory Fit(IRnnEngine engine, WindowSet windows, TrainingOptions options, Action<EpochReport>? onEpoch = null) =>
-        Fit(engine, windows, options, [new ModelVariant(options.Seed, options.Adam.LearningRate)], onEpoch)[0];
+    /// <param name="onBatch">Hears each batch as it ends (for progress inside long epochs; not called inside an epoch an engine fuses).</param>
+    public static TrainingHistory Fit(IRnnEngine engine, WindowSet windows, TrainingOptions options, Action<EpochReport>? onEpoch = null,
+        Action<BatchProgress>? onBatch = null) =>
+        Fit(engine, windows, options, [new ModelVariant(options.Seed, options.Adam.LearningRate)], onEpoch, onBatch)[0];
 
     /// <summary>
     /// Trains the engine's M models together, model m with <paramref name="models"/>[m]'s seed (its shuffles; the
@@ -80,7 +89,7 @@ public static class Trainer
     /// untouched.
     /// </summary>
     public static IReadOnlyList<TrainingHistory> Fit(IRnnEngine engine, WindowSet windows, TrainingOptions options, IReadOnlyList<ModelVariant> models,
-        Action<EpochReport>? onEpoch = null)
+        Action<EpochReport>? onEpoch = null, Action<BatchProgress>? onBatch = null)
     {
         options.Validated();
         int count = models.Count, parameters = engine.Layout.Count;
@@ -104,7 +113,9 @@ public static class Trainer
             var clock = Stopwatch.StartNew();
             for (int m = 0; m < count; m++) shuffles[m].Next().CopyTo(orders, m * n);
             engine.SetOrder(orders);
-            if (RunEpoch(engine, n, options.BatchSize, adam, deadline) < StepsPerEpoch(n, options.BatchSize))
+            int current = epoch, batches = StepsPerEpoch(n, options.BatchSize);
+            Action<int>? batchDone = onBatch is null ? null : done => onBatch(new BatchProgress(current, options.Epochs, done, batches));
+            if (RunEpoch(engine, n, options.BatchSize, adam, deadline, batchDone) < batches)
             {
                 engine.TakeLossSums(); // a partial epoch's loss is no epoch loss
                 timedOut = true;
@@ -160,7 +171,7 @@ public static class Trainer
     // Fully optimised from its first call: an epoch runs this loop thousands of times at batch 1, and a tier-0 or
     // on-stack-replaced copy made run-to-run timings (the sweep's one-at-a-time baseline) swing by a third.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int RunEpoch(IRnnEngine engine, int windowCount, int batchSize, AdamSchedule adam, long? deadline = null)
+    public static int RunEpoch(IRnnEngine engine, int windowCount, int batchSize, AdamSchedule adam, long? deadline = null, Action<int>? onBatch = null)
     {
         if (deadline is null && engine is IEpochEngine fused && fused.CanTrainEpoch(batchSize))
         {
@@ -175,6 +186,7 @@ public static class Trainer
             engine.Forward(start, Math.Min(batchSize, windowCount - start));
             engine.Backward();
             engine.ApplyAdam(adam.Next());
+            onBatch?.Invoke(steps + 1);
         }
         return steps;
     }

@@ -27,6 +27,13 @@ public sealed record TrainingResult(
     public double TrainRmseOriginal => RmseOriginal(TrainPredictions, test: false);
     public double TestRmseOriginal => RmseOriginal(TestPredictions, test: true);
 
+    /// <summary>RMSE and MAE on every window before the split (validation windows included), in both units, beside the
+    /// naive last-value forecast's on the same windows.</summary>
+    public Evaluation TrainEvaluation => Evaluate(TrainPredictions, test: false);
+
+    /// <summary>RMSE and MAE on the test windows, in both units, beside the naive last-value forecast's.</summary>
+    public Evaluation TestEvaluation => Evaluate(TestPredictions, test: true);
+
     /// <summary>Predictions back in the series' own units.</summary>
     public double[] Original(ReadOnlySpan<float> scaled)
     {
@@ -35,11 +42,13 @@ public sealed record TrainingResult(
         return result;
     }
 
-    double RmseOriginal(float[] predicted, bool test)
+    double RmseOriginal(float[] predicted, bool test) => Evaluate(predicted, test).Model.Original.Rmse;
+
+    Evaluation Evaluate(float[] predicted, bool test)
     {
-        var actual = new double[predicted.Length];
-        for (int i = 0; i < actual.Length; i++) actual[i] = Data.Series.Values[Data.TargetIndex(i, test)];
-        return Metrics.RmseOriginal(predicted, actual, Data.Scaler);
+        var targets = new int[predicted.Length];
+        for (int i = 0; i < targets.Length; i++) targets[i] = Data.TargetIndex(i, test);
+        return Evaluation.Of(predicted, test ? Data.Test : Data.Train, Data.Series.Values, targets, Data.Scaler);
     }
 }
 
@@ -78,7 +87,8 @@ public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Window
     public TrainingResult Run(Action<EpochReport>? onEpoch = null) => Run(Prepare(), onEpoch);
 
     /// <summary>Trains on data from <see cref="Prepare"/> (so a caller that showed or checked it does not prepare twice).</summary>
-    public TrainingResult Run(ForecastData data, Action<EpochReport>? onEpoch = null)
+    /// <param name="onBatch">Hears each batch as it ends: progress inside long epochs.</param>
+    public TrainingResult Run(ForecastData data, Action<EpochReport>? onEpoch = null, Action<BatchProgress>? onBatch = null)
     {
         var layout = Spec.Validated().Layout();
         var init = Stopwatch.StartNew();
@@ -89,7 +99,7 @@ public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Window
         using var engine = EngineFactory.Create(Engine, Spec, work: work);
         engine.SetParameters(initial);
         setup.Stop();
-        var history = Trainer.Fit(engine, data.Train, Training, onEpoch);
+        var history = Trainer.Fit(engine, data.Train, Training, onEpoch, onBatch);
         return new TrainingResult(data, Spec, engine.GetParameters(), engine.Predict(data.Train), engine.Predict(data.Test),
             history, engine.Name, setup.Elapsed) { InitializationTime = InitialWeights is null ? init.Elapsed : TimeSpan.Zero };
     }

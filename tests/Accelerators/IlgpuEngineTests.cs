@@ -13,6 +13,11 @@ public sealed class IlgpuEngineTests(AcceleratorContexts devices)
 {
     public static TheoryData<EngineKind> Kinds => new(AcceleratorContexts.Kinds);
 
+    [Theory(SkipTestWithoutData = true)] // every kind present: nothing to say
+    [MemberData(nameof(AcceleratorContexts.Absent), MemberType = typeof(AcceleratorContexts))]
+    public void Every_test_on_an_absent_accelerator(EngineKind kind, string why) =>
+        Assert.Skip($"{kind}: {why}; this class's tests of it run where there is one");
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void By_shape_the_kernels_go_where_the_documented_rule_sends_them(EngineKind kind)

@@ -14,7 +14,7 @@ public sealed class SimdModelsInLanes512Contract() : EngineContract<SimdModelsIn
 public sealed class SimdModelsInLanes256Contract() : EngineContract<SimdModelsInLanes>(new(new SimdWidth(256)));
 public sealed class SimdModelsInLanes128Contract() : EngineContract<SimdModelsInLanes>(new(new SimdWidth(128)));
 
-[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuByShapeContract(AcceleratorContexts devices) : EngineContract<KernelChoiceByShape>(new(devices));
-[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuTilesContract(AcceleratorContexts devices) : EngineContract<KernelChoiceTiles>(new(devices));
-[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuTilesGlobalWhContract(AcceleratorContexts devices) : EngineContract<KernelChoiceTilesGlobalWh>(new(devices));
-[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuEpochKernelContract(AcceleratorContexts devices) : EngineContract<KernelChoiceEpochKernel>(new(devices));
+[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuByShapeContract(AcceleratorContexts devices) : IlgpuContract<KernelChoiceByShape>(new(devices));
+[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuTilesContract(AcceleratorContexts devices) : IlgpuContract<KernelChoiceTiles>(new(devices));
+[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuTilesGlobalWhContract(AcceleratorContexts devices) : IlgpuContract<KernelChoiceTilesGlobalWh>(new(devices));
+[Collection(nameof(IlgpuAccelerators))] public sealed class IlgpuEpochKernelContract(AcceleratorContexts devices) : IlgpuContract<KernelChoiceEpochKernel>(new(devices));

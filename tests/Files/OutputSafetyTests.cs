@@ -24,14 +24,14 @@ public class OutputSafetyTests
     }
 
     /// <summary>Every entry: path → (kind, SHA-256 of the bytes for regular files), links not followed.</summary>
-    static Dictionary<string, string> Snapshot(string dir) =>
+    internal static Dictionary<string, string> Snapshot(string dir) =>
         Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).ToDictionary(p => p, p =>
         {
             var kind = SpecialFiles.Kind(p);
             return kind == FileKind.Regular ? $"{kind} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p)))}" : kind.ToString();
         });
 
-    static void AssertRefused(CliRun run, string message, string what)
+    internal static void AssertRefused(CliRun run, string message, string what)
     {
         Assert.True(run.ExitCode == 2, $"{what}: exit code {run.ExitCode}; stderr: {run.Err}");
         var lines = run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -228,6 +228,7 @@ public class OutputSafetyTests
     {
         ["train"] = ["--data", "{dir}/d.csv", "--column", "v", "--epochs", "1", "--no-baseline"],
         ["forecast"] = ["--model", "{dir}/w.json", "--data", "{dir}/d.csv", "--column", "v", "--horizon", "2"],
+        ["predict"] = ["--model", "{dir}/w.json", "--data", "{dir}/d.csv", "--column", "v"],
         ["sweep"] = ["--data", "{dir}/d.csv", "--column", "v", "--hidden", "2", "--time-steps", "4", "--seeds", "1", "--lrs", "0.01", "--epochs", "1", "--no-baseline"],
     };
 

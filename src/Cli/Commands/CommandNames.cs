@@ -16,6 +16,26 @@ static class CommandNames
         return $"unknown command '{args[0]}'; {hint}(commands: {string.Join(", ", names)}; 'gpurnn --help' says more)";
     }
 
+    /// <summary>
+    /// The message for a mistyped option, with the nearest the command has (names and aliases, by edit distance, or
+    /// the one option the word begins): "unknown option '--epoch' for 'train'; did you mean '--epochs'?". Null when
+    /// no token was left unmatched.
+    /// </summary>
+    public static string? ExplainOption(ParseResult parsed)
+    {
+        string? unknown = parsed.UnmatchedTokens.FirstOrDefault(t => t.StartsWith('-'));
+        if (unknown is null) return null;
+        var command = parsed.CommandResult.Command;
+        var names = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct().ToList();
+        string word = unknown.Split('=')[0].ToLowerInvariant();
+        var starting = names.Where(n => n.StartsWith(word, StringComparison.Ordinal)).ToList();
+        string? nearest = starting.Count == 1 ? starting[0] : names.MinBy(n => Distance(n, word));
+        bool close = nearest is not null && (starting.Count == 1 || Distance(nearest, word) <= Math.Max(2, word.Length / 4));
+        string where = command is RootCommand ? "" : $" for '{command.Name}'";
+        string help = command is RootCommand ? "gpurnn --help" : $"gpurnn {command.Name} --help";
+        return $"unknown option '{unknown}'{where}{(close ? $"; did you mean '{nearest}'?" : "")} ('{help}' lists them)";
+    }
+
     /// <summary>Edit distance with adjacent transpositions (so "trian" is one step from "train").</summary>
     static int Distance(string a, string b)
     {

@@ -35,19 +35,21 @@ sealed partial class DataOptions
 
     /// <summary>
     /// Reads the chosen columns from <c>--data</c>, else <paramref name="fallbackPath"/> (a model's training data), else
-    /// the embedded sunspots. The target is the same series as the input it names, if any; two inputs that are one
-    /// column (a header and its index) are refused.
+    /// the embedded sunspots, with the dates asked for (else <paramref name="fallbackDates"/>, a model's). The target is
+    /// the same series as the input it names, if any; two inputs that are one column (a header and its index) are refused.
     /// </summary>
-    public (IReadOnlyList<Series> Inputs, Series Target) LoadColumns(ParseResult result, ColumnChoice choice, string? fallbackPath = null)
+    public (IReadOnlyList<Series> Inputs, Series Target) LoadColumns(ParseResult result, ColumnChoice choice, string? fallbackPath = null,
+        DateOptions? fallbackDates = null)
     {
         string? path = result.GetValue(Data) ?? fallbackPath;
-        var inputs = choice.Inputs.Select(c => Read(path, c)).ToList();
+        var dates = DatesFor(result, fallbackDates);
+        var inputs = choice.Inputs.Select(c => Read(path, c, dates)).ToList();
         for (int i = 0; i < inputs.Count; i++)
             for (int j = 0; j < i; j++)
                 if (inputs[i].Name == inputs[j].Name)
                     throw new GpuRnnInputException($"{choice.Asked} names column '{inputs[i].Name}' twice ('{choice.Inputs[j]}' and '{choice.Inputs[i]}'); each column is one feature");
         int index = choice.Inputs.ToList().IndexOf(choice.Target);
-        var target = index >= 0 ? inputs[index] : Read(path, choice.Target);
+        var target = index >= 0 ? inputs[index] : Read(path, choice.Target, dates);
         return (inputs, inputs.FirstOrDefault(s => s.Name == target.Name) ?? target);
     }
 

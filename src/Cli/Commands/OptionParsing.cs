@@ -27,6 +27,7 @@ static class OptionParsing
             case Option<double> o: o.CustomParser = r => Single(r, o.Name, "a number", TryDouble, 0.0); break;
             case Option<float> o: o.CustomParser = r => Single(r, o.Name, "a number", (string s, out float v) => { bool ok = TryDouble(s, out double d) && Math.Abs(d) <= float.MaxValue; v = (float)d; return ok; }, 0f); break;
             case Option<Training.Data.ScaleFit> o: o.CustomParser = r => Single(r, o.Name, "all or train", TryEnum, default(Training.Data.ScaleFit)); break;
+            case Option<Training.Data.GapFill?> o: o.CustomParser = r => Single<Training.Data.GapFill?>(r, o.Name, "none, previous or linear", (string s, out Training.Data.GapFill? v) => { bool ok = TryEnum(s, out Training.Data.GapFill g); v = g; return ok; }, null); break;
         }
     }
 

@@ -3,6 +3,7 @@ using GpuRnn.Kernels;
 using GpuRnn.Training.Data;
 using GpuRnn.Training.Model;
 using GpuRnn.Training;
+using GpuRnn.Training.Files;
 
 namespace GpuRnn.Cli.Commands;
 
@@ -16,30 +17,67 @@ sealed class SavedModelOptions
     public Option<string> Activation { get; } = new("--activation") { Description = "for a Keras weight list: the SimpleRNN activation", DefaultValueFactory = _ => "tanh" };
     public Option<string> OutputActivation { get; } = new("--output-activation") { Description = "for a Keras weight list: the Dense activation", DefaultValueFactory = _ => "tanh" };
     public Option<int> TimeSteps { get; } = new("--time-steps") { Description = "for a Keras weight list: the window length", DefaultValueFactory = _ => 12 };
+    public Option<double?> ScalerMin { get; } = new("--scaler-min") { Description = "for a Keras weight list: the value the training data's minimum was scaled to 0 from (default: the series' own)", HelpName = "X" };
+    public Option<double?> ScalerMax { get; } = new("--scaler-max") { Description = "for a Keras weight list: the value scaled to 1 (default: the series' own maximum)", HelpName = "X" };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Model, Activation, OutputActivation, TimeSteps }) command.Options.Add(o);
+        foreach (var o in new Option[] { Model, Activation, OutputActivation, TimeSteps, ScalerMin, ScalerMax }) command.Options.Add(o);
     }
 
+    /// <summary>The files a command on this model reads, for its <see cref="FilePlan"/>: the model, and the series
+    /// (<paramref name="data"/>'s, or the file the model remembers).</summary>
+    public FilePlan Plan(ParseResult result, DataOptions data, SavedModel saved) =>
+        new FilePlan().Input("--model", result.GetValue(Model)).Input("--data", result.GetValue(data.Data) ?? saved.DataPath);
+
     /// <summary>
-    /// The model and the columns it runs on: those the options name (as many inputs as the model has features), else
-    /// the model's own, read from <c>--data</c> or else the model's data; each scaled by the model's scaler, or for a
-    /// Keras weight list by one fitted on the whole column as the tutorial does.
+    /// The columns the model runs on: those the options name (as many inputs as the model has features), else the
+    /// model's own, read from <c>--data</c> or else the model's data, with the model's dates; each scaled by the
+    /// model's scalers. A Keras weight list carries none: <c>--scaler-min/--scaler-max</c> give its one column's, or
+    /// else each column is fitted on all its values as the tutorial does, and <c>Warning</c> says so in one line, for
+    /// the command to write once its input has passed every check (a refused input stays one line).
     /// </summary>
-    public (SavedModel Model, ModelColumns Columns) LoadWithColumns(ParseResult result, DataOptions data)
+    public (ModelColumns Columns, string? Warning) ColumnsFor(ParseResult result, DataOptions data, SavedModel saved)
     {
-        var saved = Load(result);
         string path = result.GetValue(Model)!;
+        var given = Given(result, saved);
         var own = saved.ColumnNames(CsvSeriesReader.DefaultColumn);
         var choice = data.Choice(result) ?? (own is { } names ? new ColumnChoice(names.Inputs, names.Target, "the model")
             : throw new GpuRnnInputException($"{path} reads {saved.Spec.Features} features per step and names no columns: give them with --features A,B,… and --target C"));
         if (choice.Inputs.Count != saved.Spec.Features)
             throw new GpuRnnInputException($"{choice.Asked} names {choice.Inputs.Count} input column(s) but {path} reads {saved.Spec.Features} per step"
                 + $"{(own is { } o ? $" ({string.Join(", ", o.Inputs)} → target {o.Target})" : "")}; name as many with --features");
-        var (inputs, target) = data.LoadColumns(result, choice, saved.DataPath);
-        return (saved, saved.Scale(inputs, target));
+        var (inputs, target) = data.LoadColumns(result, choice, saved.DataPath, saved.DateOptions);
+        bool oneColumn = inputs.Count == 1 && inputs[0].Name == target.Name;
+        if (saved.Scaler is not null) return (saved.Scale(inputs, target), null);
+        if (given is { } scaler)
+            return oneColumn ? (ModelColumns.Of(target, scaler), null) : throw ScalerForOneColumn(path, $"reads column '{inputs[0].Name}' to predict '{target.Name}'");
+        var fitted = saved.Scale(inputs, target);
+        return (fitted, oneColumn
+            ? $"gpurnn: warning: {path} is a Keras weight list, which carries no scaler: the series is scaled by its own minimum and maximum over all "
+                + $"{target.Length} values ({Figures.Exact(fitted.TargetScaler.Min)} to {Figures.Exact(fitted.TargetScaler.Max)}); give --scaler-min and --scaler-max to scale as the model was trained"
+            : $"gpurnn: warning: {path} is a Keras weight list, which carries no scalers: each of its columns ({DataOptions.Describe(inputs, target)}) is scaled by "
+                + $"its own minimum and maximum over all {target.Length} values, which is how the model was trained only if it was trained on all of them");
     }
+
+    /// <summary>The scaler <c>--scaler-min/--scaler-max</c> give, checked before the series is read.</summary>
+    MinMaxScaler? Given(ParseResult result, SavedModel saved)
+    {
+        double? min = result.GetValue(ScalerMin), max = result.GetValue(ScalerMax);
+        if (min is null && max is null) return null;
+        if (saved.Scaler is not null) throw new GpuRnnInputException($"{result.GetValue(Model)} carries its own scaler; --scaler-min and --scaler-max are for a Keras weight list");
+        if (saved.Spec.Features > 1) throw ScalerForOneColumn(result.GetValue(Model)!, $"reads {saved.Spec.Features} input columns");
+        if (min is not { } lo || max is not { } hi) throw new GpuRnnInputException("give both --scaler-min and --scaler-max");
+        if (!double.IsFinite(lo) || !double.IsFinite(hi) || !(lo < hi)) throw new GpuRnnInputException($"--scaler-min must be a number below --scaler-max (got {lo} and {hi})");
+        return new MinMaxScaler(lo, hi);
+    }
+
+    /// <summary>
+    /// --scaler-min/--scaler-max are one scaler, for the tutorial's one column; a Keras weight list over several
+    /// columns would need one per column, which no option gives.
+    /// </summary>
+    static GpuRnnInputException ScalerForOneColumn(string path, string what) =>
+        new($"--scaler-min and --scaler-max scale a model whose one input column is its target, but {path} {what}: leave them out to scale each column by its own minimum and maximum");
 
     public SavedModel Load(ParseResult result) =>
         ModelFile.Load(result.GetValue(Model)!, new ModelFile.KerasDefaults(

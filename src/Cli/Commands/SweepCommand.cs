@@ -82,7 +82,8 @@ static class SweepCommand
                 {
                     var b = sweep.Best.Config; // trained as the sweep trains every model: its options with this seed and rate, all epochs
                     var record = new TrainingRecord(b.Seed, b.LearningRate, training.Epochs, training.Epochs, training.BatchSize, training.ValidationSplit, training.Shuffle);
-                    ModelFile.Save(bestPath, new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data), record) { Inputs = sweep.Inputs }, outputs.Write);
+                    ModelFile.Save(bestPath, new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data), record) { Inputs = sweep.Inputs }
+                        .WithDates(series, data.Dates(result)), outputs.Write);
                     outputs.Commit();
                     stdout.WriteLine($"Best model: {bestPath}");
                 }

@@ -29,20 +29,22 @@ static class TrainCommand
         var noShuffle = new Option<bool>("--no-shuffle") { Description = "visit the windows in order every epoch" };
         var save = new Option<string?>("--save") { Description = "write the trained model (spec, weights in Keras order, scaler) as JSON", HelpName = "FILE" };
         var initWeights = new Option<string?>("--init-weights") { Description = "start from these weights (a gpurnn model or a Keras get_weights() JSON list); with --epochs 0 only evaluates", HelpName = "FILE" };
-        var plot = new Option<string>("--plot") { Description = "PNG of actual vs predicted with the split marked", DefaultValueFactory = _ => DefaultPlot, HelpName = "FILE" };
+        var plot = new Option<string>("--plot") { Description = "figure of actual vs predicted with the split marked: PNG or SVG, as the name ends (.png, .svg)", DefaultValueFactory = _ => DefaultPlot, HelpName = "FILE" };
+        var plotLast = PlotLastOption.Create("draw only the last N windows in the figure (default: all; over 2000 in view, a zoomed panel shows the test part and as many windows before it)");
         var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
         var plotOriginal = new Option<bool>("--plot-original-units") { Description = "plot in the series' own units instead of the tutorial's scaled [0, 1]" };
-        var lossPlot = new Option<string?>("--loss-plot") { Description = "PNG of the loss per epoch (default: beside the plot, FILE.loss.png)", HelpName = "FILE" };
+        var lossPlot = new Option<string?>("--loss-plot") { Description = "figure of the loss per epoch, PNG or SVG (default: beside the plot in its format, FILE.loss.png)", HelpName = "FILE" };
+        var history = new Option<string?>("--history") { Description = "write epoch,loss,val_loss,time as CSV, a line as each epoch ends (Keras's CSVLogger); kept if training fails", HelpName = "FILE" };
         var validationSplit = new Option<double>("--validation-split") { Description = "hold out this fraction of the training windows (the last ones, before shuffling) to validate each epoch, as Keras's validation_split" };
         var earlyStopping = new Option<int?>("--early-stopping") { Description = "stop after this many epochs without a better validation (else training) loss, and keep the best epoch's weights", HelpName = "PATIENCE" };
         var accelerator = AcceleratorOption.Create();
         var noBaseline = new Option<bool>("--no-baseline") { Description = "do not time the scalar CPU engine on the same work for comparison" };
         var baselineMode = BaselineOption.Create("the same training on the scalar engine (the speed-up's baseline)");
 
-        var command = new Command("train", "Train SimpleRNN + Dense on a series and report train/test RMSE (defaults: the tutorial's sunspots model)");
+        var command = new Command("train", "Train SimpleRNN + Dense on a series and report train/test RMSE and MAE beside the naive last-value forecast's (defaults: the tutorial's sunspots model)");
         data.AddTo(command);
         model.AddTo(command);
-        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, noPlot, plotOriginal, lossPlot, validationSplit, earlyStopping, accelerator, noBaseline, baselineMode })
+        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, plotLast, noPlot, plotOriginal, lossPlot, history, validationSplit, earlyStopping, accelerator, noBaseline, baselineMode })
             command.Options.Add(o);
 
         command.SetAction(result =>
@@ -61,11 +63,17 @@ static class TrainCommand
             }.Validated();
             string? savePath = result.GetValue(save), initPath = result.GetValue(initWeights);
             string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
-            string? lossPlotPath = result.GetValue(lossPlot) ?? (plotPath is null ? null : LossPlot.PathBeside(plotPath));
+            // Beside a device or FIFO (--plot /dev/null) there is no folder of the user's to put a loss plot in: only when asked.
+            string? lossPlotPath = result.GetValue(lossPlot) ?? (plotPath is null || FigureFile.IsStream(plotPath) ? null : LossPlot.PathBeside(plotPath));
+            string? historyPath = result.GetValue(history);
             using var outputs = new FilePlan()
                 .Input("--data", result.GetValue(data.Data)).Input("--init-weights", initPath)
                 .Output("--save", savePath).Output("--plot", plotPath).Output("--loss-plot", lossPlotPath, asked: !result.GetValue(noPlot))
+                .Output("--history", historyPath)
                 .Check(); // every output is writable and overwrites no input or other output, before any work
+            var plotFormat = plotPath is null ? (FigureFormat?)null : FigureFile.FormatOf("--plot", plotPath);
+            var lossPlotFormat = lossPlotPath is null || result.GetValue(noPlot) ? (FigureFormat?)null : FigureFile.FormatOf("--loss-plot", lossPlotPath);
+            int? lastWindows = PlotLastOption.Get(result, plotLast);
             var plotting = plotPath is not null || lossPlotPath is not null ? PlotWarmup.Start() : Task.CompletedTask;
             using var progress = Progress.For(stderr);
             progress.Show($"reading {result.GetValue(data.Data) ?? "the embedded sunspots"}…");
@@ -77,23 +85,24 @@ static class TrainCommand
             var prepared = job.Prepare(); // fails fast on a short series or a split that leaves nothing, before any output
             EngineFactory.EnsureAvailable(job.Engine);
             progress.Clear();
-            stdout.WriteLine($"Data:  {series.Source}, {DataOptions.Describe(inputs, series)}: {series.Length} values, split {prepared.Split}/{series.Length - prepared.Split}, "
+            stdout.WriteLine($"Data:  {series.Source}, {DataOptions.Describe(inputs, series)}: {series.Length} values{(series.Dates is { } dates ? $" ({dates.Describe()})" : "")}, split {prepared.Split}/{series.Length - prepared.Split}, "
                 + $"{prepared.Train.Count} train / {prepared.Test.Count} test windows of {windowing.TimeSteps} (stride {windowing.EffectiveStride})");
             stdout.WriteLine($"Model: {spec}, {spec.Layout().Count} parameters");
             stdout.WriteLine($"Train: Adam lr {training.Adam.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {training.BatchSize}, {training.Epochs} epochs, "
                 + $"{(training.Shuffle ? "shuffled" : "in order")}, seed {training.Seed}");
 
             progress.Show("initialising the weights and the engine…");
-            var forecast = job.Run(prepared, new EpochProgress(stdout, progress).Report);
+            var epochLines = new EpochProgress(stdout, progress);
+            TrainingResult forecast;
+            // The history is a log, not an all-or-nothing output: in place from here on, a line per finished epoch.
+            using (var log = historyPath is null ? null : new CsvLogger(outputs.OpenLog(historyPath)))
+                forecast = job.Run(prepared, e => { log?.Log(e); epochLines.Report(e); }, epochLines.Batch);
             progress.Clear();
             if (forecast.History.RestoredEpoch is { } best)
                 stdout.WriteLine(forecast.History.StoppedEarly
                     ? $"Early stopping after epoch {forecast.History.Epochs.Count}: restored the weights of epoch {best}"
                     : $"Restored the weights of the best epoch, {best}");
-            stdout.WriteLine($"Train RMSE: {Figures.Rmse(forecast.TrainRmse)} (scaled)  {Figures.Rmse(forecast.TrainRmseOriginal)} ({series.Name}, original units)");
-            stdout.WriteLine(forecast.Data.Test.Count == 0
-                ? $"Test RMSE:  n/a (the test part, {series.Length - forecast.Data.Split} values, makes no window of {windowing.TimeSteps} steps)"
-                : $"Test RMSE:  {Figures.Rmse(forecast.TestRmse)} (scaled)  {Figures.Rmse(forecast.TestRmseOriginal)} ({series.Name}, original units)");
+            WriteErrors(stdout, forecast, series.Name, windowing.TimeSteps);
             stdout.WriteLine($"Engine setup: {Figures.Ms(forecast.EngineSetup)} on {forecast.EngineName} (device, buffers, kernel or JIT compilation; not in the training time); initial weights: "
                 + (job.InitialWeights is null ? $"{Figures.Ms(forecast.InitializationTime)} (orthogonal {string.Join(", ", spec.Units.Select(u => $"{u}×{u}"))})" : "loaded"));
             stdout.WriteLine($"Training time: {Figures.Ms(forecast.History.Elapsed)} on {forecast.EngineName} ({forecast.History.Steps} steps)");
@@ -111,20 +120,36 @@ static class TrainCommand
             plotting.Wait();
             if (savePath is not null)
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data),
-                    TrainingRecord.Of(training, forecast.History)) { Inputs = forecast.Data.Columns.SavedInputs }, outputs.Write);
+                    TrainingRecord.Of(training, forecast.History)) { Inputs = forecast.Data.Columns.SavedInputs }.WithDates(series, data.Dates(result)), outputs.Write);
             if (plotPath is not null)
-                PredictionPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: outputs.Write);
-            bool lossPlotted = lossPlotPath is not null && forecast.History.Epochs.Count > 0;
+                PredictionPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: outputs.Write, last: lastWindows, format: plotFormat);
+            bool lossPlotted = lossPlotFormat is not null && forecast.History.Epochs.Count > 0;
             if (lossPlotted)
-                LossPlot.Save(lossPlotPath!, forecast.History, write: outputs.Write);
+                LossPlot.Save(lossPlotPath!, forecast, write: outputs.Write, format: lossPlotFormat);
             outputs.Commit(); // all of them or, had anything failed above, none
             progress.Clear();
             if (savePath is not null) stdout.WriteLine($"Saved: {savePath}");
             if (plotPath is not null) stdout.WriteLine($"Plot:  {plotPath}");
             if (lossPlotted) stdout.WriteLine($"Loss:  {lossPlotPath}");
+            if (historyPath is not null) stdout.WriteLine($"History: {historyPath}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// RMSE and MAE of the train and test windows, then the naive last-value forecast's on the same windows, and how
+    /// the model compares with it on the test windows (the train windows when there are none).
+    /// </summary>
+    static void WriteErrors(TextWriter o, TrainingResult result, string series, int timeSteps)
+    {
+        Evaluation train = result.TrainEvaluation, test = result.TestEvaluation;
+        string noTest = $"n/a (the test part, {result.Data.Series.Length - result.Data.Split} values, makes no window of {timeSteps} steps)";
+        o.WriteLine($"Train RMSE: {ErrorLines.Figures(train.Model, series)}");
+        o.WriteLine($"Test RMSE:  {(test.Windows == 0 ? noTest : ErrorLines.Figures(test.Model, series))}");
+        o.WriteLine($"Naive train RMSE: {ErrorLines.Figures(train.Naive, series)}");
+        if (test.Windows > 0) o.WriteLine($"Naive test RMSE:  {ErrorLines.Figures(test.Naive, series)}");
+        o.WriteLine(test.Windows > 0 ? ErrorLines.Versus(test, "the test windows") : ErrorLines.Versus(train, "the train windows"));
     }
 
     /// <summary>The scalar baseline beside the engine's time: measured whole, or estimated from the steps it timed.</summary>

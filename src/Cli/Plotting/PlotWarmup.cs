@@ -23,7 +23,7 @@ static class PlotWarmup
             plot.XLabel("x");
             plot.YLabel("y");
             plot.ShowLegend(Alignment.UpperLeft);
-            plot.GetImageBytes(120, 80, ImageFormat.Png);
+            FigureFile.Encode(120, 80, FigureFormat.Png, (plot, new PixelRect(0, 120, 80, 0))); // the path every figure takes
         }
         catch (Exception)
         {

@@ -8,19 +8,22 @@ namespace GpuRnn.Training.Data;
 /// Reads one numeric column of a CSV file that has a header row. The column is named by its header or by its
 /// index counted from 0, as pandas' <c>usecols</c> counts; the tutorial reads column 1 of the sunspots file.
 /// Every row must have as many fields as the header: a row with more is usually a number written with a decimal
-/// comma, which would otherwise be read silently as its whole part.
+/// comma, which would otherwise be read silently as its whole part. A column of dates is read beside the values when
+/// one is asked for or found (<see cref="DateOptions"/>): the series then has its <see cref="Series.Dates"/>.
 /// </summary>
 public static class CsvSeriesReader
 {
     public const string DefaultColumn = "1";
 
-    public static Series ReadFile(string path, string column = DefaultColumn)
+    public static Series ReadFile(string path, string column = DefaultColumn) => ReadFile(path, column, DateOptions.Auto);
+
+    public static Series ReadFile(string path, string column, DateOptions dates)
     {
         InputFile.EnsureRegular(path, "data file");
         try
         {
             using var reader = CsvReader.FromFile(path, Options(out var malformed));
-            return Read(reader, malformed, column, path);
+            return Read(reader, malformed, column, dates, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -28,10 +31,12 @@ public static class CsvSeriesReader
         }
     }
 
-    public static Series ReadText(string text, string column, string source)
+    public static Series ReadText(string text, string column, string source) => ReadText(text, column, source, DateOptions.Auto);
+
+    public static Series ReadText(string text, string column, string source, DateOptions dates)
     {
         using var reader = CsvReader.FromText(text, Options(out var malformed));
-        return Read(reader, malformed, column, source);
+        return Read(reader, malformed, column, dates, source);
     }
 
     /// <summary>Where the reader met a quote that is never closed (it then swallows the rest of the input).</summary>
@@ -53,11 +58,12 @@ public static class CsvSeriesReader
         };
     }
 
-    static Series Read(CsvReader reader, QuoteProblem quote, string column, string source)
+    static Series Read(CsvReader reader, QuoteProblem quote, string column, DateOptions dateOptions, string source)
     {
         var headers = reader.Headers?.ToArray() ?? [];
         if (headers.Length == 0 || headers.All(string.IsNullOrWhiteSpace)) throw new GpuRnnInputException($"{source}: the file is empty (no header row)");
         int index = ResolveColumn(headers, column, source);
+        var dates = DateCells.For(headers, dateOptions, index, source);
         var values = new List<double>();
         while (reader.Read())
         {
@@ -71,10 +77,12 @@ public static class CsvSeriesReader
                 throw new GpuRnnInputException($"{source}: line {reader.LineNumber}, column '{headers[index]}': '{Shorten(cell)}' is not a number"
                     + (LooksLikeDecimalComma(cell, out var fixedCell) ? $" (decimal commas? write {fixedCell})" : ""));
             values.Add(v);
+            dates?.Add(reader.GetString(dates.Index), reader.LineNumber);
         }
         if (quote.Line != 0) throw UnclosedQuote(source, quote.Line);
         if (values.Count == 0) throw new GpuRnnInputException($"{source}: no data rows after the header");
-        return new Series(headers[index], source, [.. values]);
+        var series = new Series(headers[index], source, [.. values]);
+        return dates?.Apply(series) ?? series;
     }
 
     static GpuRnnInputException UnclosedQuote(string source, long line) =>
@@ -113,13 +121,13 @@ public static class CsvSeriesReader
     }
 
     /// <summary>Cells are quoted back in messages, which must stay one line.</summary>
-    static string Shorten(string cell)
+    internal static string Shorten(string cell)
     {
         string flat = cell.ReplaceLineEndings(" ");
         return flat.Length <= 40 ? flat : flat[..40] + "…";
     }
 
-    static int ResolveColumn(string[] headers, string column, string source)
+    internal static int ResolveColumn(string[] headers, string column, string source, string option = "--column")
     {
         string wanted = column.Trim();
         foreach (var comparison in new[] { StringComparison.Ordinal, StringComparison.OrdinalIgnoreCase })
@@ -127,7 +135,7 @@ public static class CsvSeriesReader
             var matches = Enumerable.Range(0, headers.Length).Where(i => string.Equals(headers[i].Trim(), wanted, comparison)).ToArray();
             if (matches.Length > 1)
                 throw new GpuRnnInputException(
-                    $"{source}: the header names column '{wanted}' {matches.Length} times (columns {string.Join(" and ", matches)}): choose one by index with --column");
+                    $"{source}: the header names column '{wanted}' {matches.Length} times (columns {string.Join(" and ", matches)}): choose one by index with {option}");
             if (matches.Length == 1) return matches[0];
         }
         if (int.TryParse(wanted, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i))

@@ -16,7 +16,9 @@ public static class SunspotsDataset
         return reader.ReadToEnd();
     }
 
-    /// <summary>The series in column <paramref name="column"/> (default: the tutorial's column 1, "Sunspots").</summary>
-    public static Series Load(string column = CsvSeriesReader.DefaultColumn) =>
-        CsvSeriesReader.ReadText(ReadText(), column, $"{Name} (embedded)");
+    /// <summary>The series in column <paramref name="column"/> (default: the tutorial's column 1, "Sunspots"), dated by its "Month" column.</summary>
+    public static Series Load(string column = CsvSeriesReader.DefaultColumn) => Load(column, DateOptions.Auto);
+
+    public static Series Load(string column, DateOptions dates) =>
+        CsvSeriesReader.ReadText(ReadText(), column, $"{Name} (embedded)", dates);
 }

@@ -4,7 +4,7 @@ using GpuRnn.Training.Data;
 namespace GpuRnn.Training.Model;
 
 /// <summary>
-/// Format 2's <c>"inputs"</c>: one <c>{"column": NAME, "min": …, "max": …}</c> per feature, in the kernel's row
+/// Format 3's <c>"inputs"</c> (added by the other format 2): one <c>{"column": NAME, "min": …, "max": …}</c> per feature, in the kernel's row
 /// order. The target keeps format 1's <c>"column"</c> and <c>"scaler"</c>; a file without <c>"inputs"</c> is the
 /// tutorial's form (the one input is the target), which is all format 1 could say.
 /// </summary>

@@ -20,6 +20,20 @@ public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler
     /// form, where the one input is the target <see cref="Column"/> itself, scaled by <see cref="Scaler"/>.
     /// </summary>
     public IReadOnlyList<ColumnScaler>? Inputs { get; init; }
+
+    /// <summary>How the series' dates were read (the date column's header, or "none"; the gap filling), so the same
+    /// series is read again by default; null where none were found, and in files from before dates.</summary>
+    public DateOptions? DateOptions { get; init; }
+
+    /// <summary>The series' frequency, date format and last date, to date a forecast; null for a series without dates.</summary>
+    public DateRecord? Dates { get; init; }
+
+    /// <summary>This model with the dates of the series it learnt, and how they were read (<paramref name="asked"/>: the options it was read with).</summary>
+    public SavedModel WithDates(Series series, DateOptions asked) => this with
+    {
+        DateOptions = series.Dates is { } d ? new DateOptions(d.Column, d.FillGaps) : asked.IsOff ? Data.DateOptions.None : null,
+        Dates = series.Dates?.End,
+    };
 }
 
 /// <summary>
@@ -41,11 +55,18 @@ public sealed record TrainingRecord(int Seed, float LearningRate, int Epochs, in
 /// </summary>
 public static partial class ModelFile
 {
-    /// <summary>The format written: 2 added <c>"inputs"</c>, a scaler per input column.</summary>
-    public const string Format = "gpurnn-model/2";
+    /// <summary>
+    /// The format written: 3 carries both additions to format 1 — the series' dates (<c>"date_column"</c>,
+    /// <c>"fill_gaps"</c>, <c>"dates"</c>) and a scaler per input column (<c>"inputs"</c>). Format 2 was written
+    /// with either (by two lines of development that each called their format 2); all four load.
+    /// </summary>
+    public const string Format = "gpurnn-model/3";
 
     /// <summary>The first format (one column, one scaler), still read.</summary>
     public const string FormatV1 = "gpurnn-model/1";
+
+    /// <summary>Every format read: 1, 2 (with dates or with inputs) and 3.</summary>
+    public static IReadOnlyList<string> Formats { get; } = [FormatV1, "gpurnn-model/2", Format];
 
     public static void Save(string path, SavedModel model, Action<string, Action<Stream>>? write = null)
     {
@@ -67,6 +88,7 @@ public static partial class ModelFile
             if (model.Training is { } t)
                 w.Write(string.Create(CultureInfo.InvariantCulture, $",\n  \"training\": {{\"seed\": {t.Seed}, \"learning_rate\": {t.LearningRate:R}, \"epochs\": {t.Epochs}, "
                     + $"\"epochs_run\": {t.EpochsRun}, \"batch_size\": {t.BatchSize}, \"validation_split\": {Number(t.ValidationSplit)}, \"shuffle\": {(t.Shuffle ? "true" : "false")}}}"));
+            DatesJson.Write(w, model);
             w.Write("\n}\n");
         });
     }
@@ -111,7 +133,9 @@ public static partial class ModelFile
         }
         if (json.Token != JsonTokenType.StartObject) throw NotAModel(path);
 
-        string? format = null, column = null, data = null;
+        string? format = null, column = null, data = null, dateColumn = null;
+        var fill = GapFill.None;
+        DateRecord? dates = null;
         ModelSpec? modelSpec = null;
         float[]? weights = null;
         bool weightsLater = false;
@@ -128,7 +152,7 @@ public static partial class ModelFile
             {
                 case "format":
                     format = json.Token == JsonTokenType.String ? json.Text : null;
-                    if (format is not (Format or FormatV1)) throw NotAModel(path);
+                    if (!Formats.Contains(format)) throw NotAModel(path);
                     break;
                 case "spec":
                     modelSpec = ReadSpec(json, path);
@@ -158,6 +182,15 @@ public static partial class ModelFile
                 case "training":
                     training = ReadTraining(json, path);
                     break;
+                case "date_column":
+                    dateColumn = ReadText(json, name, path);
+                    break;
+                case "fill_gaps":
+                    fill = DatesJson.ReadFill(json, path);
+                    break;
+                case "dates":
+                    dates = DatesJson.ReadRecord(json, path);
+                    break;
                 default:
                     json.SkipValue();
                     break;
@@ -168,7 +201,12 @@ public static partial class ModelFile
         if (modelSpec is null) throw new GpuRnnInputException($"{path}: no \"spec\"");
         if (weightsLater) weights = ReadWeightsAgain(path, size, modelSpec);
         if (weights is null) throw new GpuRnnInputException($"{path}: no \"weights\"");
-        var model = new SavedModel(modelSpec, weights, scaler, column, data, training) { Inputs = inputs };
+        var model = new SavedModel(modelSpec, weights, scaler, column, data, training)
+        {
+            Inputs = inputs,
+            DateOptions = dateColumn is null ? null : new DateOptions(dateColumn, fill),
+            Dates = dates,
+        };
         try { CheckInputs(model); }
         catch (ArgumentException e) { throw new GpuRnnInputException($"{path}: {e.Message}", e); }
         return model;
@@ -204,7 +242,7 @@ public static partial class ModelFile
     }
 
     static GpuRnnInputException NotAModel(string path) =>
-        new($"{path}: not a gpurnn model file (expected \"format\": \"{Format}\" or \"{FormatV1}\")");
+        new($"{path}: not a gpurnn model file (expected \"format\": {string.Join(" or ", Formats.Reverse().Select(f => $"\"{f}\""))})");
 
     /// <summary>The spec object: every size a whole number in its range, both activations known.</summary>
     static ModelSpec ReadSpec(JsonStream json, string path)

@@ -33,7 +33,7 @@ public sealed record SweepResult(IReadOnlyList<SweepEntry> Entries, MinMaxScaler
 
 /// <summary>
 /// Trains every configuration of a grid. The configurations of one shape (hidden size, time steps) are the M models
-/// of one engine, trained together by <see cref="Trainer.Fit(IRnnEngine, WindowSet, TrainingOptions, IReadOnlyList{ModelVariant}, Action{EpochReport}?)"/>;
+/// of one engine, trained together by <see cref="Trainer.Fit(IRnnEngine, WindowSet, TrainingOptions, IReadOnlyList{ModelVariant}, Action{EpochReport}?, Action{BatchProgress}?)"/>;
 /// each is then scored by that engine on the held-out validation windows (the last ones of the training part, as
 /// Keras's validation_split), on the whole training part and on the test part.
 /// </summary>

@@ -1,8 +1,7 @@
+using System.ComponentModel;
 using ILGPU;
 using ILGPU.Backends.OpenCL;
 using ILGPU.Runtime;
-using ILGPU.Runtime.CPU;
-using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
 
 namespace GpuRnn.Training.Engines.Ilgpu;
@@ -13,21 +12,30 @@ public sealed record DeviceReport(EngineKind Kind, string Name, long MemoryBytes
     public bool Usable => Problem is null;
 }
 
-/// <summary>Finds ILGPU devices per kind and explains, in one line, why a kind has none that can run our kernels.</summary>
+/// <summary>
+/// Finds ILGPU devices per kind and explains, in one line, why a kind has none that can run our kernels. Probing only
+/// enumerates devices, in the process's shared contexts (<see cref="IlgpuContexts"/>): it creates no accelerator,
+/// hence no CUDA context, and each answer is worked out once per process (devices do not come and go while it runs).
+/// </summary>
 public static class IlgpuDevices
 {
-    /// <summary>A context holding only the usable devices of <paramref name="kind"/> (maybe none).</summary>
-    public static Context CreateContext(EngineKind kind)
+    static readonly Lazy<IReadOnlyList<Device>> usableCpu = Once(() => DevicesOf(IlgpuContexts.For(EngineKind.IlgpuCpu), EngineKind.IlgpuCpu));
+    static readonly Lazy<IReadOnlyList<Device>> usableCuda = Once(() => DriverDevices(EngineKind.Cuda, NativeLibraries.CudaDriver));
+    static readonly Lazy<IReadOnlyList<Device>> usableOpenCl = Once(() => DriverDevices(EngineKind.OpenCL, NativeLibraries.OpenClLoader));
+    /// <summary>
+    /// Every OpenCL device, usable or not, to say why one is not. Enumerated outside any context: the shared one holds
+    /// only the devices ILGPU accepts.
+    /// </summary>
+    static readonly Lazy<IReadOnlyList<CLDevice>> everyOpenCl = Once<IReadOnlyList<CLDevice>>(() =>
     {
         NativeLibraries.Register();
-        return kind switch
-        {
-            EngineKind.IlgpuCpu => Context.Create(b => b.DefaultCPU().EnableAlgorithms()),
-            EngineKind.Cuda => Context.Create(b => b.Cuda().EnableAlgorithms()),
-            EngineKind.OpenCL => Context.Create(b => b.OpenCL().EnableAlgorithms()),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not an ILGPU accelerator kind"),
-        };
-    }
+        return NativeLibraries.CanLoad(NativeLibraries.OpenClLoader) ? [.. CLDevice.GetDevices(_ => true).Cast<CLDevice>()] : [];
+    });
+    static readonly Lazy<IReadOnlyList<DeviceReport>> listed = Once(Probe);
+
+    /// <summary>A new context holding only the usable devices of <paramref name="kind"/> (maybe none); the caller disposes it.</summary>
+    [Obsolete("use IlgpuContexts.For: one shared context per kind and process (each context costs ~0.2 s and threads)"), EditorBrowsable(EditorBrowsableState.Never)]
+    public static Context CreateContext(EngineKind kind) => IlgpuContexts.Build(kind);
 
     /// <summary>
     /// The devices of <paramref name="kind"/> in a context. Filtering matters: a context built with no device of
@@ -45,48 +53,32 @@ public static class IlgpuDevices
         return [.. context.Devices.Where(d => d.AcceleratorType == type)];
     }
 
-    /// <summary>Every device of every kind, usable or not; an empty kind is listed by <see cref="WhyNone"/> instead.</summary>
-    public static IReadOnlyList<DeviceReport> List()
+    /// <summary>The devices of <paramref name="kind"/> our kernels can run on, in the kind's shared context (maybe none).</summary>
+    internal static IReadOnlyList<Device> Usable(EngineKind kind) => kind switch
     {
-        NativeLibraries.Register();
-        var reports = new List<DeviceReport>();
-        using (var cpu = Context.Create(b => b.DefaultCPU()))
-            foreach (var d in DevicesOf(cpu, EngineKind.IlgpuCpu)) reports.Add(Report(EngineKind.IlgpuCpu, d, null));
-        if (NativeLibraries.CanLoad(NativeLibraries.CudaDriver))
-            using (var cuda = Context.Create(b => b.Cuda()))
-                foreach (var d in DevicesOf(cuda, EngineKind.Cuda)) reports.Add(Report(EngineKind.Cuda, d, null));
-        if (NativeLibraries.CanLoad(NativeLibraries.OpenClLoader))
-            using (var cl = Context.Create(b => b.OpenCL(_ => true)))
-                foreach (var d in cl.GetCLDevices()) reports.Add(Report(EngineKind.OpenCL, d, OpenClProblem(d)));
-        return reports;
-    }
+        EngineKind.IlgpuCpu => usableCpu.Value,
+        EngineKind.Cuda => usableCuda.Value,
+        EngineKind.OpenCL => usableOpenCl.Value,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not an ILGPU accelerator kind"),
+    };
+
+    /// <summary>Every device of every kind, usable or not; an empty kind is listed by <see cref="WhyNone"/> instead.</summary>
+    public static IReadOnlyList<DeviceReport> List() => listed.Value;
 
     /// <summary>The kind of the first GPU that can train: CUDA first, then an OpenCL GPU; null when none.</summary>
     public static EngineKind? BestGpu()
     {
-        NativeLibraries.Register();
-        if (NativeLibraries.CanLoad(NativeLibraries.CudaDriver))
-            using (var cuda = Context.Create(b => b.Cuda()))
-                if (DevicesOf(cuda, EngineKind.Cuda).Count > 0) return EngineKind.Cuda;
-        if (NativeLibraries.CanLoad(NativeLibraries.OpenClLoader))
-            using (var cl = Context.Create(b => b.OpenCL()))
-                foreach (var d in cl.GetCLDevices())
-                    if (d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU)) return EngineKind.OpenCL;
+        if (Has(EngineKind.Cuda)) return EngineKind.Cuda;
+        if (Usable(EngineKind.OpenCL).OfType<CLDevice>().Any(d => d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU))) return EngineKind.OpenCL;
         return null;
     }
 
     /// <summary>Whether <paramref name="kind"/> has a device our kernels can run on (the CPU accelerator always does).</summary>
-    public static bool Has(EngineKind kind)
-    {
-        if (kind == EngineKind.IlgpuCpu) return true;
-        using var context = CreateContext(kind);
-        return DevicesOf(context, kind).Count > 0;
-    }
+    public static bool Has(EngineKind kind) => kind == EngineKind.IlgpuCpu || Usable(kind).Count > 0;
 
     /// <summary>One line saying why <paramref name="kind"/> has no usable device here.</summary>
     public static string WhyNone(EngineKind kind)
     {
-        NativeLibraries.Register();
         switch (kind)
         {
             case EngineKind.Cuda:
@@ -96,17 +88,35 @@ public static class IlgpuDevices
             case EngineKind.OpenCL:
                 if (!NativeLibraries.CanLoad(NativeLibraries.OpenClLoader))
                     return $"no OpenCL device: ILGPU found none ({NativeLibraries.OpenClLoader} not loadable)";
-                using (var cl = Context.Create(b => b.OpenCL(_ => true)))
-                {
-                    var reasons = new List<string>();
-                    foreach (var d in cl.GetCLDevices()) reasons.Add($"'{d.Name}' ({d.PlatformName}): {OpenClProblem(d) ?? "usable"}");
-                    if (reasons.Count == 0) return $"no OpenCL device: {NativeLibraries.OpenClLoader} loads but lists no platform with a device (no ICD installed in /etc/OpenCL/vendors?)";
-                    return $"no usable OpenCL device: ILGPU cannot run kernels on {string.Join("; ", reasons)}";
-                }
+                var reasons = everyOpenCl.Value.Select(d => $"'{d.Name}' ({d.PlatformName}): {OpenClProblem(d) ?? "usable"}").ToList();
+                if (reasons.Count == 0) return $"no OpenCL device: {NativeLibraries.OpenClLoader} loads but lists no platform with a device (no ICD installed in /etc/OpenCL/vendors?)";
+                return $"no usable OpenCL device: ILGPU cannot run kernels on {string.Join("; ", reasons)}";
             default:
                 return $"no {EngineNames.Of(kind)} device";
         }
     }
+
+    static IReadOnlyList<DeviceReport> Probe()
+    {
+        var reports = new List<DeviceReport>();
+        foreach (var d in Usable(EngineKind.IlgpuCpu)) reports.Add(Report(EngineKind.IlgpuCpu, d, null));
+        foreach (var d in Usable(EngineKind.Cuda)) reports.Add(Report(EngineKind.Cuda, d, null));
+        foreach (var d in everyOpenCl.Value) reports.Add(Report(EngineKind.OpenCL, d, OpenClProblem(d)));
+        return reports;
+    }
+
+    /// <summary>
+    /// A GPU kind's usable devices; where its driver library does not load there are none, and no context is built
+    /// (0.2 s and a pool of threads saved on every machine without that GPU).
+    /// </summary>
+    static IReadOnlyList<Device> DriverDevices(EngineKind kind, string library)
+    {
+        NativeLibraries.Register();
+        return NativeLibraries.CanLoad(library) ? DevicesOf(IlgpuContexts.For(kind), kind) : [];
+    }
+
+    /// <summary>Computed once; a probe that throws is not remembered, so a later call tries again.</summary>
+    static Lazy<T> Once<T>(Func<T> probe) => new(probe, LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>Why ILGPU's OpenCL backend refuses a device (it needs OpenCL C 2.0 and the generic address space); null if it does not.</summary>
     static string? OpenClProblem(CLDevice device)
