@@ -40,6 +40,23 @@ public class CommandLineTests
         Assert.Equal("", run.Out);
     }
 
+    /// <summary>Every command's --help writes placeholders and defaults one way: capitals (N, X, FILE, choices), never the option's own name echoed, and "[default: …]".</summary>
+    [Theory]
+    [InlineData("train")]
+    [InlineData("predict")]
+    [InlineData("forecast")]
+    [InlineData("sweep")]
+    [InlineData("explain")]
+    [InlineData("devices")]
+    public void Help_writes_placeholders_and_defaults_one_way(string command)
+    {
+        var help = CliRun.Of(command, "--help").Out;
+        var options = help[help.IndexOf("Options:", StringComparison.Ordinal)..];
+        Assert.DoesNotMatch(@"<[a-z][a-z-]*>", options); // e.g. <epochs>: System.CommandLine echoing the name
+        Assert.DoesNotContain("(default:", options);
+        if (command == "train") Assert.Contains("--epochs <N>", options);
+    }
+
     [Fact]
     public void A_bare_gpurnn_prints_its_usage()
     {

@@ -77,6 +77,7 @@ public static class Program
             DevicesCommand.Create(stdout),
         };
         OptionParsing.Apply(root);
+        HelpVocabulary.Apply(root);
         return root;
     }
 

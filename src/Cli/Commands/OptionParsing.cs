@@ -25,6 +25,7 @@ static class OptionParsing
             case Option<int> o: o.CustomParser = r => Single(r, o.Name, "a whole number", TryInt, 0); break;
             case Option<int?> o: o.CustomParser = r => Single<int?>(r, o.Name, "a whole number", (string s, out int? v) => { bool ok = TryInt(s, out int i); v = i; return ok; }, null); break;
             case Option<double> o: o.CustomParser = r => Single(r, o.Name, "a number", TryDouble, 0.0); break;
+            case Option<double?> o: o.CustomParser = r => Single<double?>(r, o.Name, "a number", (string s, out double? v) => { bool ok = TryDouble(s, out double d); v = d; return ok; }, null); break;
             case Option<float> o: o.CustomParser = r => Single(r, o.Name, "a number", (string s, out float v) => { bool ok = TryDouble(s, out double d) && Math.Abs(d) <= float.MaxValue; v = (float)d; return ok; }, 0f); break;
             case Option<Training.Data.ScaleFit> o: o.CustomParser = r => Single(r, o.Name, "all or train", TryEnum, default(Training.Data.ScaleFit)); break;
             case Option<Training.Data.GapFill?> o: o.CustomParser = r => Single<Training.Data.GapFill?>(r, o.Name, "none, previous or linear", (string s, out Training.Data.GapFill? v) => { bool ok = TryEnum(s, out Training.Data.GapFill g); v = g; return ok; }, null); break;
