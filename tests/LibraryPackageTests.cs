@@ -6,7 +6,7 @@ namespace GpuRnn.Tests;
 /// <summary>
 /// The library is a NuGet package a user can add: GpuRnn.Training packs with its dependency GpuRnn.Kernels (same
 /// version, both packed); a fresh console project installs them from a local feed and runs the README's C# snippets
-/// as printed (read from README.md, not copied here), training the tutorial and a stacked 24-step model.
+/// as printed (read from README.md, not copied here), training the tutorial, a stacked 24-step model and one of two input columns.
 /// </summary>
 public sealed partial class LibraryPackageTests
 {
@@ -48,13 +48,14 @@ public sealed partial class LibraryPackageTests
             """);
         var snippets = CSharpBlocks().Matches(File.ReadAllText(Path.Combine(root, "README.md"))).Select(m => m.Groups[1].Value)
             .Where(code => code.Contains("new TrainingRun(", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, snippets.Count);
+        Assert.Equal(3, snippets.Count);
         File.WriteAllText(Path.Combine(app, "Program.cs"), string.Join("\n", snippets));
 
         var run = Repository.Run("dotnet", "run -c Release", app, TimeSpan.FromMinutes(8));
         Assert.True(run.ExitCode == 0, "the README's snippets did not build or run:\n" + run.Output);
         Assert.Matches(@"test RMSE \d+\.\d{4} \(scaled\)", run.Output);
         Assert.Contains("stacked 8+4, 24 steps: test RMSE", run.Output);
+        Assert.Contains("temp + load → load: test RMSE", run.Output);
     }
 
     [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]

@@ -48,20 +48,19 @@ public static class Program
             stderr.WriteLine($"gpurnn: {CommandNames.Explain(root, args) ?? CommandNames.ExplainOption(parsed) ?? FirstLine(parsed.Errors[0].Message)}");
             return BadInput;
         }
-        Warnings.Begin();
         try
         {
-            return Warnings.End(parsed.Invoke(invocation));
+            return parsed.Invoke(invocation);
         }
         catch (GpuRnnInputException e)
         {
             stderr.WriteLine($"gpurnn: {FirstLine(e.Message)}");
-            return Warnings.End(BadInput);
+            return BadInput;
         }
         catch (TrainingDivergedException e)
         {
             stderr.WriteLine($"gpurnn: {FirstLine(e.Message)}");
-            return Warnings.End(Diverged);
+            return Diverged;
         }
     }
 

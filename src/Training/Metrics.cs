@@ -34,7 +34,9 @@ public sealed record Evaluation(ForecastErrors Model, ForecastErrors Naive, int 
             previous[i] = series[targets[i] - 1];
         }
         var model = new ForecastErrors(Metrics.Errors(predicted, windows.Y), Metrics.ErrorsOriginal(predicted, actual, scaler));
-        var naive = new ForecastErrors(Metrics.Errors(Metrics.LastInputs(windows), windows.Y), Metrics.ErrorsOriginal(previous, actual, scaler));
+        // The target's value before each target, scaled as the windows' targets are (with one column, each window's last input;
+        // with several input columns the target need not be the first feature, or an input at all).
+        var naive = new ForecastErrors(Metrics.Errors(scaler.Transform(previous), windows.Y), Metrics.ErrorsOriginal(previous, actual, scaler));
         return new Evaluation(model, naive, windows.Count);
     }
 }

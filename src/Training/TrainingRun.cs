@@ -57,6 +57,12 @@ public sealed record TrainingResult(
 /// </summary>
 public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Windowing, TrainingOptions Training, EngineKind Engine = EngineKind.Auto)
 {
+    /// <summary>
+    /// The input columns, one feature each in this order (the spec's <see cref="ModelSpec.Features"/> of them), of
+    /// which <see cref="Series"/> is the target and may or may not be one; null: <see cref="Series"/> is the only input.
+    /// </summary>
+    public IReadOnlyList<Series>? Inputs { get; init; }
+
     /// <summary>Starting weights (flat, Keras order); Keras's initialisers from the seed when null.</summary>
     public float[]? InitialWeights { get; init; }
 
@@ -70,7 +76,10 @@ public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Window
         // name, not to resolve silently one way or the other.
         if (Spec.TimeSteps != Windowing.TimeSteps)
             throw new GpuRnnInputException($"the model spec says {Spec.TimeSteps} time steps but the windowing {Windowing.TimeSteps}: the windows set the length (new WindowingOptions(TimeSteps: {Spec.TimeSteps}))");
-        var data = ForecastData.Prepare(Series, Windowing);
+        var inputs = Inputs ?? [Series];
+        if (Spec.Features != inputs.Count)
+            throw new GpuRnnInputException($"the model spec says {Spec.Features} feature(s) but {inputs.Count} input column(s) were given ({string.Join(", ", inputs.Select(s => s.Name))})");
+        var data = ForecastData.Prepare(inputs, Series, Windowing);
         Trainer.CheckHoldOut(data.Train.Count, Training.ValidationSplit);
         return data;
     }

@@ -58,7 +58,7 @@ public sealed class DatedCliTests
         var saved = ModelFile.Load(dir.File("m.json"));
         Assert.Equal(new DateRecord(Frequency.Monthly, "yyyy-MM", new DateTime(2000, 11, 1)), saved.Dates);
         Assert.Equal(new DateOptions("When"), saved.DateOptions);
-        Assert.Contains("\"format\": \"gpurnn-model/2\"", File.ReadAllText(dir.File("m.json")));
+        Assert.Contains("\"format\": \"gpurnn-model/3\"", File.ReadAllText(dir.File("m.json")));
 
         var rows = Rows(Ok("forecast", "--model", dir.File("m.json"), "--horizon", "3", "--plot", dir.File("ahead.png")).Out);
         Assert.Equal(["2000-12,1", "2001-01,2", "2001-02,3"], rows.Skip(1).Take(3).Select(r => string.Join(',', r.Split(',')[..2])));

@@ -17,6 +17,9 @@ public abstract class EngineContract<TCase>(TCase engines) where TCase : IEngine
 
     public static TheoryData<EngineKind> Kinds => new(TCase.Kinds);
 
+    /// <summary>Each kind at batch 1 and at batch 4.</summary>
+    public static TheoryData<EngineKind, int> KindsAndBatches => new(TCase.Kinds.SelectMany(kind => new[] { (kind, 1), (kind, 4) }));
+
     /// <summary>Each kind with one model and with several.</summary>
     public static TheoryData<EngineKind, bool> KindsAndModels => new(TCase.Kinds.SelectMany(kind => new[] { (kind, false), (kind, true) }));
 
@@ -119,6 +122,36 @@ public abstract class EngineContract<TCase>(TCase engines) where TCase : IEngine
         double tolerance = engines.ExactAtBatchOne(kind) ? 0 : Tolerances.TutorialRmse; // the tutorial trains at batch 1
         Assert.InRange(Math.Abs(train - ScalarTutorial.Train), 0, tolerance);
         Assert.InRange(Math.Abs(test - ScalarTutorial.Test), 0, tolerance);
+    }
+
+    /// <summary>
+    /// Training in Keras's form on windows of several features, as the data pipeline cuts them from three columns (each
+    /// scaled on its own, the target the third): Keras's initial weights (a glorot kernel of F × units), shuffled
+    /// epochs by the trainer's seed, Adam at batch 1 and at batch 4, a validation split; weights, losses and predictions
+    /// as the scalar engine trains them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(KindsAndBatches))]
+    public void Several_features_train_in_keras_form_as_on_the_scalar_engine(EngineKind kind, int batchSize)
+    {
+        var (inputs, target) = MultivariateDataTests.Synthetic(rows: 50);
+        var data = ForecastData.Prepare(inputs, target, new WindowingOptions(TimeSteps: 5, Stride: 1, SplitFraction: 1)).Train;
+        var spec = new ModelSpec(3, [4], 1, Activation.Tanh, Activation.Tanh, 5);
+        Assert.Equal(3, data.Features);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = batchSize, Seed = 9, ValidationSplit = 0.2, Adam = new AdamOptions(0.01f) };
+        (float[] Weights, double[] Losses, float[] Predictions) Train(IRnnEngine engine)
+        {
+            engine.SetParameters(Initializers.KerasDefaults(engine.Layout, options.Seed));
+            var history = Trainer.Fit(engine, data, options);
+            return (engine.GetParameters(), [.. Losses(history)], engine.Predict(data));
+        }
+        using var engine = engines.Create(kind, spec, 1);
+        using var scalar = new ScalarEngine<float>(spec);
+        var (expected, actual) = (Train(scalar), Train(engine));
+        double tolerance = Training(kind, batchSize == 1);
+        AssertMatches(kind, expected.Weights, actual.Weights, tolerance, $"weights after Keras-form training of 3 features at batch {batchSize}");
+        AssertMatches(kind, expected.Losses, actual.Losses, tolerance, $"epoch and validation losses at batch {batchSize}");
+        AssertMatches(kind, expected.Predictions, actual.Predictions, tolerance, $"predictions after training at batch {batchSize}");
     }
 
     /// <summary>

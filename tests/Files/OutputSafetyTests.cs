@@ -221,7 +221,7 @@ public class OutputSafetyTests
     }
 
     /// <summary>Inputs: the options that read a file. Every other FILE option is an output.</summary>
-    static readonly HashSet<string> InputOptions = ["--data", "--model", "--init-weights", "--weights"];
+    static readonly HashSet<string> InputOptions = ["--data", "--model", "--init-weights", "--weights", "--future"];
 
     /// <summary>What each command needs besides the output under test, to get as far as writing.</summary>
     static readonly Dictionary<string, string[]> Essentials = new()

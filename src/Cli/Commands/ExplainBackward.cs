@@ -21,14 +21,13 @@ static class ExplainBackward
     /// <summary>Largest |difference| (relative to max(1, |gradient|)) for "agree": finite differences are good to ~1e-10 here.</summary>
     const double Agreement = 1e-7;
 
-    public static void Write(TextWriter o, ModelSpec spec, float[] weights, double[] xs, double[] target)
+    public static void Write(TextWriter o, ModelSpec spec, float[] weights, double[][] input, double[] target)
     {
         var layout = spec.Layout();
         var p = weights.Select(w => (double)w).ToArray();
-        double[][] input = [.. xs.Select(x => new[] { x })];
         var forward = StepByStep.Compute(layout, p, input);
         var backward = BackwardByHand.Compute(layout, p, forward, target);
-        int last = xs.Length;
+        int last = input.Length;
         bool stacked = spec.Layers > 1;
         string H(int l, int t) => stacked ? $"h{l + 1}_{t}" : $"h{t}";
         string D(int l, int t) => stacked ? $"δ{l + 1}_{t}" : $"δ{t}";
@@ -77,16 +76,16 @@ static class ExplainBackward
         }
 
         var byHand = backward.Flat(layout);
-        var engine = EngineGradients(spec, p, xs, target);
+        var engine = EngineGradients(spec, p, input, target);
         var numeric = FiniteDifferences(layout, p, input, target);
         o.WriteLine($"the scalar engine's gradients (ScalarEngine<double>, a batch of one window): {Verdict(byHand, engine)}");
         o.WriteLine($"float64 central finite differences (each weight moved by ±1e-6·max(1, |w|)): {Verdict(byHand, numeric)}");
     }
 
-    static double[] EngineGradients(ModelSpec spec, double[] p, double[] xs, double[] target)
+    static double[] EngineGradients(ModelSpec spec, double[] p, double[][] input, double[] target)
     {
         using var engine = new ScalarEngine<double>(spec);
-        engine.SetTrainingData(new WindowSet([.. xs.Select(x => (float)x)], [.. target.Select(y => (float)y)], 1, xs.Length, 1, spec.Outputs));
+        engine.SetTrainingData(ExplainCommand.Window(input, [.. target.Select(y => (float)y)]));
         engine.SetParametersExact(p);
         engine.Forward(0, 1);
         engine.Backward();

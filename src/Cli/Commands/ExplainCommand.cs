@@ -19,7 +19,7 @@ static class ExplainCommand
     {
         var model = new ModelOptions(defaultUnits: 2, defaultActivation: "linear");
         var weights = new Option<string?>("--weights") { Description = "weights to use (a gpurnn model or a Keras get_weights() JSON list); default: Keras's initialisers from --seed", HelpName = "FILE" };
-        var input = new Option<string>("--input") { Description = "the input sequence, comma-separated", DefaultValueFactory = _ => "1,2,3", HelpName = "X1,X2,…" };
+        var input = new Option<string>("--input") { Description = "the input sequence, comma-separated; a step of several features joins them with ':' (1:0.5,2:0.1)", DefaultValueFactory = _ => "1,2,3", HelpName = "X1,X2,…" };
         var seed = new Option<int>("--seed") { Description = "seed of the initial weights", DefaultValueFactory = _ => 1 };
         var savedModel = new Option<string?>("--model") { Description = "a model gpurnn train --save wrote: its network and weights (instead of --units, --activation, --weights)", HelpName = "FILE" };
         var backward = new Option<bool>("--backward") { Description = "also the backward pass for --target: the loss, δ at each step from the last to the first, each weight's gradient as the sum of its per-step terms, checked against the engine and finite differences" };
@@ -28,7 +28,8 @@ static class ExplainCommand
         model.AddTo(command);
         command.SetAction(result =>
         {
-            var xs = ParseInput(result.GetValue(input)!, "--input");
+            var xs = ParseSteps(result.GetValue(input)!);
+            int features = xs[0].Length;
             double[]? y = null;
             if (result.GetValue(backward))
             {
@@ -42,17 +43,17 @@ static class ExplainCommand
             {
                 if (result.GetValue(weights) is not null) throw new GpuRnnInputException("give --model or --weights, not both");
                 var saved = ModelFile.Load(modelPath);
-                if (saved.Spec.Features != 1) throw new GpuRnnInputException($"{modelPath}: explain takes one input per step; this model has {saved.Spec.Features}");
+                EnsureFeatures(saved.Spec.Features, features, modelPath);
                 (spec, p) = (saved.Spec with { TimeSteps = xs.Length }, saved.Parameters);
             }
             else
             {
-                spec = model.Spec(result, xs.Length);
-                p = result.GetValue(weights) is { } path ? WeightsFile.Load(path, spec) : Initializers.KerasDefaults(spec.Layout(), result.GetValue(seed));
+                spec = (model.Spec(result, xs.Length) with { Features = features }).Validated();
+                p = result.GetValue(weights) is { } path ? LoadWeights(path, spec) : Initializers.KerasDefaults(spec.Layout(), result.GetValue(seed));
             }
             var layout = spec.Layout();
             if (y is not null && y.Length != spec.Outputs) throw new GpuRnnInputException($"--target needs {spec.Outputs} value(s), one per output (got {y.Length})");
-            var byHand = StepByStep.Compute(layout, p, [.. xs.Select(x => new[] { x })]);
+            var byHand = StepByStep.Compute(layout, p, xs);
             var predicted = Predict(spec, p, xs);
             if (!byHand.Output.All(double.IsFinite) || !byHand.Layers.All(l => l.All(s => s.Hidden.All(double.IsFinite))) || !predicted.All(float.IsFinite))
                 throw new GpuRnnInputException($"--input {result.GetValue(input)} drives the network out of range (a hidden state or the output is not a finite number); give smaller values");
@@ -63,7 +64,7 @@ static class ExplainCommand
         return command;
     }
 
-    static void Write(TextWriter o, ModelSpec spec, ParameterLayout layout, float[] p, double[] xs, StepByStepResult byHand, float[] predicted)
+    static void Write(TextWriter o, ModelSpec spec, ParameterLayout layout, float[] p, double[][] xs, StepByStepResult byHand, float[] predicted)
     {
         o.WriteLine($"Model: {spec}");
         bool stacked = spec.Layers > 1;
@@ -74,7 +75,7 @@ static class ExplainCommand
             var slot = layout.Slots[s];
             o.WriteLine($"{symbols[s]} = {slot.Name} [{slot.Rows}×{slot.Columns}] = {Format(slot, p)}");
         }
-        o.WriteLine($"x = {Vector(xs)}");
+        o.WriteLine($"x = {(spec.Features == 1 ? Vector([.. xs.Select(x => x[0])]) : "[" + string.Join(", ", xs.Select(Vector)) + "]")}");
         for (int l = 0; l < spec.Layers; l++)
         {
             string h = stacked ? $"h{Layer(l)}_" : "h", below = l == 0 ? "x" : $"h{Layer(l - 1)}_";
@@ -92,20 +93,63 @@ static class ExplainCommand
         o.WriteLine(agree ? "agree: yes (the hand computation equals the model's prediction within 1e-5)" : "agree: NO");
     }
 
-    static float[] Predict(ModelSpec spec, float[] p, double[] xs)
+    static float[] Predict(ModelSpec spec, float[] p, double[][] xs)
     {
         using var engine = new ScalarEngine<float>(spec);
         engine.SetParameters(p);
-        return engine.Predict(new WindowSet([.. xs.Select(x => (float)x)], new float[spec.Outputs], 1, xs.Length, 1, spec.Outputs));
+        return engine.Predict(Window(xs, new float[spec.Outputs]));
     }
 
-    static double[] ParseInput(string text, string option)
+    /// <summary>The steps as one window of T steps × F features, as an engine takes it.</summary>
+    internal static WindowSet Window(double[][] xs, float[] target) =>
+        new([.. xs.SelectMany(x => x).Select(v => (float)v)], target, 1, xs.Length, xs[0].Length, target.Length);
+
+    /// <summary>The weights for <paramref name="spec"/>; weights of another input width are refused as such, not as a kernel of the wrong shape.</summary>
+    static float[] LoadWeights(string path, ModelSpec spec)
+    {
+        try
+        {
+            return WeightsFile.Load(path, spec);
+        }
+        catch (GpuRnnInputException) when (FeaturesOf(path) is { } features && features != spec.Features)
+        {
+            EnsureFeatures(features, spec.Features, path);
+            throw;
+        }
+    }
+
+    /// <summary>How many features per step the weights in <paramref name="path"/> take (the first kernel's rows), or null where they do not read as a model.</summary>
+    static int? FeaturesOf(string path)
+    {
+        try { return ModelFile.Load(path, new ModelFile.KerasDefaults()).Spec.Features; }
+        catch (GpuRnnInputException) { return null; }
+    }
+
+    static void EnsureFeatures(int model, int input, string path)
+    {
+        if (model != input)
+            throw new GpuRnnInputException($"{path}: the model reads {model} feature(s) per step but --input gives {input}"
+                + " (join a step's features with ':', e.g. --input 1:0.5,2:0.1,3:0.2)");
+    }
+
+    /// <summary>--input: steps separated by commas, each one number or F numbers joined by ':'; every step as wide.</summary>
+    static double[][] ParseSteps(string text)
+    {
+        var steps = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(step => ParseInput(step.Replace(':', ','), "--input", text)).ToArray();
+        if (steps.Length == 0) throw new GpuRnnInputException("--input needs at least one number");
+        if (steps.FirstOrDefault(x => x.Length != steps[0].Length) is { } other)
+            throw new GpuRnnInputException($"--input gives steps of {steps[0].Length} and {other.Length} features (got '{text}'); every step needs as many");
+        return steps;
+    }
+
+    static double[] ParseInput(string text, string option, string? whole = null)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var xs = new double[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out xs[i]) || !(Math.Abs(xs[i]) <= float.MaxValue)) // the model computes in float32
-                throw new GpuRnnInputException($"{option} takes numbers separated by commas (got '{text}')");
+                throw new GpuRnnInputException($"{option} takes numbers separated by commas (got '{whole ?? text}')");
         if (xs.Length == 0) throw new GpuRnnInputException($"{option} needs at least one number");
         return xs;
     }

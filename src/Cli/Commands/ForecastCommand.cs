@@ -19,8 +19,9 @@ static class ForecastCommand
         var noPlot = new Option<bool>("--no-plot") { Description = "do not draw the plot" };
         var interval = new IntervalOption();
         var output = CsvOutput.Create("step,index,forecast (and lower,upper with --interval)");
+        var future = FutureInputs.Option();
         var command = new Command("forecast", "Forecast N steps past the end of a series, feeding each prediction back in, as CSV (step,index,forecast, original units)")
-            { horizon, plot, plotLast, noPlot, interval.Coverage, output };
+            { horizon, plot, plotLast, noPlot, interval.Coverage, output, future };
         model.AddTo(command);
         data.AddTo(command);
         command.SetAction(result =>
@@ -31,15 +32,18 @@ static class ForecastCommand
             using var progress = Progress.For(stderr);
             progress.Show("reading the model and the series…");
             var saved = model.Load(result);
-            using var outputs = model.Plan(result, data, saved).Output("--plot", plotPath).Output("--output", outputPath).Check(); // before the series is read
+            using var outputs = model.Plan(result, data, saved).Input("--future", result.GetValue(future))
+                .Output("--plot", plotPath).Output("--output", outputPath).Check(); // before the series is read
             var plotFormat = plotPath is null ? (FigureFormat?)null : FigureFile.FormatOf("--plot", plotPath);
             int? history = PlotLastOption.Get(result, plotLast);
-            var (series, scaler) = model.SeriesFor(result, data, saved, stderr);
+            var (read, warning) = model.ColumnsFor(result, data, saved);
+            var (series, scaler) = (read.Target, read.TargetScaler);
             // The series' own dates, else those the model remembers of its own series (a file read again without them).
             var dates = series.Dates?.End ?? (result.GetValue(data.Data) is null ? saved.Dates : null);
             var residuals = coverage is { } q ? IntervalOption.Residuals(saved, result.GetValue(horizon), q) : null; // refused before the work
             var ahead = dates?.Continue(Math.Clamp(result.GetValue(horizon), 0, 1_000_000)); // a calendar past year 9999 is refused before the work
-            var forecast = Forecasting.Recursive(saved, scaler, series.Values, result.GetValue(horizon));
+            var given = FutureInputs.Load(result.GetValue(future), read, result.GetValue(horizon));
+            var forecast = Forecasting.Recursive(saved, read, result.GetValue(horizon), given);
             var intervals = residuals is null ? null : ForecastIntervals.Conformal(forecast, residuals, coverage!.Value);
 
             // The first columns say where each value falls: its date (dated series) or its index, and the step ahead.
@@ -61,6 +65,7 @@ static class ForecastCommand
             }
             outputs.Commit(); // the CSV and the plot together, or neither
             progress.Clear();
+            if (warning is not null) stderr.WriteLine(warning);
             stderr.WriteLine($"Forecast of {series.Name} for {forecast.Length} step(s) after the {series.Length} values of {series.Source}");
             if (residuals is not null) stderr.WriteLine(IntervalOption.Describe(residuals, coverage!.Value, forecast.Length));
             if (outputPath is not null) stderr.WriteLine($"CSV:  {outputPath}");

@@ -28,9 +28,10 @@ static class PredictCommand
             progress.Show("reading the model and the series…");
             var saved = model.Load(result);
             using var outputs = model.Plan(result, data, saved).Output("--output", outputPath).Check(); // before the series is read
-            var (series, scaler) = model.SeriesFor(result, data, saved, stderr);
+            var (read, warning) = model.ColumnsFor(result, data, saved);
+            var (series, scaler) = (read.Target, read.TargetScaler);
             int steps = saved.Spec.TimeSteps, between = result.GetValue(stride) ?? steps;
-            var windows = Windowing.Make(scaler.TransformChecked(series.Values, $"{series.Source}, column '{series.Name}'"), steps, between);
+            var windows = read.Windows(0, read.Length, steps, between);
             if (windows.Count == 0) throw new GpuRnnInputException($"the series is too short: {series.Length} values make no window of {steps} steps");
             var targets = new int[windows.Count];
             for (int i = 0; i < targets.Length; i++) targets[i] = steps + i * between;
@@ -47,9 +48,10 @@ static class PredictCommand
             CsvOutput.Write(columns, Enumerable.Range(0, windows.Count), outputPath, outputs, stdout);
             outputs.Commit();
             progress.Clear();
+            if (warning is not null) stderr.WriteLine(warning);
 
             var evaluation = Evaluation.Of(predictions, windows, series.Values, targets, scaler);
-            stderr.WriteLine($"Predicted {windows.Count} windows of {steps} steps (stride {between}) of {series.Source}, column '{series.Name}'");
+            stderr.WriteLine($"Predicted {windows.Count} windows of {steps} steps (stride {between}) of {series.Source}, {DataOptions.Describe(read.Inputs, series)}");
             stderr.WriteLine($"Model RMSE: {ErrorLines.Figures(evaluation.Model, series.Name)}");
             stderr.WriteLine($"Naive RMSE: {ErrorLines.Figures(evaluation.Naive, series.Name)}");
             stderr.WriteLine(ErrorLines.Versus(evaluation, "these windows"));

@@ -31,20 +31,33 @@ sealed class SavedModelOptions
         new FilePlan().Input("--model", result.GetValue(Model)).Input("--data", result.GetValue(data.Data) ?? saved.DataPath);
 
     /// <summary>
-    /// The series the model runs on (<paramref name="data"/>, defaulting to the model's column), and the scaler: the
-    /// model's own; for a Keras weight list (which carries none) <c>--scaler-min/--scaler-max</c>, or else one fitted
-    /// on the whole series as the tutorial does, said in one warning line on <paramref name="stderr"/> when the command succeeds.
+    /// The columns the model runs on: those the options name (as many inputs as the model has features), else the
+    /// model's own, read from <c>--data</c> or else the model's data, with the model's dates; each scaled by the
+    /// model's scalers. A Keras weight list carries none: <c>--scaler-min/--scaler-max</c> give its one column's, or
+    /// else each column is fitted on all its values as the tutorial does, and <c>Warning</c> says so in one line, for
+    /// the command to write once its input has passed every check (a refused input stays one line).
     /// </summary>
-    public (Series Series, MinMaxScaler Scaler) SeriesFor(ParseResult result, DataOptions data, SavedModel saved, TextWriter stderr)
+    public (ModelColumns Columns, string? Warning) ColumnsFor(ParseResult result, DataOptions data, SavedModel saved)
     {
+        string path = result.GetValue(Model)!;
         var given = Given(result, saved);
-        var series = data.Load(result, saved.Column, saved.DataPath, saved.DateOptions);
-        if (saved.Scaler is { } own) return (series, own);
-        if (given is { } scaler) return (series, scaler);
-        var fitted = MinMaxScaler.Fit(series.Values);
-        Warnings.Add(stderr, $"gpurnn: warning: {result.GetValue(Model)} is a Keras weight list, which carries no scaler: the series is scaled by its own "
-            + $"minimum and maximum over all {series.Length} values ({Figures.Exact(fitted.Min)} to {Figures.Exact(fitted.Max)}); give --scaler-min and --scaler-max to scale as the model was trained");
-        return (series, fitted);
+        var own = saved.ColumnNames(CsvSeriesReader.DefaultColumn);
+        var choice = data.Choice(result) ?? (own is { } names ? new ColumnChoice(names.Inputs, names.Target, "the model")
+            : throw new GpuRnnInputException($"{path} reads {saved.Spec.Features} features per step and names no columns: give them with --features A,B,… and --target C"));
+        if (choice.Inputs.Count != saved.Spec.Features)
+            throw new GpuRnnInputException($"{choice.Asked} names {choice.Inputs.Count} input column(s) but {path} reads {saved.Spec.Features} per step"
+                + $"{(own is { } o ? $" ({string.Join(", ", o.Inputs)} → target {o.Target})" : "")}; name as many with --features");
+        var (inputs, target) = data.LoadColumns(result, choice, saved.DataPath, saved.DateOptions);
+        bool oneColumn = inputs.Count == 1 && inputs[0].Name == target.Name;
+        if (saved.Scaler is not null) return (saved.Scale(inputs, target), null);
+        if (given is { } scaler)
+            return oneColumn ? (ModelColumns.Of(target, scaler), null) : throw ScalerForOneColumn(path, $"reads column '{inputs[0].Name}' to predict '{target.Name}'");
+        var fitted = saved.Scale(inputs, target);
+        return (fitted, oneColumn
+            ? $"gpurnn: warning: {path} is a Keras weight list, which carries no scaler: the series is scaled by its own minimum and maximum over all "
+                + $"{target.Length} values ({Figures.Exact(fitted.TargetScaler.Min)} to {Figures.Exact(fitted.TargetScaler.Max)}); give --scaler-min and --scaler-max to scale as the model was trained"
+            : $"gpurnn: warning: {path} is a Keras weight list, which carries no scalers: each of its columns ({DataOptions.Describe(inputs, target)}) is scaled by "
+                + $"its own minimum and maximum over all {target.Length} values, which is how the model was trained only if it was trained on all of them");
     }
 
     /// <summary>The scaler <c>--scaler-min/--scaler-max</c> give, checked before the series is read.</summary>
@@ -53,10 +66,18 @@ sealed class SavedModelOptions
         double? min = result.GetValue(ScalerMin), max = result.GetValue(ScalerMax);
         if (min is null && max is null) return null;
         if (saved.Scaler is not null) throw new GpuRnnInputException($"{result.GetValue(Model)} carries its own scaler; --scaler-min and --scaler-max are for a Keras weight list");
+        if (saved.Spec.Features > 1) throw ScalerForOneColumn(result.GetValue(Model)!, $"reads {saved.Spec.Features} input columns");
         if (min is not { } lo || max is not { } hi) throw new GpuRnnInputException("give both --scaler-min and --scaler-max");
         if (!double.IsFinite(lo) || !double.IsFinite(hi) || !(lo < hi)) throw new GpuRnnInputException($"--scaler-min must be a number below --scaler-max (got {lo} and {hi})");
         return new MinMaxScaler(lo, hi);
     }
+
+    /// <summary>
+    /// --scaler-min/--scaler-max are one scaler, for the tutorial's one column; a Keras weight list over several
+    /// columns would need one per column, which no option gives.
+    /// </summary>
+    static GpuRnnInputException ScalerForOneColumn(string path, string what) =>
+        new($"--scaler-min and --scaler-max scale a model whose one input column is its target, but {path} {what}: leave them out to scale each column by its own minimum and maximum");
 
     public SavedModel Load(ParseResult result) =>
         ModelFile.Load(result.GetValue(Model)!, new ModelFile.KerasDefaults(

@@ -51,10 +51,10 @@ static class SweepCommand
                 .Check(); // before anything is trained or printed
             using var progress = Progress.For(stderr);
             progress.Show($"reading {result.GetValue(data.Data) ?? "the embedded sunspots"}…");
-            var series = data.Load(result);
-            var runner = new SweepRunner(series, template, new WindowingOptions(SplitFraction: result.GetValue(split)), training);
+            var (inputs, series) = data.LoadColumns(result, data.Choice(result) ?? ColumnChoice.Default);
+            var runner = new SweepRunner(series, (template with { Features = inputs.Count }).Validated(), new WindowingOptions(SplitFraction: result.GetValue(split)), training) { Inputs = inputs };
             foreach (var t in grid.TimeSteps) // refuse a too-short series for any window length before training anything
-                Trainer.CheckHoldOut(ForecastData.Prepare(series, new WindowingOptions(t, null, result.GetValue(split))).Train.Count, training.ValidationSplit);
+                Trainer.CheckHoldOut(ForecastData.Prepare(inputs, series, new WindowingOptions(t, null, result.GetValue(split))).Train.Count, training.ValidationSplit);
 
             var kind = AcceleratorOption.Parse(result.GetValue(accelerator)!);
             EngineFactory.EnsureAvailable(kind); // an absent accelerator fails here, before any output
@@ -83,7 +83,7 @@ static class SweepCommand
                 {
                     var b = sweep.Best.Config; // trained as the sweep trains every model: its options with this seed and rate, all epochs
                     var record = new TrainingRecord(b.Seed, b.LearningRate, training.Epochs, training.Epochs, training.BatchSize, training.ValidationSplit, training.Shuffle);
-                    var best = new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data), record)
+                    var best = new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data), record) { Inputs = sweep.Inputs }
                         .WithDates(series, data.Dates(result));
                     // The ranking used validation windows only, so the test part after the split is still held out: it calibrates --interval.
                     var residuals = HeldOutResiduals.Measure(best, sweep.Scaler, series.Values,

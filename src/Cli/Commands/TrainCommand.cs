@@ -51,7 +51,7 @@ static class TrainCommand
         command.SetAction(result =>
         {
             var windowing = new WindowingOptions(result.GetValue(timeSteps), result.GetValue(stride), result.GetValue(split), result.GetValue(scaleOn));
-            var spec = model.Spec(result, windowing.TimeSteps);
+            var shape = model.Spec(result, windowing.TimeSteps);
             var training = new TrainingOptions
             {
                 Epochs = result.GetValue(epochs),
@@ -78,14 +78,15 @@ static class TrainCommand
             var plotting = plotPath is not null || lossPlotPath is not null ? PlotWarmup.Start() : Task.CompletedTask;
             using var progress = Progress.For(stderr);
             progress.Show($"reading {result.GetValue(data.Data) ?? "the embedded sunspots"}…");
-            var series = data.Load(result);
-            var job = new TrainingRun(series, spec, windowing, training, AcceleratorOption.Parse(result.GetValue(accelerator)!));
+            var (inputs, series) = data.LoadColumns(result, data.Choice(result) ?? ColumnChoice.Default);
+            var spec = (shape with { Features = inputs.Count }).Validated();
+            var job = new TrainingRun(series, spec, windowing, training, AcceleratorOption.Parse(result.GetValue(accelerator)!)) { Inputs = inputs };
             if (initPath is not null) job = job with { InitialWeights = WeightsFile.Load(initPath, spec) };
 
             var prepared = job.Prepare(); // fails fast on a short series or a split that leaves nothing, before any output
             EngineFactory.EnsureAvailable(job.Engine);
             progress.Clear();
-            stdout.WriteLine($"Data:  {series.Source}, column '{series.Name}': {series.Length} values{(series.Dates is { } dates ? $" ({dates.Describe()})" : "")}, split {prepared.Split}/{series.Length - prepared.Split}, "
+            stdout.WriteLine($"Data:  {series.Source}, {DataOptions.Describe(inputs, series)}: {series.Length} values{(series.Dates is { } dates ? $" ({dates.Describe()})" : "")}, split {prepared.Split}/{series.Length - prepared.Split}, "
                 + $"{prepared.Train.Count} train / {prepared.Test.Count} test windows of {windowing.TimeSteps} (stride {windowing.EffectiveStride})");
             stdout.WriteLine($"Model: {spec}, {spec.Layout().Count} parameters");
             stdout.WriteLine($"Train: Adam lr {training.Adam.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {training.BatchSize}, {training.Epochs} epochs, "
@@ -121,7 +122,7 @@ static class TrainCommand
             var residuals = savePath is null ? null : HeldOutResiduals.Of(forecast); // the held-out errors for forecast --interval
             if (savePath is not null)
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data),
-                    TrainingRecord.Of(training, forecast.History)).WithDates(series, data.Dates(result)) with { Residuals = residuals }, outputs.Write);
+                    TrainingRecord.Of(training, forecast.History)) { Inputs = forecast.Data.Columns.SavedInputs }.WithDates(series, data.Dates(result)) with { Residuals = residuals }, outputs.Write);
             if (plotPath is not null)
                 PredictionPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: outputs.Write, last: lastWindows, format: plotFormat);
             bool lossPlotted = lossPlotFormat is not null && forecast.History.Epochs.Count > 0;

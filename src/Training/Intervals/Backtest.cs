@@ -6,7 +6,7 @@ namespace GpuRnn.Training.Intervals;
 
 /// <summary>
 /// Recursive forecasts from many origins inside a known series, all origins as one batch per step: what
-/// <see cref="Forecasting.Recursive"/> would forecast had the series ended just before each origin.
+/// <see cref="Forecasting.Recursive(Model.SavedModel, Data.MinMaxScaler, ReadOnlySpan{double}, int)"/> would forecast had the series ended just before each origin.
 /// </summary>
 public static class Backtest
 {
@@ -14,7 +14,7 @@ public static class Backtest
     /// For each origin o (the index of the first value forecast, T ≤ o &lt; n), the forecast of values o, o + 1, …
     /// from the T values before o, feeding each prediction back in: min(<paramref name="horizon"/>, n − o) steps, those
     /// whose true value the series holds. On the scalar engine (the default) the float arithmetic is
-    /// <see cref="Forecasting.Recursive"/>'s, value for value; <see cref="EngineKind.Simd"/> agrees to float rounding
+    /// <see cref="Forecasting.Recursive(Model.SavedModel, Data.MinMaxScaler, ReadOnlySpan{double}, int)"/>'s, value for value; <see cref="EngineKind.Simd"/> agrees to float rounding
     /// and is many times faster for wide or long models.
     /// </summary>
     public static double[][] Recursive(SavedModel model, MinMaxScaler scaler, ReadOnlySpan<double> values, IReadOnlyList<int> origins, int horizon,

@@ -5,7 +5,7 @@ using GpuRnn.Training.Data;
 namespace GpuRnn.Training.Model;
 
 /// <summary>
-/// A model file's dates (format 2): <c>"date_column"</c> and <c>"fill_gaps"</c>, how the series' dates were read, and
+/// A model file's dates (added by one format 2; format 3 keeps them): <c>"date_column"</c> and <c>"fill_gaps"</c>, how the series' dates were read, and
 /// <c>"dates"</c>: <c>{"frequency": "P1M", "day_of_month": 1, "format": "yyyy-MM", "last": "1983-12-01T00:00:00"}</c>,
 /// the frequency as an ISO 8601 duration (a calendar one with the day its dates fall on), how they print, the last one.
 /// </summary>

@@ -9,12 +9,19 @@ using GpuRnn.Training.Intervals;
 namespace GpuRnn.Training.Model;
 
 /// <summary>
-/// A trained model as saved on disk: its spec, its weights, the scaler fitted on its data, and where that data came
-/// from (the CSV's full path, or null for the embedded sunspots; and the column), so predict and forecast default to it.
+/// A trained model as saved on disk: its spec, its weights, the scaler fitted on its target column, and where that data
+/// came from (the CSV's full path, or null for the embedded sunspots; and the target column), so predict and forecast
+/// default to it.
 /// </summary>
 public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler? Scaler, string? Column = null, string? DataPath = null,
     TrainingRecord? Training = null)
 {
+    /// <summary>
+    /// The input columns, one per feature in the kernel's row order, each with its scaler; null in the tutorial's
+    /// form, where the one input is the target <see cref="Column"/> itself, scaled by <see cref="Scaler"/>.
+    /// </summary>
+    public IReadOnlyList<ColumnScaler>? Inputs { get; init; }
+
     /// <summary>How the series' dates were read (the date column's header, or "none"; the gap filling), so the same
     /// series is read again by default; null where none were found, and in files from before dates.</summary>
     public DateOptions? DateOptions { get; init; }
@@ -50,17 +57,26 @@ public sealed record TrainingRecord(int Seed, float LearningRate, int Epochs, in
 /// Files are read as a stream of tokens, the spec first, and checked whole: every field, every tensor's nesting,
 /// every weight finite, and a size that fits the weights (so a huge file is refused before it is parsed).
 /// </summary>
-public static class ModelFile
+public static partial class ModelFile
 {
-    /// <summary>What gpurnn writes: format 2 adds the series' dates to format 1, which still loads.</summary>
-    public const string Format = "gpurnn-model/2";
+    /// <summary>
+    /// The format written: 3 carries both additions to format 1 — the series' dates (<c>"date_column"</c>,
+    /// <c>"fill_gaps"</c>, <c>"dates"</c>) and a scaler per input column (<c>"inputs"</c>). Format 2 was written
+    /// with either (by two lines of development that each called their format 2); all four load.
+    /// </summary>
+    public const string Format = "gpurnn-model/3";
 
-    public static IReadOnlyList<string> Formats { get; } = ["gpurnn-model/1", Format];
+    /// <summary>The first format (one column, one scaler), still read.</summary>
+    public const string FormatV1 = "gpurnn-model/1";
+
+    /// <summary>Every format read: 1, 2 (with dates or with inputs) and 3.</summary>
+    public static IReadOnlyList<string> Formats { get; } = [FormatV1, "gpurnn-model/2", Format];
 
     public static void Save(string path, SavedModel model, Action<string, Action<Stream>>? write = null)
     {
         var spec = model.Spec;
         var layout = spec.Layout();
+        CheckInputs(model);
         (write ?? AtomicFile.Write)(path, stream => // a command passes its OutputSet, to commit every output together
         {
             using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
@@ -71,6 +87,7 @@ public static class ModelFile
             KerasWeights.Write(w, layout, model.Parameters, "  ");
             if (model.Scaler is { } s) w.Write($",\n  \"scaler\": {{\"min\": {Number(s.Min)}, \"max\": {Number(s.Max)}}}");
             if (model.Column is { } c) w.Write($",\n  \"column\": {Text(c)}");
+            if (model.Inputs is { } inputs) WriteInputs(w, inputs);
             if (model.DataPath is { } d) w.Write($",\n  \"data\": {Text(Path.GetFullPath(d))}");
             if (model.Training is { } t)
                 w.Write(string.Create(CultureInfo.InvariantCulture, $",\n  \"training\": {{\"seed\": {t.Seed}, \"learning_rate\": {t.LearningRate:R}, \"epochs\": {t.Epochs}, "
@@ -129,6 +146,7 @@ public static class ModelFile
         float[]? weights = null;
         bool weightsLater = false;
         MinMaxScaler? scaler = null;
+        List<ColumnScaler>? inputs = null;
         TrainingRecord? training = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (json.Next("the model"); json.Token == JsonTokenType.PropertyName; json.Next("the model"))
@@ -157,6 +175,9 @@ public static class ModelFile
                     break;
                 case "scaler":
                     scaler = ReadScaler(json, path);
+                    break;
+                case "inputs":
+                    inputs = ReadInputs(json, path);
                     break;
                 case "column":
                     column = ReadText(json, name, path);
@@ -189,12 +210,16 @@ public static class ModelFile
         if (modelSpec is null) throw new GpuRnnInputException($"{path}: no \"spec\"");
         if (weightsLater) weights = ReadWeightsAgain(path, size, modelSpec);
         if (weights is null) throw new GpuRnnInputException($"{path}: no \"weights\"");
-        return new SavedModel(modelSpec, weights, scaler, column, data, training)
+        var model = new SavedModel(modelSpec, weights, scaler, column, data, training)
         {
+            Inputs = inputs,
             DateOptions = dateColumn is null ? null : new DateOptions(dateColumn, fill),
             Dates = dates,
             Residuals = residuals,
         };
+        try { CheckInputs(model); }
+        catch (ArgumentException e) { throw new GpuRnnInputException($"{path}: {e.Message}", e); }
+        return model;
     }
 
     static JsonStream OpenAtFirstToken(string path)
@@ -227,7 +252,7 @@ public static class ModelFile
     }
 
     static GpuRnnInputException NotAModel(string path) =>
-        new($"{path}: not a gpurnn model file (expected \"format\": \"{Format}\")");
+        new($"{path}: not a gpurnn model file (expected \"format\": {string.Join(" or ", Formats.Reverse().Select(f => $"\"{f}\""))})");
 
     /// <summary>The spec object: every size a whole number in its range, both activations known.</summary>
     static ModelSpec ReadSpec(JsonStream json, string path)
@@ -288,26 +313,36 @@ public static class ModelFile
     /// {"min": …, "max": …}, finite, min ≤ max. min = max is a constant series, which <see cref="MinMaxScaler"/> maps
     /// to 0 as scikit-learn does; a training run on one saves it, so it must load.
     /// </summary>
-    static MinMaxScaler ReadScaler(JsonStream json, string path)
+    static MinMaxScaler ReadScaler(JsonStream json, string path) => ReadScaler(json, path, "scaler", out _);
+
+    /// <summary>
+    /// A scaler object named <paramref name="what"/> in messages; with <paramref name="column"/> wanted (an input's
+    /// entry), also its "column", a string.
+    /// </summary>
+    static MinMaxScaler ReadScaler(JsonStream json, string path, string what, out string? column, bool named = false)
     {
+        string quoted = named ? what : $"\"{what}\"";
         if (json.Token != JsonTokenType.StartObject)
-            throw new GpuRnnInputException($"{path}: \"scaler\" is {json.Describe()}, not an object with \"min\" and \"max\"");
+            throw new GpuRnnInputException($"{path}: {quoted} is {json.Describe()}, not an object with {(named ? "\"column\", " : "")}\"min\" and \"max\"");
         double? min = null, max = null;
-        for (json.Next("\"scaler\""); json.Token == JsonTokenType.PropertyName; json.Next("\"scaler\""))
+        column = null;
+        for (json.Next(quoted); json.Token == JsonTokenType.PropertyName; json.Next(quoted))
         {
             string name = json.Text!;
             json.Next($"\"{name}\"");
             if (name is "min" or "max")
             {
                 if (json.Token != JsonTokenType.Number || !json.TryDouble(out double v))
-                    throw new GpuRnnInputException($"{path}: scaler \"{name}\" is {json.Describe()}, not a finite number");
+                    throw new GpuRnnInputException($"{path}: {what} \"{name}\" is {json.Describe()}, not a finite number");
                 if (name == "min") min = v; else max = v;
             }
+            else if (named && name == "column") column = ReadText(json, "column", path);
             else json.SkipValue();
         }
-        if (min is not { } lo || max is not { } hi) throw new GpuRnnInputException($"{path}: \"scaler\" needs both \"min\" and \"max\"");
+        if (min is not { } lo || max is not { } hi) throw new GpuRnnInputException($"{path}: {quoted} needs both \"min\" and \"max\"");
+        if (named && column is null) throw new GpuRnnInputException($"{path}: {quoted} needs a \"column\"");
         if (lo > hi)
-            throw new GpuRnnInputException(string.Create(CultureInfo.InvariantCulture, $"{path}: scaler \"min\" ({lo}) is above its \"max\" ({hi})"));
+            throw new GpuRnnInputException(string.Create(CultureInfo.InvariantCulture, $"{path}: {what} \"min\" ({lo}) is above its \"max\" ({hi})"));
         return new MinMaxScaler(lo, hi);
     }
 

@@ -25,6 +25,9 @@ public sealed record AloneSample(IReadOnlyDictionary<SweepConfig, float[]> Weigh
 /// <summary>A whole sweep: entries sorted by validation RMSE (best first) and the time the training took.</summary>
 public sealed record SweepResult(IReadOnlyList<SweepEntry> Entries, MinMaxScaler Scaler, TimeSpan Elapsed, string TrainerName)
 {
+    /// <summary>The input columns' scalers, as a saved model keeps them (null: the one input is the target, scaled by <see cref="Scaler"/>).</summary>
+    public IReadOnlyList<ColumnScaler>? Inputs { get; init; }
+
     public SweepEntry Best => Entries[0];
 }
 
@@ -36,6 +39,9 @@ public sealed record SweepResult(IReadOnlyList<SweepEntry> Entries, MinMaxScaler
 /// </summary>
 public sealed class SweepRunner(Series series, ModelSpec template, WindowingOptions windowing, TrainingOptions training)
 {
+    /// <summary>The input columns (the template's features; <c>series</c> is the target); null: the series is the only input.</summary>
+    public IReadOnlyList<Series>? Inputs { get; init; }
+
     /// <summary>Trains the grid on <paramref name="kind"/>, each shape's models together; only training is timed (engines are made first).</summary>
     public SweepResult Run(SweepGrid grid, EngineKind kind)
     {
@@ -55,7 +61,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
             var entries = groups.SelectMany((group, g) => Score(engines[g], group)).ToList();
             var sorted = entries.OrderBy(e => double.IsNaN(e.ValidationRmse) ? double.MaxValue : e.ValidationRmse).ToList();
             // The scaler is fitted on the series or its training part: the same for every window length.
-            return new SweepResult(sorted, groups[0].Data.Scaler, clock.Elapsed, Describe(engines[0]));
+            return new SweepResult(sorted, groups[0].Data.Scaler, clock.Elapsed, Describe(engines[0])) { Inputs = groups[0].Data.Columns.SavedInputs };
         }
         finally
         {
@@ -137,7 +143,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
         if (!(training.ValidationSplit > 0)) throw new GpuRnnInputException("a sweep ranks by validation RMSE: give a validation split above 0");
         return [.. grid.Configs().GroupBy(c => (c.Hidden, c.TimeSteps)).Select(shape =>
         {
-            var data = ForecastData.Prepare(series, windowing with { TimeSteps = shape.Key.TimeSteps });
+            var data = ForecastData.Prepare(Inputs ?? [series], series, windowing with { TimeSteps = shape.Key.TimeSteps });
             var (fit, validation) = Trainer.HoldOut(data.Train, training.ValidationSplit);
             var spec = (template with { Units = [shape.Key.Hidden], TimeSteps = shape.Key.TimeSteps }).Validated();
             return new Group(spec, data, fit, validation!, shape.ToList());
