@@ -46,8 +46,11 @@ sealed class IntervalOption
         + $"on the {residuals.Part} part ({residuals.Horizons[0].Count} at step 1, {residuals.Horizons[horizon - 1].Count} at step {horizon})";
 
     /// <summary>train --save's line on what it kept for intervals.</summary>
-    public static string Saved(ForecastResiduals? residuals) => residuals is null
-        ? "Intervals: none (no test part to measure forecast errors on; forecast --interval needs a model trained with --split below 1)"
+    /// <param name="oneColumn">Whether the model reads its target alone (intervals need recursive forecasts of one column).</param>
+    public static string Saved(ForecastResiduals? residuals, bool oneColumn = true) => residuals is null
+        ? oneColumn
+            ? "Intervals: none (no test part to measure forecast errors on; forecast --interval needs a model trained with --split below 1)"
+            : "Intervals: none (they are measured for models of one column only: a forecast of several needs their future inputs, which the test part cannot stand in for)"
         : $"Intervals: the absolute errors of 1- to {residuals.MaxHorizon}-step recursive forecasts from {residuals.Origins} origins in the {residuals.Part} part "
             + $"({residuals.Horizons[0].Count} at step 1, {residuals.Horizons[^1].Count} at step {residuals.MaxHorizon}), for forecast --interval";
 

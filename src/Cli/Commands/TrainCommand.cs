@@ -131,7 +131,7 @@ static class TrainCommand
             outputs.Commit(); // all of them or, had anything failed above, none
             progress.Clear();
             if (savePath is not null) stdout.WriteLine($"Saved: {savePath}");
-            if (savePath is not null) stdout.WriteLine(IntervalOption.Saved(residuals));
+            if (savePath is not null) stdout.WriteLine(IntervalOption.Saved(residuals, oneColumn: spec.Features == 1));
             if (plotPath is not null) stdout.WriteLine($"Plot:  {plotPath}");
             if (lossPlotted) stdout.WriteLine($"Loss:  {lossPlotPath}");
             if (historyPath is not null) stdout.WriteLine($"History: {historyPath}");
