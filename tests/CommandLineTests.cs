@@ -57,6 +57,22 @@ public class CommandLineTests
         if (command == "train") Assert.Contains("--epochs <N>", options);
     }
 
+    /// <summary>An option that means the same in two commands is spelt the same in both (old spellings stay as aliases).</summary>
+    [Fact]
+    public void Train_and_sweep_spell_their_shared_options_alike()
+    {
+        string train = CliRun.Of("train", "--help").Out, sweep = CliRun.Of("sweep", "--help").Out;
+        foreach (var (one, several) in new[] { ("--hidden, --units", "--hidden, --units"), ("--learning-rate, --lr", "--learning-rates, --lrs"), ("--time-steps", "--time-steps"),
+            ("--epochs", "--epochs"), ("--batch-size", "--batch-size"), ("--validation-split", "--validation-split"), ("--accelerator", "--accelerator") })
+        {
+            Assert.Contains(one, train);
+            Assert.Contains(several, sweep);
+        }
+        var units = CliRun.Of("sweep", "--units", "two");
+        Assert.Equal(2, units.ExitCode);
+        Assert.DoesNotContain("unknown option", units.Err); // --units is sweep's too: refused for its value, not its name
+    }
+
     [Fact]
     public void A_bare_gpurnn_prints_its_usage()
     {

@@ -17,7 +17,7 @@ static class SweepCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var data = new DataOptions();
-        var hidden = new Option<string>("--hidden") { Description = "hidden sizes to try", DefaultValueFactory = _ => "2,3,8", HelpName = "N,N,…" };
+        var hidden = new Option<string>("--hidden", "--units") { Description = "hidden sizes to try (as train's --hidden/--units)", DefaultValueFactory = _ => "2,3,8", HelpName = "N,N,…" };
         var steps = new Option<string>("--time-steps") { Description = "window lengths to try", DefaultValueFactory = _ => "6,12,24", HelpName = "N,N,…" };
         var seeds = new Option<string>("--seeds") { Description = "seeds to try", DefaultValueFactory = _ => "1,2,3", HelpName = "N,N,…" };
         var rates = new Option<string>("--learning-rates", "--lrs") { Description = "Adam learning rates to try", DefaultValueFactory = _ => "0.001,0.01", HelpName = "R,R,…" };
