@@ -1,9 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using GpuRnn.Cli.Commands;
-using GpuRnn.Training;
-using GpuRnn.Training.Files;
 
 namespace GpuRnn.Cli;
 

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GpuRnn.Training.Engines;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary><c>--accelerator auto|cuda|opencl|simd|ilgpu-cpu|scalar</c> (names in any case; <c>fast</c> and <c>cpu</c> still work).</summary>

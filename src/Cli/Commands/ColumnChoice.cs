@@ -1,5 +1,3 @@
-using GpuRnn.Training.Data;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>A mistyped command named as such, with the nearest real one: "unknown command 'trian'; did you mean 'train'?".</summary>

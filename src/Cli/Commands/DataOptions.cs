@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GpuRnn.Training.Data;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>

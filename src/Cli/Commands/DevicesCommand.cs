@@ -1,5 +1,3 @@
-using System.CommandLine;
-using GpuRnn.Training.Engines;
 using GpuRnn.Training.Engines.Ilgpu;
 
 namespace GpuRnn.Cli.Commands;

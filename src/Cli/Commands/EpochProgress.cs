@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using GpuRnn.Training;
 
 namespace GpuRnn.Cli.Commands;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using GpuRnn.Training;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>

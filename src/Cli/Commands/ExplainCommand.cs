@@ -1,11 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
-using GpuRnn.Kernels;
-using GpuRnn.Training;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Engines;
 using GpuRnn.Training.Explain;
-using GpuRnn.Training.Model;
 
 namespace GpuRnn.Cli.Commands;
 

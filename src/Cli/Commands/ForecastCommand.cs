@@ -1,8 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using GpuRnn.Cli.Plotting;
-using GpuRnn.Training;
-using GpuRnn.Training.Intervals;
 
 namespace GpuRnn.Cli.Commands;
 

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using GpuRnn.Training;
-using GpuRnn.Training.Data;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using GpuRnn.Training;
-using GpuRnn.Training.Intervals;
-using GpuRnn.Training.Model;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>

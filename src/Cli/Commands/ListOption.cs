@@ -1,6 +1,3 @@
-using System.Globalization;
-using GpuRnn.Training;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>Comma-separated lists on the command line: <c>--hidden 2,3,8</c>.</summary>

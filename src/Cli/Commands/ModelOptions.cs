@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using GpuRnn.Kernels;
-using GpuRnn.Training.Model;
-using GpuRnn.Training;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>The network's shape as options: <c>--hidden 3</c> (or <c>8,4</c> to stack), activations, time steps.</summary>

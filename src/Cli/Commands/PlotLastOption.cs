@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GpuRnn.Training;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary><c>--plot-last N</c>: draw only the last N points of a figure's series.</summary>

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using GpuRnn.Training;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Engines;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using GpuRnn.Kernels;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Model;
-using GpuRnn.Training;
-using GpuRnn.Training.Files;
-
 namespace GpuRnn.Cli.Commands;
 
 /// <summary>

@@ -1,12 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using GpuRnn.Cli.Plotting;
-using GpuRnn.Training;
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Engines;
-using GpuRnn.Training.Files;
-using GpuRnn.Training.Intervals;
-using GpuRnn.Training.Model;
 
 namespace GpuRnn.Cli.Commands;
 

@@ -1,4 +1,3 @@
-using GpuRnn.Training.Data;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 

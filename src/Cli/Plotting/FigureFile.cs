@@ -1,5 +1,3 @@
-using GpuRnn.Training;
-using GpuRnn.Training.Files;
 using ScottPlot;
 using SkiaSharp;
 

@@ -1,5 +1,3 @@
-using GpuRnn.Training.Data;
-using GpuRnn.Training.Intervals;
 using ScottPlot;
 
 namespace GpuRnn.Cli.Plotting;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using GpuRnn.Training.Intervals;
 using ScottPlot;
 
 namespace GpuRnn.Cli.Plotting;

@@ -1,4 +1,3 @@
-using GpuRnn.Training;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 

@@ -1,5 +1,3 @@
-using GpuRnn.Training;
-using GpuRnn.Training.Model;
 using ScottPlot;
 
 namespace GpuRnn.Cli.Plotting;
