@@ -17,6 +17,9 @@ sealed class Progress : IDisposable
     public static Progress For(TextWriter stderr) =>
         new(ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected ? stderr : null);
 
+    /// <summary>Drawing on <paramref name="terminal"/> as if it were one: for tests.</summary>
+    internal static Progress OnTerminal(TextWriter terminal) => new(terminal);
+
     public bool IsLive => terminal is not null;
 
     /// <summary>Shows a phase that may take a while; it stays until the next one or <see cref="Clear"/>.</summary>
