@@ -41,6 +41,8 @@ public static class EnginePolicy
     public static EngineKind Choose(EngineKind requested, TrainingWork? work = null)
     {
         if (requested != EngineKind.Auto) return requested;
+        // A job the CPU finishes before any GPU could have started: no GPU is probed (probing costs ~0.1 s here).
+        if (work is { } small && CpuSeconds(small) <= GpuStartSeconds) return EngineKind.Simd;
         if (IlgpuDevices.BestGpu() is not { } gpu) return EngineKind.Simd;
         return work is { } w && CpuSeconds(w) <= GpuSeconds(w) ? EngineKind.Simd : gpu;
     }
