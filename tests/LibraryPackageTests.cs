@@ -13,9 +13,7 @@ public sealed partial class LibraryPackageTests
     [Fact]
     public void A_fresh_project_installs_the_packages_from_a_local_feed_and_runs_the_readme_snippets()
     {
-        string? root = Repository.Root();
-        if (root is null) Assert.Skip("the repository (GpuRnn.sln) is not above the test binaries: packing needs the sources");
-        if (!Repository.HasSdk(root)) Assert.Skip("no .NET SDK here (only the runtime): cannot pack");
+        string root = Repository.ForPacking();
 
         using var dir = new TempDir();
         string feed = Path.Combine(dir.Path, "feed"), app = Path.Combine(dir.Path, "app");
@@ -65,6 +63,15 @@ public sealed partial class LibraryPackageTests
 /// <summary>Where the sources are, and running the SDK on them, for the tests that pack.</summary>
 static class Repository
 {
+    /// <summary>The sources, for a test that packs them; skips it, saying why, where they or the SDK are not here (the GPU machine has only the runtime).</summary>
+    public static string ForPacking()
+    {
+        string? root = Root();
+        if (root is null) Assert.Skip("the repository (GpuRnn.sln) is not above the test binaries: packing needs the sources");
+        if (!HasSdk(root)) Assert.Skip("no .NET SDK here (only the runtime): cannot pack");
+        return root;
+    }
+
     public static string? Root()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
