@@ -18,10 +18,12 @@ static class DevicesCommand
             foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL })
                 if (!reports.Any(d => d.Kind == kind && d.Usable))
                     stdout.WriteLine($"{EngineNames.Of(kind),-9} {IlgpuDevices.WhyNone(kind)}");
-            stdout.WriteLine($"simd      {EngineNames.Meaning(EngineKind.Simd)}: {Environment.ProcessorCount} core(s), {System.Numerics.Vector<float>.Count} float lanes (old name: fast)");
+            stdout.WriteLine($"simd      {EngineNames.Meaning(EngineKind.Simd)}: {Environment.ProcessorCount} core(s), {Training.Engines.FastCpu.ModelLanesEngine.Lanes} float lanes ({32 * Training.Engines.FastCpu.ModelLanesEngine.Lanes}-bit vectors; old name: fast)");
             stdout.WriteLine($"scalar    {EngineNames.Meaning(EngineKind.Scalar)}");
             var best = IlgpuDevices.BestGpu();
-            stdout.WriteLine($"auto      trains on {(best is { } gpu ? EngineNames.Of(gpu) : "simd, the SIMD CPU engine (no usable GPU)")}");
+            stdout.WriteLine(best is { } gpu
+                ? $"auto      trains on {EngineNames.Of(gpu)} when the job repays a GPU's start-up (about {EnginePolicy.GpuStartSeconds} s; from ~80 GFLOP of training), on simd otherwise (the tutorial)"
+                : "auto      trains on simd, the SIMD CPU engine (no usable GPU)");
             return 0;
         });
         return command;
