@@ -81,7 +81,9 @@ public static class PeakFlops
 
     /// <summary>What the SIMD engine's vectors are on this machine and runtime.</summary>
     public static string VectorLine() =>
-        $"SIMD engine vectors: the widest hardware-accelerated, {(Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128)} bits "
+        $"SIMD engine vectors: {32 * GpuRnn.Training.Engines.FastCpu.ModelLanesEngine.Lanes} bits"
+        + (Environment.GetEnvironmentVariable("GPURNN_SIMD_WIDTH") is { Length: > 0 } asked ? $" (GPURNN_SIMD_WIDTH={asked}; the hardware's widest: " : " (the widest hardware-accelerated: ")
+        + $"{(Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128)} bits) "
         + $"(Vector512 hardware-accelerated: {(Vector512.IsHardwareAccelerated ? "yes" : "no")}; Vector256: {(Vector256.IsHardwareAccelerated ? "yes" : "no")}; "
         + "a batch of up to 4 windows, and models in lanes, take the narrowest vectors that hold them)";
 

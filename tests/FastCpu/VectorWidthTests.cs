@@ -13,6 +13,18 @@ public sealed class VectorWidthTests
 {
     const double Tolerance = 1e-4, Floor = 1e-6;
 
+    /// <summary>GPURNN_SIMD_WIDTH narrows the engines' width, never widens it past the hardware's; anything else is ignored.</summary>
+    [Theory]
+    [InlineData(VectorWidth.Bits512, "256", VectorWidth.Bits256)]
+    [InlineData(VectorWidth.Bits512, "128", VectorWidth.Bits128)]
+    [InlineData(VectorWidth.Bits512, "512", VectorWidth.Bits512)]
+    [InlineData(VectorWidth.Bits256, "512", VectorWidth.Bits256)]
+    [InlineData(VectorWidth.Bits512, "300", VectorWidth.Bits512)]
+    [InlineData(VectorWidth.Bits512, "wide", VectorWidth.Bits512)]
+    [InlineData(VectorWidth.Bits256, null, VectorWidth.Bits256)]
+    internal void The_width_variable_narrows_the_hardware_s_width_only(VectorWidth hardware, string? asked, VectorWidth expected) =>
+        Assert.Equal(expected, VectorWidths.Narrowed(hardware, asked));
+
     /// <summary>The widths to test: every one up to the widest this CPU runs in hardware.</summary>
     static IEnumerable<int> Widths() => new[] { 512, 256, 128 }.Where(bits => bits <= (int)VectorWidths.Widest);
 

@@ -56,9 +56,19 @@ enum VectorWidth { Bits128 = 128, Bits256 = 256, Bits512 = 512 }
 
 static class VectorWidths
 {
-    /// <summary>The widest width this CPU runs in hardware (AVX-512, else AVX, else SSE or NEON).</summary>
-    public static VectorWidth Widest { get; } = Vector512.IsHardwareAccelerated ? VectorWidth.Bits512
-        : Vector256.IsHardwareAccelerated ? VectorWidth.Bits256 : VectorWidth.Bits128;
+    /// <summary>The environment variable that narrows <see cref="Widest"/>: 128 or 256 (to compare widths, or to see how a machine without AVX-512 runs).</summary>
+    public const string WidthVariable = "GPURNN_SIMD_WIDTH";
+
+    /// <summary>
+    /// The widest width this CPU runs in hardware (AVX-512, else AVX, else SSE or NEON), or a narrower one that
+    /// <see cref="WidthVariable"/> asks for; any other value of it (wider than the hardware, not a width) is ignored.
+    /// </summary>
+    public static VectorWidth Widest { get; } = Narrowed(Vector512.IsHardwareAccelerated ? VectorWidth.Bits512
+        : Vector256.IsHardwareAccelerated ? VectorWidth.Bits256 : VectorWidth.Bits128, Environment.GetEnvironmentVariable(WidthVariable));
+
+    /// <summary>The width <paramref name="asked"/> (the variable's value) narrows <paramref name="hardware"/> to, if any.</summary>
+    internal static VectorWidth Narrowed(VectorWidth hardware, string? asked) =>
+        int.TryParse(asked, out int bits) && bits is 128 or 256 or 512 && bits <= (int)hardware ? (VectorWidth)bits : hardware;
 
     /// <summary>float32 lanes per vector.</summary>
     public static int Lanes(this VectorWidth width) => (int)width / 32;
