@@ -32,9 +32,13 @@ public sealed partial class LibraryPackageTests
         }
 
         Directory.CreateDirectory(app);
+        // Packages land in the test's own folder, not the user's NuGet cache (which only lends what it already holds).
+        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set ? set
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         File.WriteAllText(Path.Combine(app, "app.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><Nullable>enable</Nullable></PropertyGroup>
+              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><Nullable>enable</Nullable>
+                <RestorePackagesPath>{Path.Combine(dir.Path, "packages")}</RestorePackagesPath><RestoreFallbackFolders>{cache}</RestoreFallbackFolders></PropertyGroup>
               <ItemGroup><PackageReference Include="GpuRnn.Training" Version="{version}" /></ItemGroup>
             </Project>
             """);
