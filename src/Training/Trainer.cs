@@ -92,13 +92,41 @@ public static class Trainer
         Action<EpochReport>? onEpoch = null, Action<BatchProgress>? onBatch = null)
     {
         options.Validated();
-        int count = models.Count, parameters = engine.Layout.Count;
-        if (engine.Models != count) throw new ArgumentException($"the engine trains {engine.Models} models; {count} were described");
         var (train, validation) = HoldOut(windows, options.ValidationSplit);
         if (train.Count == 0) throw new GpuRnnInputException("there are no training windows");
         engine.SetTrainingData(train);
+        return Fit(engine, train.Count, options, models, validation is null ? null : () => engine.Predict(validation), _ => validation!.Y, onEpoch, onBatch);
+    }
+
+    /// <summary>
+    /// Trains model m on its own windows, <paramref name="windows"/>[m] (one model per series), all with as many
+    /// windows: each model's result is what <see cref="Fit(IRnnEngine, WindowSet, TrainingOptions, Action{EpochReport}?, Action{BatchProgress}?)"/>
+    /// gives it trained alone on its windows with its variant's seed and learning rate. Each model holds out its own
+    /// validation windows.
+    /// </summary>
+    public static IReadOnlyList<TrainingHistory> FitPerModel(IRnnEngine engine, IReadOnlyList<WindowSet> windows, TrainingOptions options,
+        IReadOnlyList<ModelVariant> models, Action<BatchProgress>? onBatch = null)
+    {
+        options.Validated();
+        if (windows.Count != models.Count) throw new ArgumentException($"{windows.Count} window sets for {models.Count} models");
+        if (windows.Any(w => w.Count != windows[0].Count)) throw new ArgumentException("models trained together need as many windows each");
+        var split = windows.Select(w => HoldOut(w, options.ValidationSplit)).ToArray();
+        if (split[0].Train.Count == 0) throw new GpuRnnInputException("there are no training windows");
+        engine.SetTrainingDataPerModel(WindowSet.Concat([.. split.Select(s => s.Train)]));
+        var validation = split[0].Validation is null ? null : WindowSet.Concat([.. split.Select(s => s.Validation!)]);
+        return Fit(engine, split[0].Train.Count, options, models, validation is null ? null : () => engine.PredictPerModel(validation),
+            m => split[m].Validation!.Y, onEpoch: null, onBatch);
+    }
+
+    /// <param name="n">Training windows per model.</param>
+    /// <param name="predictValidation">Every model's validation outputs, model-major (null: no validation).</param>
+    /// <param name="validationTargets">Model m's validation targets.</param>
+    static IReadOnlyList<TrainingHistory> Fit(IRnnEngine engine, int n, TrainingOptions options, IReadOnlyList<ModelVariant> models,
+        Func<float[]>? predictValidation, Func<int, float[]> validationTargets, Action<EpochReport>? onEpoch, Action<BatchProgress>? onBatch)
+    {
+        int count = models.Count, parameters = engine.Layout.Count;
+        if (engine.Models != count) throw new ArgumentException($"the engine trains {engine.Models} models; {count} were described");
         engine.TakeLossSums();
-        int n = train.Count;
         var shuffles = models.Select(m => new ShuffleSchedule(m.Seed, n, options.Shuffle)).ToArray();
         var orders = new int[count * n];
         var adam = new AdamSchedule(options.Adam, [.. models.Select(m => m.LearningRate)]);
@@ -122,14 +150,15 @@ public static class Trainer
                 break;
             }
             var losses = engine.TakeLossSums();
-            var predicted = validation is null ? null : engine.Predict(validation);
+            var predicted = predictValidation?.Invoke();
             float[]? weights = null; // read once per epoch, only if some model improved
             for (int m = 0; m < count; m++)
             {
                 if (stopped[m]) continue; // stopped early: later epochs are not this model's
                 double loss = losses[m] / n;
-                double? validationLoss = predicted is null ? null
-                    : Math.Pow(Metrics.Rmse(predicted.AsSpan(m * validation!.Y.Length, validation.Y.Length), validation.Y), 2);
+                var targets = predicted is null ? null : validationTargets(m);
+                double? validationLoss = targets is null ? null
+                    : Math.Pow(Metrics.Rmse(predicted.AsSpan(m * targets.Length, targets.Length), targets), 2);
                 var report = new EpochReport(epoch, options.Epochs, loss, validationLoss, clock.Elapsed);
                 epochs[m].Add(report);
                 if (count == 1)

@@ -205,12 +205,43 @@ public abstract class EngineContract<TCase>(TCase engines) where TCase : IEngine
         var options = new TrainingOptions { Epochs = 2, BatchSize = shape.BatchSize, ValidationSplit = 0.2 };
         together.SetParameters([.. initial.SelectMany(w => w)]);
         var histories = Trainer.Fit(together, data, options, models);
+        AssertEachAsAlone(kind, shape, together, histories, together.Predict(data), initial, models, _ => data, options);
+    }
+
+    /// <summary>
+    /// One model per series: M models, each on windows of its own (Trainer.FitPerModel), each with its own validation
+    /// windows; each comes out as it trains alone on its windows, bit for bit on the same engine, and as the scalar
+    /// engine trains it, within the tolerance.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ModelShapes))]
+    public void Models_on_windows_of_their_own_train_each_as_it_trains_alone(EngineKind kind, NetworkCase shape)
+    {
+        var spec = shape.Spec;
+        int count = engines.SeveralModels;
+        using var together = engines.Create(kind, spec, count);
+        var rng = shape.Random(5);
+        var data = Enumerable.Range(0, count).Select(_ => RandomData.Windows(rng, spec, shape.Windows)).ToArray();
+        var models = Enumerable.Range(0, count).Select(m => new ModelVariant(m + 7, 0.01f * (1 + m % 2))).ToArray();
+        var initial = models.Select(_ => RandomData.Parameters(rng, together.Layout, 0.5)).ToArray();
+        var options = new TrainingOptions { Epochs = 2, BatchSize = shape.BatchSize, ValidationSplit = 0.2 };
+        together.SetParameters([.. initial.SelectMany(w => w)]);
+        var histories = Trainer.FitPerModel(together, data, options, models);
+        AssertEachAsAlone(kind, shape, together, histories, together.PredictPerModel(WindowSet.Concat(data)), initial, models, m => data[m], options);
+    }
+
+    /// <summary>Each of <paramref name="together"/>'s models against itself trained alone on <paramref name="dataOf"/>(m), on this case and on the scalar engine.</summary>
+    void AssertEachAsAlone(EngineKind kind, NetworkCase shape, IRnnEngine together, IReadOnlyList<TrainingHistory> histories, float[] predictions,
+        float[][] initial, ModelVariant[] models, Func<int, WindowSet> dataOf, TrainingOptions options)
+    {
+        var spec = shape.Spec;
+        int count = together.Models, p = together.Layout.Count;
         var weights = together.GetParameters();
-        var predictions = together.Predict(data);
         int outputs = shape.Windows * spec.Outputs;
         Assert.Equal(count * outputs, predictions.Length);
         for (int m = 0; m < count; m++)
         {
+            var data = dataOf(m);
             var row = weights.AsSpan(m * p, p);
             var predicted = predictions.AsSpan(m * outputs, outputs);
             using var alone = engines.Create(kind, spec, 1);

@@ -24,6 +24,17 @@ public sealed class WindowSet
 
     public ReadOnlySpan<float> Target(int i) => Y.AsSpan(i * Outputs, Outputs);
 
+    /// <summary>The sets one after another (each model's own block, for engines that train a model per series).</summary>
+    public static WindowSet Concat(IReadOnlyList<WindowSet> sets)
+    {
+        if (sets.Count == 0) throw new ArgumentException("no window sets to join", nameof(sets));
+        var first = sets[0];
+        if (sets.Any(s => s.TimeSteps != first.TimeSteps || s.Features != first.Features || s.Outputs != first.Outputs))
+            throw new ArgumentException("window sets of different shapes cannot be joined", nameof(sets));
+        return new WindowSet([.. sets.SelectMany(s => s.X)], [.. sets.SelectMany(s => s.Y)], sets.Sum(s => s.Count),
+            first.TimeSteps, first.Features, first.Outputs);
+    }
+
     /// <summary>Windows <c>[start, start + count)</c> as a set of their own (copied).</summary>
     public WindowSet Slice(int start, int count)
     {

@@ -6,7 +6,8 @@ namespace GpuRnn.Training.Engines;
 
 /// <summary>
 /// What a training host drives. An engine trains <see cref="Models"/> models of one shape at once (a training run
-/// is one model; a sweep is many), each with its own weights, Adam moments and epoch order, on the same windows.
+/// is one model; a sweep is many), each with its own weights, Adam moments and epoch order, on the same windows, or
+/// each on windows of its own (one model per series: <see cref="SetTrainingDataPerModel"/>).
 /// It owns the weights, the moments and the training windows (on its device, for an accelerator) and runs the three
 /// hot passes: forward over a batch, BPTT gradients accumulated across the batch, and the optimizer step. The host
 /// only decides which windows form each batch and each model's step size. Every per-model quantity is laid out
@@ -28,6 +29,17 @@ public interface IRnnEngine : IDisposable
 
     /// <summary>Keeps these windows resident for <see cref="Forward"/>; batches index into them.</summary>
     void SetTrainingData(WindowSet windows);
+
+    /// <summary>
+    /// Keeps each model's own windows resident (one series per model): <paramref name="windows"/> holds M blocks of n
+    /// windows, model m's at rows <c>[m·n, (m + 1)·n)</c>; orders and batches then index a model's own block (0 … n − 1).
+    /// A one-model engine's block is all of them.
+    /// </summary>
+    void SetTrainingDataPerModel(WindowSet windows)
+    {
+        if (Models != 1) throw new NotSupportedException($"the {Name} engine does not train {Models} models on windows of their own");
+        SetTrainingData(windows);
+    }
 
     /// <summary>Replaces every model's weights ([M × P], Keras order within a model) and resets the optimizer's state.</summary>
     void SetParameters(ReadOnlySpan<float> parameters);
@@ -58,6 +70,13 @@ public interface IRnnEngine : IDisposable
 
     /// <summary>Every model's outputs for any windows, [M × count × outputs], with the current weights.</summary>
     float[] Predict(WindowSet windows);
+
+    /// <summary>Each model's outputs for its own block of <paramref name="windows"/> (M blocks of n, as <see cref="SetTrainingDataPerModel"/>), [M × n × outputs].</summary>
+    float[] PredictPerModel(WindowSet windows)
+    {
+        if (Models != 1) throw new NotSupportedException($"the {Name} engine does not predict {Models} models on windows of their own");
+        return Predict(windows);
+    }
 }
 
 /// <summary>Conveniences for the common one-model engine.</summary>
@@ -68,6 +87,11 @@ public static class RnnEngineExtensions
 
     /// <summary>The loss sum of a one-model engine (the sum over models otherwise).</summary>
     public static double TakeLossSum(this IRnnEngine engine) => engine.TakeLossSums().Sum();
+
+    /// <summary>n: how many windows each model owns in a set of M blocks (<see cref="IRnnEngine.SetTrainingDataPerModel"/>).</summary>
+    public static int WindowsPerModel(this IRnnEngine engine, WindowSet windows) =>
+        windows.Count % engine.Models == 0 ? windows.Count / engine.Models
+            : throw new ArgumentException($"{windows.Count} windows do not split into {engine.Models} models' blocks of one size");
 
     /// <summary>Throws unless exactly one step is given: what an engine of one model accepts.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -47,6 +47,8 @@ public sealed class IlgpuEngine : IEpochEngine
     /// <summary>Host copy of <see cref="alphas"/>, reused every step.</summary>
     readonly float[] stepSizes;
     int windowCount;
+    /// <summary>Each model trains on its own block of the resident windows (<see cref="SetTrainingDataPerModel"/>).</summary>
+    bool ownWindows;
     /// <summary>The last Forward's tiles, whose partials (gradients, loss) are not summed yet while <see cref="pending"/>.</summary>
     TileGeometry lastTiles;
     bool forwarded, pending, disposed;
@@ -138,7 +140,12 @@ public sealed class IlgpuEngine : IEpochEngine
 
     void Preload(KernelPlan p) => kernels.Preload(p.Tiles(1).WhInShared, p.EpochKernelFits);
 
-    public void SetTrainingData(WindowSet windows)
+    public void SetTrainingData(WindowSet windows) => KeepTrainingData(windows, perModel: false);
+
+    /// <summary>Every model's block on the device; a model's order entries are offset to its block, so the kernels index as ever.</summary>
+    public void SetTrainingDataPerModel(WindowSet windows) => KeepTrainingData(windows, perModel: true);
+
+    void KeepTrainingData(WindowSet windows, bool perModel)
     {
         Spec.EnsureFits(windows);
         if (windows.Count == 0) throw new GpuRnnInputException("there are no training windows");
@@ -157,10 +164,13 @@ public sealed class IlgpuEngine : IEpochEngine
         x = accelerator.Allocate1D(windows.X);
         y = accelerator.Allocate1D(windows.Y);
         // Until SetOrder, every model visits the windows in their given order.
-        order = accelerator.Allocate1D<int>(TileBuffers.Checked(Models, windows.Count));
-        windowCount = windows.Count;
-        var identity = Enumerable.Range(0, windowCount).ToArray();
-        for (int model = 0; model < Models; model++) order.View.SubView((long)model * windowCount, windowCount).CopyFromCPU(identity);
+        windowCount = perModel ? this.WindowsPerModel(windows) : windows.Count;
+        ownWindows = perModel;
+        order = accelerator.Allocate1D<int>(TileBuffers.Checked(Models, windowCount));
+        var identity = new int[Models * windowCount];
+        for (int model = 0; model < Models; model++)
+            for (int i = 0; i < windowCount; i++) identity[model * windowCount + i] = i;
+        SetOrder(identity);
     }
 
     public void SetParameters(ReadOnlySpan<float> parameters)
@@ -183,7 +193,14 @@ public sealed class IlgpuEngine : IEpochEngine
     {
         if (order is null) throw new InvalidOperationException("SetTrainingData first");
         if (newOrder.Length != Models * windowCount) throw new ArgumentException("the orders must cover every training window of every model");
-        ((ArrayView<int>)order.View).CopyFromCPU(newOrder);
+        if (!ownWindows)
+        {
+            ((ArrayView<int>)order.View).CopyFromCPU(newOrder);
+            return;
+        }
+        var offset = newOrder.ToArray();
+        for (int i = 0; i < offset.Length; i++) offset[i] += i / windowCount * windowCount;
+        ((ArrayView<int>)order.View).CopyFromCPU(offset);
     }
 
     /// <summary>The whole step but the reduction: forward, loss, BPTT and each tile's gradient partials, in one launch.</summary>
@@ -294,6 +311,19 @@ public sealed class IlgpuEngine : IEpochEngine
                 ((ArrayView<float>)resident.Chunk.Outputs.View).SubView(model * count * outputs, count * outputs)
                     .CopyToCPU(result.AsSpan((model * total + start) * outputs, count * outputs));
         }
+        return result;
+    }
+
+    /// <summary>
+    /// Each model's block, predicted a block at a time with every model and the block's model kept: M times the work of
+    /// its own windows, which is fine for the tens to hundreds of series an accelerator's engine holds here.
+    /// </summary>
+    public float[] PredictPerModel(WindowSet windows)
+    {
+        int n = this.WindowsPerModel(windows), outputs = Spec.Outputs;
+        var result = new float[windows.Count * outputs];
+        for (int model = 0; model < Models; model++)
+            Predict(windows.Slice(model * n, n)).AsSpan(model * n * outputs, n * outputs).CopyTo(result.AsSpan(model * n * outputs));
         return result;
     }
 

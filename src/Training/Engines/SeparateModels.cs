@@ -35,6 +35,12 @@ public sealed class SeparateModels : IEpochEngine
         windowCount = windows.Count;
     }
 
+    public void SetTrainingDataPerModel(WindowSet windows)
+    {
+        windowCount = this.WindowsPerModel(windows);
+        for (int m = 0; m < Models; m++) engines[m].SetTrainingData(windows.Slice(m * windowCount, windowCount));
+    }
+
     public void SetParameters(ReadOnlySpan<float> parameters)
     {
         if (parameters.Length != Models * P) throw new ArgumentException($"expected {Models} × {P} parameters, got {parameters.Length}");
@@ -64,6 +70,12 @@ public sealed class SeparateModels : IEpochEngine
     public double[] TakeLossSums() => [.. engines.SelectMany(e => e.TakeLossSums())];
 
     public float[] Predict(WindowSet windows) => [.. engines.SelectMany(e => e.Predict(windows))];
+
+    public float[] PredictPerModel(WindowSet windows)
+    {
+        int n = this.WindowsPerModel(windows);
+        return [.. engines.SelectMany((e, m) => e.Predict(windows.Slice(m * n, n)))];
+    }
 
     public bool CanTrainEpoch(int batchSize) => engines.All(e => e is IEpochEngine f && f.CanTrainEpoch(batchSize));
 

@@ -72,13 +72,20 @@ public sealed class ModelLanesEngine : IEpochEngine
     /// <summary>Steps of the training windows.</summary>
     internal int TimeSteps { get; private set; }
     internal int[] Orders => orders;
+    /// <summary>Where a model's own windows start, per model (all zero when the models share the windows).</summary>
+    internal int[] Offsets { get; private set; } = [];
 
-    public void SetTrainingData(WindowSet windows)
+    public void SetTrainingData(WindowSet windows) => KeepTrainingData(windows, perModel: false);
+
+    public void SetTrainingDataPerModel(WindowSet windows) => KeepTrainingData(windows, perModel: true);
+
+    void KeepTrainingData(WindowSet windows, bool perModel)
     {
         Spec.EnsureFits(windows);
         X = (float[])windows.X.Clone();
         Y = (float[])windows.Y.Clone();
-        WindowCount = windows.Count;
+        WindowCount = perModel ? this.WindowsPerModel(windows) : windows.Count;
+        Offsets = [.. Enumerable.Range(0, Models).Select(m => perModel ? m * WindowCount : 0)];
         TimeSteps = windows.TimeSteps;
         orders = new int[Models * WindowCount];
         for (int m = 0; m < Models; m++)
@@ -160,7 +167,15 @@ public sealed class ModelLanesEngine : IEpochEngine
     {
         Spec.EnsureFits(windows);
         var result = new float[Models * windows.Count * Spec.Outputs];
-        foreach (var c in chunks) c.Predict(windows, result);
+        foreach (var c in chunks) c.Predict(windows, windows.Count, perModel: false, result);
+        return result;
+    }
+
+    public float[] PredictPerModel(WindowSet windows)
+    {
+        Spec.EnsureFits(windows);
+        var result = new float[windows.Count * Spec.Outputs];
+        foreach (var c in chunks) c.Predict(windows, this.WindowsPerModel(windows), perModel: true, result);
         return result;
     }
 
@@ -241,7 +256,7 @@ public sealed class ModelLanesEngine : IEpochEngine
             int n = owner.WindowCount;
             if (windows.Length < count * lanes) windows = new int[count * lanes];
             for (int row = 0; row < count; row++)
-                for (int l = 0; l < lanes; l++) windows[row * lanes + l] = owner.Orders[ModelOf(l) * n + start + row];
+                for (int l = 0; l < lanes; l++) windows[row * lanes + l] = owner.Offsets[ModelOf(l)] + owner.Orders[ModelOf(l) * n + start + row];
             for (int block = 0, used = count * lanes; block * b.BlockWindows < used; block++)
             {
                 int first = block * b.BlockWindows, windowCount = Math.Min(b.BlockWindows, used - first);
@@ -259,15 +274,16 @@ public sealed class ModelLanesEngine : IEpochEngine
             Array.Clear(lossSums);
         }
 
-        public void Predict(WindowSet data, float[] result)
+        /// <summary>Each lane's model on <paramref name="count"/> windows: the first ones of <paramref name="data"/>, or its own block when <paramref name="perModel"/>.</summary>
+        public void Predict(WindowSet data, int count, bool perModel, float[] result)
         {
             var b = LaneBatch.Create(width, modelsInLanes: true, owner.Layout, data.TimeSteps, blocks: 1, rows: 1);
-            int count = data.Count, outs = owner.Layout.Outputs;
-            Span<int> same = stackalloc int[lanes];
+            int outs = owner.Layout.Outputs;
+            Span<int> rows = stackalloc int[lanes];
             for (int n = 0; n < count; n++)
             {
-                same.Fill(n);
-                b.Load(0, data.X, default, same, 0, lanes);
+                for (int l = 0; l < lanes; l++) rows[l] = (perModel ? ModelOf(l) * count : 0) + n;
+                b.Load(0, data.X, default, rows, 0, lanes);
                 b.Forward(0, w);
                 for (int l = 0; l < Count; l++)
                     for (int k = 0; k < outs; k++) result[((First + l) * count + n) * outs + k] = b.Output(0, l, k);
