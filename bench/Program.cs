@@ -15,6 +15,8 @@ using GpuRnn.Bench;
 //   dotnet run -c Release --project bench -- --kernels [--quick] [--only w2]
 //                                                              every ILGPU kernel variant on every accelerator here:
 //                                                              validated against the scalar engine, then timed
+//   dotnet run -c Release --project bench -- --many [--series 10000] [--sample 300]
+//                                                              one model per series: trained together against one at a time
 //   dotnet run -c Release --project bench -- --plan           what the ILGPU engine launches per workload on an H200
 //   dotnet run -c Release --project bench -- --ptx DIR        every kernel as PTX for sm_90 (PtxExport), no GPU needed;
 //                                                              bench/ptxas-report.sh turns them into registers, spills, SASS
@@ -26,6 +28,10 @@ if (args.Contains("--peak"))
 if (args.Contains("--kernels"))
 {
     return KernelHarness.Run(args);
+}
+if (args.Contains("--many"))
+{
+    return ManyMode.Run(args);
 }
 if (args.Contains("--plan"))
 {

@@ -3,7 +3,7 @@ using GpuRnn.Cli;
 namespace GpuRnn.Tests;
 
 /// <summary>
-/// Runs the CLI in-process, capturing both streams. A <c>train</c> or <c>sweep</c> that names no accelerator runs on
+/// Runs the CLI in-process, capturing both streams. A <c>train</c>, <c>sweep</c> or <c>train-many</c> that names no accelerator runs on
 /// the SIMD engine, not on whatever <c>auto</c> finds: on a machine with a GPU, auto would switch every such test to
 /// CUDA (seconds of setup each, other figures). Tests of auto itself say <c>--accelerator auto</c>.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class CliRun
     }
 
     static string[] PinnedAccelerator(string[] args) =>
-        args is ["train" or "sweep", ..] && !args.Any(a => a.StartsWith("--accelerator", StringComparison.Ordinal)) ? [.. args, "--accelerator", "simd"] : args;
+        args is ["train" or "sweep" or "train-many", ..] && !args.Any(a => a.StartsWith("--accelerator", StringComparison.Ordinal)) ? [.. args, "--accelerator", "simd"] : args;
 
     public void Deconstruct(out int exitCode, out string stdout, out string stderr) => (exitCode, stdout, stderr) = (ExitCode, Out, Err);
 }

@@ -56,6 +56,11 @@ public class InputValidationTests
         ["data is a folder"] = new(["train", "--data", "{dir}/sub"], ["sub", "folder"], d => Directory.CreateDirectory(d.File("sub"))),
         ["data is a character device"] = new(["train", "--data", "{dir}/zero"], ["zero", "character device"], d => { if (!SpecialFiles.TryShell("mknod", "-m", "666", d.File("zero"), "c", "1", "5")) Assert.Skip("this machine does not let the tests make a device node"); }, NeedsRoot: true),
         ["model is a FIFO"] = new(["predict", "--model", "{dir}/pipe.json"], ["pipe.json", "FIFO"], d => SpecialFiles.MakeFifo(d.File("pipe.json"))),
+        ["many-series data is a FIFO"] = new(["train-many", "--data", "{dir}/pipe.csv", "--out", "{dir}/out"], ["pipe.csv", "FIFO", "not a regular file"], d => SpecialFiles.MakeFifo(d.File("pipe.csv"))),
+        ["bundle is a FIFO"] = new(["predict", "--model", "{dir}/pipe.zip", "--id", "a"], ["pipe.zip", "FIFO"], d => SpecialFiles.MakeFifo(d.File("pipe.zip"))),
+        ["bundle is not a zip"] = new(["predict", "--model", "{dir}/m.json", "--id", "a"], ["m.json", "not a model bundle"], d => File.Copy(FixturePath, d.File("m.json"))),
+        ["many-series file row of the wrong width"] = new(["train-many", "--data", "{dir}/w.csv", "--id-column", "id"], ["w.csv", "line 3 has 2 fields", "header has 3"],
+            d => File.WriteAllText(d.File("w.csv"), "id,month,value\na,2000-01,1\na,2000-02\n")),
 
         // Windows too large to hold (item 7): 128 000 training values make 28 000 windows of 100 000 (the test part none).
         ["windows too large to hold"] = new(["train", "--data", "{dir}/big.csv", "--time-steps", "100000", "--stride", "1"],

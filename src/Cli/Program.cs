@@ -70,6 +70,7 @@ public static class Program
             ExplainCommand.Create(stdout),
             ForecastCommand.Create(stdout, stderr),
             SweepCommand.Create(stdout, stderr),
+            TrainManyCommand.Create(stdout, stderr),
             DevicesCommand.Create(stdout),
         };
         OptionParsing.Apply(root);

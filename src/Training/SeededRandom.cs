@@ -11,6 +11,9 @@ public enum RandomStream
 
     /// <summary>The order in which each epoch visits the training windows.</summary>
     Shuffle = 2,
+
+    /// <summary>Made-up data (<see cref="Many.SyntheticSeries"/>).</summary>
+    SyntheticData = 3,
 }
 
 /// <summary>

@@ -6,7 +6,8 @@ namespace GpuRnn.Cli.Commands;
 /// </summary>
 sealed class SavedModelOptions
 {
-    public Option<string> Model { get; } = new("--model") { Description = "a model from 'gpurnn train --save', or a Keras get_weights() JSON list", Required = true, HelpName = "FILE" };
+    public Option<string> Model { get; } = new("--model") { Description = "a model from 'gpurnn train --save', a Keras get_weights() JSON list, or with --id a bundle from 'gpurnn train-many --out' (models.zip or its folder)", Required = true, HelpName = "FILE" };
+    public Option<string?> Id { get; } = new("--id") { Description = "the series whose model to read from a train-many bundle", HelpName = "ID" };
     public Option<string> Activation { get; } = new("--activation") { Description = "for a Keras weight list: the SimpleRNN activation", DefaultValueFactory = _ => "tanh" };
     public Option<string> OutputActivation { get; } = new("--output-activation") { Description = "for a Keras weight list: the Dense activation", DefaultValueFactory = _ => "tanh" };
     public Option<int> TimeSteps { get; } = new("--time-steps") { Description = "for a Keras weight list: the window length", DefaultValueFactory = _ => 12 };
@@ -15,13 +16,16 @@ sealed class SavedModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Model, Activation, OutputActivation, TimeSteps, ScalerMin, ScalerMax }) command.Options.Add(o);
+        foreach (var o in new Option[] { Model, Id, Activation, OutputActivation, TimeSteps, ScalerMin, ScalerMax }) command.Options.Add(o);
     }
 
     /// <summary>The files a command on this model reads, for its <see cref="FilePlan"/>: the model, and the series
     /// (<paramref name="data"/>'s, or the file the model remembers).</summary>
     public FilePlan Plan(ParseResult result, DataOptions data, SavedModel saved) =>
-        new FilePlan().Input("--model", result.GetValue(Model)).Input("--data", result.GetValue(data.Data) ?? saved.DataPath);
+        new FilePlan().Input("--model", ModelPath(result)).Input("--data", result.GetValue(data.Data) ?? saved.DataPath);
+
+    /// <summary>The model file read: the bundle itself (not its folder) with --id.</summary>
+    string ModelPath(ParseResult result) => result.GetValue(Id) is null ? result.GetValue(Model)! : ModelBundle.Resolve(result.GetValue(Model)!);
 
     /// <summary>
     /// The columns the model runs on: those the options name (as many inputs as the model has features), else the
@@ -33,6 +37,7 @@ sealed class SavedModelOptions
     public (ModelColumns Columns, string? Warning) ColumnsFor(ParseResult result, DataOptions data, SavedModel saved)
     {
         string path = result.GetValue(Model)!;
+        if (saved.Series is { } key) return (OneOfMany(result, data, saved, key), null);
         var given = Given(result, saved);
         var own = saved.ColumnNames(CsvSeriesReader.DefaultColumn);
         var choice = data.Choice(result) ?? (own is { } names ? new ColumnChoice(names.Inputs, names.Target, "the model")
@@ -72,8 +77,30 @@ sealed class SavedModelOptions
     static GpuRnnInputException ScalerForOneColumn(string path, string what) =>
         new($"--scaler-min and --scaler-max scale a model whose one input column is its target, but {path} {what}: leave them out to scale each column by its own minimum and maximum");
 
-    public SavedModel Load(ParseResult result) =>
-        ModelFile.Load(result.GetValue(Model)!, new ModelFile.KerasDefaults(
+    /// <summary>A long file's series the model learnt (<c>train-many --id-column</c>): its rows found again by id, scaled by the model's scaler.</summary>
+    static ModelColumns OneOfMany(ParseResult result, DataOptions data, SavedModel saved, SeriesKey key)
+    {
+        string file = result.GetValue(data.Data) ?? saved.DataPath
+            ?? throw new GpuRnnInputException($"the model of series '{key.Id}' names no data file: give it with --data");
+        if (data.Choice(result) is not null) throw new GpuRnnInputException($"the model of series '{key.Id}' reads column '{saved.Column}' of the rows whose '{key.IdColumn}' is '{key.Id}': --column, --features and --target do not apply");
+        var many = SeriesFile.ReadFile(file, new SeriesFileOptions(key.IdColumn, saved.Column, data.Dates(result, saved.DateOptions)));
+        var series = many.Series.FirstOrDefault(s => s.Name == key.Id)
+            ?? throw new GpuRnnInputException(many.Skipped.FirstOrDefault(s => s.Id == key.Id) is { } skipped
+                ? $"{file}: series '{key.Id}': {skipped.Reason}" : $"{file}: no rows of series '{key.Id}' in column '{key.IdColumn}'");
+        return saved.Scale([series], series);
+    }
+
+    public SavedModel Load(ParseResult result)
+    {
+        string path = result.GetValue(Model)!;
+        if (result.GetValue(Id) is { } id) return ModelBundle.Load(path, id);
+        if (ModelBundle.IsBundle(path))
+        {
+            var ids = ModelBundle.Ids(path);
+            throw new GpuRnnInputException($"{ModelBundle.Resolve(path)} is a bundle of {ids.Count} series' models: choose one with --id ({string.Join(", ", ids.Take(5))}{(ids.Count > 5 ? ", …" : "")})");
+        }
+        return ModelFile.Load(path, new ModelFile.KerasDefaults(
             ActivationNames.Parse(result.GetValue(Activation)!), ActivationNames.Parse(result.GetValue(OutputActivation)!), result.GetValue(TimeSteps)));
+    }
 
 }

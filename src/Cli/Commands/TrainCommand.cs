@@ -11,15 +11,7 @@ static class TrainCommand
     {
         var data = new DataOptions();
         var model = new ModelOptions(defaultUnits: 3, defaultActivation: "tanh");
-        var timeSteps = new Option<int>("--time-steps") { Description = "window length (the tutorial's time_steps)", DefaultValueFactory = _ => 12 };
-        var stride = new Option<int?>("--stride") { Description = "distance between consecutive targets (default: the window length, i.e. non-overlapping windows as the tutorial)" };
-        var split = new Option<double>("--split") { Description = "fraction of the series used for training: split = floor(n · fraction)", DefaultValueFactory = _ => 0.8 };
-        var scaleOn = new Option<ScaleFit>("--scale-on") { Description = "fit the MinMax scaler on 'all' of the series (the tutorial) or on the 'train' part only", DefaultValueFactory = _ => ScaleFit.All };
-        var epochs = new Option<int>("--epochs") { Description = "passes over the training windows", DefaultValueFactory = _ => 20 };
-        var batchSize = new Option<int>("--batch-size") { Description = "windows per gradient step", DefaultValueFactory = _ => 1 };
-        var learningRate = new Option<float>("--learning-rate", "--lr") { Description = "Adam's learning rate", DefaultValueFactory = _ => 1e-3f };
-        var seed = new Option<int>("--seed") { Description = "seed of the initial weights and of the shuffling", DefaultValueFactory = _ => 1 };
-        var noShuffle = new Option<bool>("--no-shuffle") { Description = "visit the windows in order every epoch" };
+        var run = new RunOptions();
         var save = new Option<string?>("--save") { Description = "write the trained model (spec, weights in Keras order, scaler) as JSON", HelpName = "FILE" };
         var initWeights = new Option<string?>("--init-weights") { Description = "start from these weights (a gpurnn model or a Keras get_weights() JSON list); with --epochs 0 only evaluates", HelpName = "FILE" };
         var plot = new Option<string>("--plot") { Description = "figure of actual vs predicted with the split marked: PNG or SVG, as the name ends (.png, .svg)", DefaultValueFactory = _ => DefaultPlot, HelpName = "FILE" };
@@ -28,8 +20,6 @@ static class TrainCommand
         var plotOriginal = new Option<bool>("--plot-original-units") { Description = "plot in the series' own units instead of the tutorial's scaled [0, 1]" };
         var lossPlot = new Option<string?>("--loss-plot") { Description = "figure of the loss per epoch, PNG or SVG (default: beside the plot in its format, FILE.loss.png)", HelpName = "FILE" };
         var history = new Option<string?>("--history") { Description = "write epoch,loss,val_loss,time as CSV, a line as each epoch ends (Keras's CSVLogger); kept if training fails", HelpName = "FILE" };
-        var validationSplit = new Option<double>("--validation-split") { Description = "hold out this fraction of the training windows (the last ones, before shuffling) to validate each epoch, as Keras's validation_split" };
-        var earlyStopping = new Option<int?>("--early-stopping") { Description = "stop after this many epochs without a better validation (else training) loss, and keep the best epoch's weights", HelpName = "PATIENCE" };
         var accelerator = AcceleratorOption.Create();
         var noBaseline = new Option<bool>("--no-baseline") { Description = "do not time the scalar CPU engine on the same work for comparison" };
         var baselineMode = BaselineOption.Create("the same training on the scalar engine (the speed-up's baseline)");
@@ -37,23 +27,14 @@ static class TrainCommand
         var command = new Command("train", "Train SimpleRNN + Dense on a series and report train/test RMSE and MAE beside the naive last-value forecast's (defaults: the tutorial's sunspots model)");
         data.AddTo(command);
         model.AddTo(command);
-        foreach (var o in new Option[] { timeSteps, stride, split, scaleOn, epochs, batchSize, learningRate, seed, noShuffle, save, initWeights, plot, plotLast, noPlot, plotOriginal, lossPlot, history, validationSplit, earlyStopping, accelerator, noBaseline, baselineMode })
+        foreach (Option o in (Option[])[.. run.Windowing, .. run.Training, save, initWeights, plot, plotLast, noPlot, plotOriginal, lossPlot, history, .. run.Validation, accelerator, noBaseline, baselineMode])
             command.Options.Add(o);
 
         command.SetAction(result =>
         {
-            var windowing = new WindowingOptions(result.GetValue(timeSteps), result.GetValue(stride), result.GetValue(split), result.GetValue(scaleOn));
+            var windowing = run.WindowingOf(result);
             var shape = model.Spec(result, windowing.TimeSteps);
-            var training = new TrainingOptions
-            {
-                Epochs = result.GetValue(epochs),
-                BatchSize = result.GetValue(batchSize),
-                Shuffle = !result.GetValue(noShuffle),
-                Seed = result.GetValue(seed),
-                Adam = new AdamOptions(result.GetValue(learningRate)),
-                ValidationSplit = result.GetValue(validationSplit),
-                EarlyStoppingPatience = result.GetValue(earlyStopping),
-            }.Validated();
+            var training = run.TrainingOf(result);
             string? savePath = result.GetValue(save), initPath = result.GetValue(initWeights);
             string? plotPath = result.GetValue(noPlot) ? null : result.GetValue(plot);
             // Beside a device or FIFO (--plot /dev/null) there is no folder of the user's to put a loss plot in: only when asked.

@@ -40,9 +40,9 @@ public static class CsvSeriesReader
     }
 
     /// <summary>Where the reader met a quote that is never closed (it then swallows the rest of the input).</summary>
-    sealed class QuoteProblem { public long Line; }
+    internal sealed class QuoteProblem { public long Line; }
 
-    static CsvReaderOptions Options(out QuoteProblem problem)
+    internal static CsvReaderOptions Options(out QuoteProblem problem)
     {
         var found = problem = new QuoteProblem();
         return new CsvReaderOptions
@@ -85,10 +85,10 @@ public static class CsvSeriesReader
         return dates?.Apply(series) ?? series;
     }
 
-    static GpuRnnInputException UnclosedQuote(string source, long line) =>
+    internal static GpuRnnInputException UnclosedQuote(string source, long line) =>
         new($"{source}: line {line} opens a quote that is never closed");
 
-    static GpuRnnInputException FieldCountMismatch(CsvReader reader, int expected, string source)
+    internal static GpuRnnInputException FieldCountMismatch(CsvReader reader, int expected, string source)
     {
         int fields = reader.FieldCount;
         string message = $"{source}: line {reader.LineNumber} has {fields} field{(fields == 1 ? "" : "s")} but the header has {expected}";

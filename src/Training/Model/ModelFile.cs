@@ -32,6 +32,12 @@ public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler
     /// <summary>Held-out errors of h-step recursive forecasts, for prediction intervals; null in files from before them.</summary>
     public ForecastResiduals? Residuals { get; init; }
 
+    /// <summary>
+    /// For a model of one series among many in a long file (<c>train-many --id-column</c>): the id column and the
+    /// series' id, so that the series is found again in <see cref="DataPath"/>; null otherwise.
+    /// </summary>
+    public SeriesKey? Series { get; init; }
+
     /// <summary>This model with the dates of the series it learnt, and how they were read (<paramref name="asked"/>: the options it was read with).</summary>
     public SavedModel WithDates(Series series, DateOptions asked) => this with
     {
@@ -39,6 +45,9 @@ public sealed record SavedModel(ModelSpec Spec, float[] Parameters, MinMaxScaler
         Dates = series.Dates?.End,
     };
 }
+
+/// <summary>Which rows of a long file are one series: those whose <see cref="IdColumn"/> holds <see cref="Id"/>.</summary>
+public sealed record SeriesKey(string IdColumn, string Id);
 
 /// <summary>
 /// How a saved model was trained, so a result can be reproduced or compared: the seed, Adam's learning rate, the
@@ -89,6 +98,7 @@ public static partial class ModelFile
             if (model.Column is { } c) w.Write($",\n  \"column\": {Text(c)}");
             if (model.Inputs is { } inputs) WriteInputs(w, inputs);
             if (model.DataPath is { } d) w.Write($",\n  \"data\": {Text(Path.GetFullPath(d))}");
+            if (model.Series is { } key) w.Write($",\n  \"id_column\": {Text(key.IdColumn)},\n  \"series_id\": {Text(key.Id)}");
             if (model.Training is { } t)
                 w.Write(string.Create(CultureInfo.InvariantCulture, $",\n  \"training\": {{\"seed\": {t.Seed}, \"learning_rate\": {t.LearningRate:R}, \"epochs\": {t.Epochs}, "
                     + $"\"epochs_run\": {t.EpochsRun}, \"batch_size\": {t.BatchSize}, \"validation_split\": {Number(t.ValidationSplit)}, \"shuffle\": {(t.Shuffle ? "true" : "false")}}}"));
@@ -138,7 +148,7 @@ public static partial class ModelFile
         }
         if (json.Token != JsonTokenType.StartObject) throw NotAModel(path);
 
-        string? format = null, column = null, data = null, dateColumn = null;
+        string? format = null, column = null, data = null, dateColumn = null, idColumn = null, seriesId = null;
         var fill = GapFill.None;
         DateRecord? dates = null;
         ForecastResiduals? residuals = null;
@@ -185,6 +195,12 @@ public static partial class ModelFile
                 case "data":
                     data = ReadText(json, name, path);
                     break;
+                case "id_column":
+                    idColumn = ReadText(json, name, path);
+                    break;
+                case "series_id":
+                    seriesId = ReadText(json, name, path);
+                    break;
                 case "training":
                     training = ReadTraining(json, path);
                     break;
@@ -216,6 +232,9 @@ public static partial class ModelFile
             DateOptions = dateColumn is null ? null : new DateOptions(dateColumn, fill),
             Dates = dates,
             Residuals = residuals,
+            Series = idColumn is not null && seriesId is not null ? new SeriesKey(idColumn, seriesId)
+                : idColumn is null && seriesId is null ? null
+                : throw new GpuRnnInputException($"{path}: \"id_column\" and \"series_id\" go together"),
         };
         try { CheckInputs(model); }
         catch (ArgumentException e) { throw new GpuRnnInputException($"{path}: {e.Message}", e); }
