@@ -31,18 +31,23 @@ public sealed record ManySeriesRun(SeriesCollection Data, ModelSpec Spec, Window
         if (Spec.TimeSteps != Windowing.TimeSteps)
             throw new GpuRnnInputException($"the model spec says {Spec.TimeSteps} time steps but the windowing {Windowing.TimeSteps}");
         Training.Validated();
-        var ready = new List<(Series, ForecastData)>();
-        var skipped = new List<SkippedSeries>(Data.Skipped);
-        foreach (var series in Data.Series)
+        // Each series on its own, on every core; the results keep the file's order.
+        var prepared = new (ForecastData? Data, string? Why)[Data.Series.Count];
+        Parallel.For(0, prepared.Length, i =>
         {
             try
             {
-                var data = ForecastData.Prepare(series, Windowing);
+                var data = ForecastData.Prepare(Data.Series[i], Windowing);
                 Trainer.CheckHoldOut(data.Train.Count, Training.ValidationSplit);
-                ready.Add((series, data));
+                prepared[i] = (data, null);
             }
-            catch (GpuRnnInputException e) { skipped.Add(new SkippedSeries(series.Name, e.Message)); }
-        }
+            catch (GpuRnnInputException e) { prepared[i] = (null, e.Message); }
+        });
+        var ready = new List<(Series, ForecastData)>();
+        var skipped = new List<SkippedSeries>(Data.Skipped);
+        for (int i = 0; i < prepared.Length; i++)
+            if (prepared[i].Data is { } data) ready.Add((Data.Series[i], data));
+            else skipped.Add(new SkippedSeries(Data.Series[i].Name, prepared[i].Why!));
         return (ready, skipped);
     }
 
