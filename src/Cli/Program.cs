@@ -71,6 +71,7 @@ public static class Program
             ForecastCommand.Create(stdout, stderr),
             SweepCommand.Create(stdout, stderr),
             TrainManyCommand.Create(stdout, stderr),
+            MergeCommand.Create(stdout),
             DevicesCommand.Create(stdout),
         };
         OptionParsing.Apply(root);

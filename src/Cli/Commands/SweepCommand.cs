@@ -25,9 +25,11 @@ static class SweepCommand
         var noBaseline = new Option<bool>("--no-baseline") { Description = "skip timing the same grid one model at a time" };
         var baselineMode = BaselineOption.Create("the same grid one model at a time");
         var accelerator = AcceleratorOption.Create();
+        var outDir = new Option<string?>("--out") { Description = "with --shard (or a Slurm or Kubernetes array): the folder for this shard's result, shard-<i>-of-<n>.csv and its best model (made when missing)", HelpName = "DIR" };
+        var sharding = new ShardOptions();
         var command = new Command("sweep", "Train a grid of configurations (hidden sizes × time steps × seeds × learning rates) at once and rank them by validation RMSE");
         data.AddTo(command);
-        foreach (var o in new Option[] { hidden, steps, seeds, rates, activation, outputActivation, epochs, batchSize, split, validationSplit, csv, saveBest, top, noBaseline, baselineMode, accelerator })
+        foreach (Option o in (Option[])[hidden, steps, seeds, rates, activation, outputActivation, epochs, batchSize, split, validationSplit, csv, saveBest, top, noBaseline, baselineMode, accelerator, outDir, .. sharding.All])
             command.Options.Add(o);
         command.SetAction(result =>
         {
@@ -38,6 +40,8 @@ static class SweepCommand
             if (result.GetValue(top) < 1) throw new GpuRnnInputException("--top must be at least 1");
             string csvPath = result.GetValue(csv)!;
             string? bestPath = result.GetValue(saveBest);
+            if (sharding.Resolve(result) is { } shard) return RunShard(result, command, shard, grid, template, training, data, split, result.GetValue(outDir), accelerator, top, stdout, stderr);
+            if (result.GetValue(outDir) is not null) throw new GpuRnnInputException("--out is where a shard writes its result: give --shard i/n (or run in a job array), or --csv FILE for the whole sweep");
             using var outputs = new FilePlan().Input("--data", result.GetValue(data.Data))
                 .Output("--csv", csvPath).Output("--save-best", bestPath)
                 .Check(); // before anything is trained or printed
@@ -59,7 +63,7 @@ static class SweepCommand
             progress.Clear();
             stdout.WriteLine($"Trained in {Figures.Ms(sweep.Elapsed)} ({sweep.TrainerName})");
             // The grid's results are the run's record: in place before the optional comparison, so Ctrl-C there loses nothing.
-            outputs.Keep(csvPath, s => { using var w = new StreamWriter(s); w.Write(ToCsv(sweep)); });
+            outputs.Keep(csvPath, s => { using var w = new StreamWriter(s); w.Write(SweepShards.Ranked(sweep)); });
             stdout.WriteLine($"CSV:   {csvPath}");
             try
             {
@@ -73,14 +77,7 @@ static class SweepCommand
                 WriteTable(stdout, sweep, result.GetValue(top));
                 if (bestPath is not null)
                 {
-                    var b = sweep.Best.Config; // trained as the sweep trains every model: its options with this seed and rate, all epochs
-                    var record = new TrainingRecord(b.Seed, b.LearningRate, training.Epochs, training.Epochs, training.BatchSize, training.ValidationSplit, training.Shuffle);
-                    var best = new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data), record) { Inputs = sweep.Inputs }
-                        .WithDates(series, data.Dates(result));
-                    // The ranking used validation windows only, so the test part after the split is still held out: it calibrates --interval.
-                    var residuals = HeldOutResiduals.Measure(best, sweep.Scaler, series.Values,
-                        ForecastData.Prepare(series, new WindowingOptions(b.TimeSteps, null, result.GetValue(split)), sweep.Scaler).Split, engine: EngineKind.Simd);
-                    ModelFile.Save(bestPath, best with { Residuals = residuals }, outputs.Write);
+                    var residuals = SaveBest(bestPath, sweep, series, training, data, result, result.GetValue(split), outputs);
                     outputs.Commit();
                     stdout.WriteLine($"Best model: {bestPath}");
                     stdout.WriteLine(IntervalOption.Saved(residuals));
@@ -105,12 +102,67 @@ static class SweepCommand
         o.WriteLine($"Best:  hidden {b.Hidden}, time steps {b.TimeSteps}, seed {b.Seed}, learning rate {b.LearningRate.ToString(CultureInfo.InvariantCulture)}: validation RMSE {Figures.Rmse(sweep.Best.ValidationRmse)}, test RMSE {Figures.Rmse(sweep.Best.TestRmse)} (scaled; train RMSE covers every window before the split, as 'gpurnn train' reports it)");
     }
 
-    static string ToCsv(SweepResult sweep)
+    /// <summary>The sweep's best model as <c>train --save</c> writes one, with the held-out residuals for <c>--interval</c>.</summary>
+    static ForecastResiduals? SaveBest(string path, SweepResult sweep, Series series, TrainingOptions training, DataOptions data, ParseResult result, double split, OutputSet outputs)
     {
-        var text = new StringBuilder("rank,hidden,time_steps,seed,learning_rate,train_rmse,val_rmse,test_rmse\n");
-        foreach (var (e, i) in sweep.Entries.Select((e, i) => (e, i)))
-            text.Append(CultureInfo.InvariantCulture, $"{i + 1},{e.Config.Hidden},{e.Config.TimeSteps},{e.Config.Seed},{e.Config.LearningRate:R},{e.TrainRmse:R},{e.ValidationRmse:R},{e.TestRmse:R}\n");
-        return text.ToString();
+        var b = sweep.Best.Config; // trained as the sweep trains every model: its options with this seed and rate, all epochs
+        var record = new TrainingRecord(b.Seed, b.LearningRate, training.Epochs, training.Epochs, training.BatchSize, training.ValidationSplit, training.Shuffle);
+        var best = new SavedModel(sweep.Best.Spec, sweep.Best.Parameters, sweep.Scaler, series.Name, result.GetValue(data.Data), record) { Inputs = sweep.Inputs }
+            .WithDates(series, data.Dates(result));
+        // The ranking used validation windows only, so the test part after the split is still held out: it calibrates --interval.
+        var residuals = HeldOutResiduals.Measure(best, sweep.Scaler, series.Values,
+            ForecastData.Prepare(series, new WindowingOptions(b.TimeSteps, null, split), sweep.Scaler).Split, engine: EngineKind.Simd);
+        ModelFile.Save(path, best with { Residuals = residuals }, outputs.Write);
+        return residuals;
+    }
+
+    /// <summary>
+    /// One shard of the grid (its configurations in grid order, <see cref="Shard.Slice"/>): trained as the whole sweep
+    /// trains them, written to <c>DIR/shard-&lt;i&gt;-of-&lt;n&gt;.csv</c> with the shard's best model beside it; nothing
+    /// trained when this run's result is already there (a requeued task).
+    /// </summary>
+    static int RunShard(ParseResult result, Command command, Shard shard, SweepGrid grid, ModelSpec template, TrainingOptions training, DataOptions data,
+        Option<double> split, string? outPath, Option<string> accelerator, Option<int> top, TextWriter stdout, TextWriter stderr)
+    {
+        if (outPath is null) throw new GpuRnnInputException($"a sharded sweep ({shard}) writes its result into a folder: give --out DIR");
+        string? dataPath = result.GetValue(data.Data);
+        if (dataPath is not null) InputFile.EnsureRegular(dataPath, "data file");
+        string run = ShardOptions.RunHash(result, command, shard, dataPath, "--out", "--csv", "--save-best", "--top", "--no-baseline", "--baseline");
+        using var folder = OutputFolder.Plan("--out", outPath)!;
+        string resultPath = folder.File(shard.FileName()), bestPath = folder.File(shard.FileName(SweepShards.BestExtension));
+        if (ShardFile.IsDone(resultPath, SweepShards.Kind, run))
+        {
+            folder.Kept();
+            stdout.WriteLine($"Shard {shard.Index} of {shard.Count}: already done ({resultPath}, same options and data): nothing to train");
+            return 0;
+        }
+        var (start, length) = shard.Slice(grid.Count);
+        var configs = grid.Configs().Skip(start).Take(length).ToList();
+        using var outputs = new FilePlan().Input("--data", dataPath).Output("--out", resultPath).Output("--out", configs.Count > 0 ? bestPath : null).Check();
+        var (inputs, series) = data.LoadColumns(result, data.Choice(result) ?? ColumnChoice.Default);
+        var runner = new SweepRunner(series, (template with { Features = inputs.Count }).Validated(), new WindowingOptions(SplitFraction: result.GetValue(split)), training) { Inputs = inputs };
+        var kind = AcceleratorOption.Parse(result.GetValue(accelerator)!);
+        EngineFactory.EnsureAvailable(kind);
+        stdout.WriteLine($"Sweep: {shard}: configurations {start}–{start + length - 1} of {grid.Count}, {training.Epochs} epochs each, on {series.Source}");
+        if (configs.Count == 0)
+        {
+            outputs.WriteAllText(resultPath, ShardFile.Text(new ShardHeader(SweepShards.Kind, shard, run, 0), "config,hidden,time_steps,seed,learning_rate,train_rmse,val_rmse,test_rmse\n"));
+        }
+        else
+        {
+            using var progress = Progress.For(stderr);
+            progress.Show($"training {configs.Count} configurations together…");
+            var sweep = runner.Run(configs, kind);
+            progress.Clear();
+            stdout.WriteLine($"Trained in {Figures.Ms(sweep.Elapsed)} ({sweep.TrainerName})");
+            outputs.WriteAllText(resultPath, ShardFile.Text(new ShardHeader(SweepShards.Kind, shard, run, configs.Count), SweepShards.Shard(sweep, start)));
+            SaveBest(bestPath, sweep, series, training, data, result, result.GetValue(split), outputs);
+            WriteTable(stdout, sweep, result.GetValue(top));
+        }
+        outputs.Commit();
+        folder.Kept();
+        stdout.WriteLine($"Saved: {resultPath} (gpurnn merge {folder.Path} joins the shards)");
+        return 0;
     }
 
     /// <summary>The grid one model at a time beside the sweep: timed whole, or estimated from the models it timed; and

@@ -6,11 +6,13 @@ namespace GpuRnn.Cli.Commands;
 /// <c>gpurnn train-many</c>: one model per series of a long or wide CSV file, all trained together, each series scaled,
 /// windowed and seeded on its own (<see cref="ManySeriesRun"/>). With <c>--out DIR</c>: <c>metrics.csv</c> (a row per
 /// series), <c>models.zip</c> (every model; <c>predict</c> and <c>forecast</c> read one with <c>--id</c>) and
-/// <c>summary.png</c>, committed together, the folder made when missing.
+/// <c>summary.png</c>, committed together, the folder made when missing. Sharded (<see cref="ShardOptions"/>), a task
+/// trains its slice of the file's series and writes <c>shard-&lt;i&gt;-of-&lt;n&gt;.csv</c> (the metrics rows) and
+/// <c>shard-&lt;i&gt;-of-&lt;n&gt;.models.zip</c>; <c>gpurnn merge DIR</c> joins them.
 /// </summary>
 static class TrainManyCommand
 {
-    public const string MetricsFile = "metrics.csv", SummaryFile = "summary.png";
+    public const string MetricsFile = "metrics.csv", SummaryFile = "summary.png", Kind = "train-many";
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
@@ -22,12 +24,13 @@ static class TrainManyCommand
         var run = new RunOptions();
         var accelerator = AcceleratorOption.Create();
         var outDir = new Option<string?>("--out") { Description = "folder for metrics.csv, models.zip and summary.png (made when missing; its parent must exist)", HelpName = "DIR" };
+        var sharding = new ShardOptions();
 
         var command = new Command("train-many", "Train one SimpleRNN + Dense model per series of a long or wide CSV file, all together, and report each series' train/test RMSE");
         foreach (Option o in (Option[])[dataFile, idColumn, target, data.DateColumn, data.FillGaps])
             command.Options.Add(o);
         model.AddTo(command);
-        foreach (Option o in (Option[])[.. run.Windowing, .. run.Training, .. run.Validation, accelerator, outDir])
+        foreach (Option o in (Option[])[.. run.Windowing, .. run.Training, .. run.Validation, accelerator, outDir, .. sharding.All])
             command.Options.Add(o);
 
         command.SetAction(result =>
@@ -36,37 +39,67 @@ static class TrainManyCommand
             var spec = model.Spec(result, windowing.TimeSteps).Validated();
             var training = run.TrainingOf(result);
             string path = result.GetValue(dataFile)!;
+            var shard = sharding.Resolve(result);
+            if (shard is not null && result.GetValue(outDir) is null) throw new GpuRnnInputException($"a sharded run ({shard}) writes its result into a folder: give --out DIR");
+            InputFile.EnsureRegular(path, "data file");
+            string? shardRun = shard is { } sh ? ShardOptions.RunHash(result, command, sh, path, "--out") : null;
             using var folder = OutputFolder.Plan("--out", result.GetValue(outDir));
+            string? shardCsv = shard is { } s1 ? folder!.File(s1.FileName()) : null, shardModels = shard is { } s2 ? folder!.File(s2.FileName(".models.zip")) : null;
+            if (shardCsv is not null && ShardFile.IsDone(shardCsv, Kind, shardRun!) && File.Exists(shardModels))
+            {
+                folder!.Kept();
+                stdout.WriteLine($"Shard {shard!.Value.Index} of {shard.Value.Count}: already done ({shardCsv}, same options and data): nothing to train");
+                return 0;
+            }
             using var outputs = new FilePlan().Input("--data", path)
-                .Output("--out", folder?.File(MetricsFile)).Output("--out", folder?.File(ModelBundle.FileName)).Output("--out", folder?.File(SummaryFile))
+                .Output("--out", shard is null ? folder?.File(MetricsFile) : shardCsv).Output("--out", shard is null ? folder?.File(ModelBundle.FileName) : shardModels)
+                .Output("--out", shard is null ? folder?.File(SummaryFile) : null)
                 .Check();
             var engineKind = AcceleratorOption.Parse(result.GetValue(accelerator)!);
             EngineFactory.EnsureAvailable(engineKind);
             using var progress = Progress.For(stderr);
             progress.Show($"reading {path}…");
             var series = SeriesFile.ReadFile(path, new SeriesFileOptions(result.GetValue(idColumn), result.GetValue(target), data.Dates(result)));
+            int inFile = series.Series.Count + series.Skipped.Count;
+            if (shard is { } slice) series = series with { Series = slice.Take(series.Series) };
             var job = new ManySeriesRun(series, spec, windowing, training, engineKind);
             var (ready, skippedEarly) = job.Prepare();
-            if (ready.Count == 0) job.Run(); // refuses in one line, naming the first series' fault
+            // Nothing to train refuses in one line, naming the first series' fault; a shard of nothing is an empty result, not a failed task.
+            if (ready.Count == 0 && shard is null) job.Run();
             progress.Clear();
-            stdout.WriteLine($"Data:  {path}: {series.Series.Count + series.Skipped.Count} series, {ready.Count} to train, {skippedEarly.Count} skipped");
+            stdout.WriteLine($"Data:  {path}: {inFile} series{(shard is { } part ? $"; {part}: {series.Series.Count} of them" : "")}, {ready.Count} to train, {skippedEarly.Count} skipped");
             foreach (var s in skippedEarly) stdout.WriteLine($"Skipped: '{s.Id}': {s.Reason}");
             stdout.WriteLine($"Model: {spec}, {spec.Layout().Count} parameters per series");
             stdout.WriteLine($"Train: Adam lr {training.Adam.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {training.BatchSize}, {training.Epochs} epochs, "
                 + $"{(training.Shuffle ? "shuffled" : "in order")}, seed {training.Seed} with each series' id");
             int done = 0;
             progress.Show($"training {ready.Count} models…");
-            var trained = job.Run(group => progress.Show($"training models {done + 1}–{done += group} of {ready.Count}…"));
+            var trained = ready.Count == 0 ? new ManySeriesResult([], skippedEarly, "none", TimeSpan.Zero)
+                : job.Run(group => progress.Show($"training models {done + 1}–{done += group} of {ready.Count}…"));
             progress.Clear();
             var rmse = trained.Models.Where(m => m.Result.Data.Test.Count > 0).Select(m => m.Result.TestRmse).Order().ToArray();
-            stdout.WriteLine($"Trained: {trained.Models.Count} models on {trained.EngineName} in {Figures.Ms(trained.TrainingTime)} "
+            if (trained.Models.Count > 0)
+                stdout.WriteLine($"Trained: {trained.Models.Count} models on {trained.EngineName} in {Figures.Ms(trained.TrainingTime)} "
                 + $"({(trained.Models.Count / trained.TrainingTime.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture)} series/s)");
             if (rmse.Length > 0)
                 stdout.WriteLine($"Test RMSE (scaled): median {Figures.Rmse(rmse[rmse.Length / 2])}, best {Figures.Rmse(rmse[0])}, worst {Figures.Rmse(rmse[^1])}");
             if (folder is null) return 0;
             progress.Show("writing the outputs…");
+            var models = trained.Models.Select(m => (m.Id, Saved(m, series, training)));
+            if (shard is { } mine)
+            {
+                var csv = new StringWriter();
+                Metrics().Write(csv, trained.Models);
+                outputs.WriteAllText(shardCsv!, ShardFile.Text(new ShardHeader(Kind, mine, shardRun!, trained.Models.Count), csv.ToString()));
+                outputs.Write(shardModels!, s => ModelBundle.Write(s, models));
+                outputs.Commit();
+                folder.Kept();
+                progress.Clear();
+                stdout.WriteLine($"Saved: {shardCsv}, {shardModels} (gpurnn merge {folder.Path} joins the shards)");
+                return 0;
+            }
             CsvOutput.Write(Metrics(), trained.Models, folder.File(MetricsFile), outputs, stdout);
-            outputs.Write(folder.File(ModelBundle.FileName), s => ModelBundle.Write(s, trained.Models.Select(m => (m.Id, Saved(m, series, training)))));
+            outputs.Write(folder.File(ModelBundle.FileName), s => ModelBundle.Write(s, models));
             ManySummaryPlot.Save(folder.File(SummaryFile), trained.Models, outputs.Write);
             outputs.Commit();
             folder.Kept();

@@ -30,6 +30,26 @@ public static class ModelBundle
         }
     }
 
+    /// <summary>The models of several bundles (shards') as one, in order; a series in two of them is refused.</summary>
+    public static void Join(Stream stream, IReadOnlyList<string> bundles)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in bundles)
+        {
+            using var from = Open(path);
+            foreach (var entry in from.Entries)
+            {
+                if (seen.TryGetValue(entry.FullName, out var other))
+                    throw new GpuRnnInputException($"{path} and {other} both hold {entry.FullName}: a series in two shards");
+                seen[entry.FullName] = path;
+                using var source = entry.Open();
+                using var target = zip.CreateEntry(entry.FullName, CompressionLevel.Fastest).Open();
+                source.CopyTo(target);
+            }
+        }
+    }
+
     /// <summary>The bundle at <paramref name="path"/>, or <c>models.zip</c> inside it when it is a folder (a <c>train-many --out</c> one).</summary>
     public static string Resolve(string path) => Directory.Exists(path) ? Path.Combine(path, FileName) : path;
 

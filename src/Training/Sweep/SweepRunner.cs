@@ -11,7 +11,11 @@ namespace GpuRnn.Training.Sweep;
 /// before the split (the validation windows too), as <c>gpurnn train</c> reports it; <see cref="ValidationRmse"/> the
 /// held-out last ones; <see cref="TestRmse"/> the windows after the split.
 /// </summary>
-public sealed record SweepEntry(SweepConfig Config, ModelSpec Spec, float[] Parameters, double TrainRmse, double ValidationRmse, double TestRmse);
+public sealed record SweepEntry(SweepConfig Config, ModelSpec Spec, float[] Parameters, double TrainRmse, double ValidationRmse, double TestRmse)
+{
+    /// <summary>Where the configuration is in the list trained (the grid's order, for a whole grid): ties in the ranking keep this order.</summary>
+    public int Position { get; init; }
+}
 
 /// <summary>Configurations trained one at a time (all of the grid, or a timed sample of it) and how long they took.</summary>
 public sealed record AloneSample(IReadOnlyDictionary<SweepConfig, float[]> Weights, TimeSpan Elapsed, int GridCount, string TrainerName)
@@ -43,9 +47,12 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     public IReadOnlyList<Series>? Inputs { get; init; }
 
     /// <summary>Trains the grid on <paramref name="kind"/>, each shape's models together; only training is timed (engines are made first).</summary>
-    public SweepResult Run(SweepGrid grid, EngineKind kind)
+    public SweepResult Run(SweepGrid grid, EngineKind kind) => Run([.. grid.Validated().Configs()], kind);
+
+    /// <summary>Trains these configurations (a shard of a grid, say) as <see cref="Run(SweepGrid, EngineKind)"/> trains a whole grid.</summary>
+    public SweepResult Run(IReadOnlyList<SweepConfig> configs, EngineKind kind)
     {
-        var groups = Groups(grid);
+        var groups = Groups(configs);
         using var maker = new EngineMaker(kind, Work(groups)); // an accelerator opens once for every shape
         var common = WarmUp(groups, maker);
         var engines = new IRnnEngine[groups.Count];
@@ -59,7 +66,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
                 for (int g = 0; g < groups.Count; g++) Train(engines[g], groups[g].Fit, groups[g].Configs, common);
             clock.Stop();
             var entries = groups.SelectMany((group, g) => Score(engines[g], group)).ToList();
-            var sorted = entries.OrderBy(e => double.IsNaN(e.ValidationRmse) ? double.MaxValue : e.ValidationRmse).ToList();
+            var sorted = entries.OrderBy(e => RankKey(e.ValidationRmse)).ThenBy(e => e.Position).ToList();
             // The scaler is fitted on the series or its training part: the same for every window length.
             return new SweepResult(sorted, groups[0].Data.Scaler, clock.Elapsed, Describe(engines[0])) { Inputs = groups[0].Data.Columns.SavedInputs };
         }
@@ -69,6 +76,9 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
         }
     }
 
+    /// <summary>The ranking's order: by validation RMSE, a NaN (a diverged model) last; ties keep the grid's order.</summary>
+    public static double RankKey(double validationRmse) => double.IsNaN(validationRmse) ? double.MaxValue : validationRmse;
+
     /// <summary>
     /// The one-at-a-time comparison on <paramref name="kind"/>, within a time budget: configurations are trained
     /// alone (engines of one model), taking one from each shape in turn, until <paramref name="budget"/> is spent (at
@@ -77,7 +87,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
     /// </summary>
     public AloneSample TrainAlone(SweepGrid grid, EngineKind kind, TimeSpan? budget)
     {
-        var groups = Groups(grid);
+        var groups = Groups([.. grid.Validated().Configs()]);
         using var maker = new EngineMaker(kind, Work(groups));
         var common = WarmUp(groups, maker, models: 1);
         var weights = new Dictionary<SweepConfig, float[]>();
@@ -116,7 +126,7 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
         int p = engine.Layout.Count;
         for (int m = 0; m < group.Configs.Count; m++)
             yield return new SweepEntry(group.Configs[m], group.Spec, weights.AsSpan(m * p, p).ToArray(),
-                Rmse(train, m, group.Data.Train), Rmse(validation, m, group.Validation), Rmse(test, m, group.Data.Test));
+                Rmse(train, m, group.Data.Train), Rmse(validation, m, group.Validation), Rmse(test, m, group.Data.Test)) { Position = group.Positions[m] };
     }
 
     static double Rmse(float[] predicted, int model, WindowSet windows) =>
@@ -137,16 +147,16 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
         _ => $"{engine.Name}: every model of a shape in the same launches",
     };
 
-    List<Group> Groups(SweepGrid grid)
+    List<Group> Groups(IReadOnlyList<SweepConfig> configs)
     {
-        grid.Validated();
+        if (configs.Count == 0) throw new GpuRnnInputException("no configurations to train");
         if (!(training.ValidationSplit > 0)) throw new GpuRnnInputException("a sweep ranks by validation RMSE: give a validation split above 0");
-        return [.. grid.Configs().GroupBy(c => (c.Hidden, c.TimeSteps)).Select(shape =>
+        return [.. configs.Select((c, i) => (Config: c, Position: i)).GroupBy(c => (c.Config.Hidden, c.Config.TimeSteps)).Select(shape =>
         {
             var data = ForecastData.Prepare(Inputs ?? [series], series, windowing with { TimeSteps = shape.Key.TimeSteps });
             var (fit, validation) = Trainer.HoldOut(data.Train, training.ValidationSplit);
             var spec = (template with { Units = [shape.Key.Hidden], TimeSteps = shape.Key.TimeSteps }).Validated();
-            return new Group(spec, data, fit, validation!, shape.ToList());
+            return new Group(spec, data, fit, validation!, [.. shape.Select(c => c.Config)], [.. shape.Select(c => c.Position)]);
         })];
     }
 
@@ -172,5 +182,5 @@ public sealed class SweepRunner(Series series, ModelSpec template, WindowingOpti
         sum + TrainingWork.Of(g.Spec.Layout(), g.Fit.TimeSteps, g.Fit.Count, training.Epochs, training.BatchSize, g.Configs.Count));
 
     /// <summary>The configurations of one shape with the windows they train and are scored on.</summary>
-    sealed record Group(ModelSpec Spec, ForecastData Data, WindowSet Fit, WindowSet Validation, List<SweepConfig> Configs);
+    sealed record Group(ModelSpec Spec, ForecastData Data, WindowSet Fit, WindowSet Validation, List<SweepConfig> Configs, List<int> Positions);
 }
