@@ -46,6 +46,8 @@ public class CommandLineTests
     [InlineData("predict")]
     [InlineData("forecast")]
     [InlineData("sweep")]
+    [InlineData("train-many")]
+    [InlineData("merge")]
     [InlineData("explain")]
     [InlineData("devices")]
     public void Help_writes_placeholders_and_defaults_one_way(string command)

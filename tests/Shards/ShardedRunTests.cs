@@ -23,6 +23,8 @@ public class ShardedRunTests
         for (int i = 0; i < 3; i++) Ok(Sweep("--out", dir.File("shards"), "--shard", $"{i}/3"));
         var merge = CliRun.Of("merge", dir.File("shards"), "--save-best", dir.File("best.json"));
         Ok(merge);
+        var overwrite = CliRun.Of("merge", dir.File("shards"), "--csv", dir.File("shards/shard-0-of-3.csv"));
+        Assert.Equal((2, $"gpurnn: --csv {dir.File("shards/shard-0-of-3.csv")} would overwrite the input shard {dir.File("shards/shard-0-of-3.csv")}: choose another file\n"), (overwrite.ExitCode, overwrite.Err));
         Assert.Equal($"Merged: 3 of 3 shards of a sweep run (16 rows) into {dir.File("shards/sweep.csv")}; best model: {dir.File("best.json")}\n", merge.Out);
         Assert.Equal(File.ReadAllText(dir.File("whole.csv")), File.ReadAllText(dir.File("shards/sweep.csv")));
         Assert.Equal(File.ReadAllBytes(dir.File("whole.json")), File.ReadAllBytes(dir.File("best.json")));
@@ -92,5 +94,9 @@ public class ShardedRunTests
         foreach (var id in ModelBundle.Ids(dir.File("whole")))
             Assert.Equal(ModelBundle.Load(dir.File("whole"), id).Parameters, ModelBundle.Load(dir.File("shards"), id).Parameters);
         Assert.Contains("--save-best picks a sweep's best model", CliRun.Of("merge", dir.File("shards"), "--save-best", dir.File("b.json")).Err);
+        // An --out folder holding the data: its outputs would overwrite it, so it is refused before anything is read.
+        File.Copy(csv, dir.File("whole/metrics.csv"), overwrite: true);
+        var onData = CliRun.Of("train-many", "--data", dir.File("whole/metrics.csv"), "--out", dir.File("whole"));
+        Assert.Equal((2, $"gpurnn: --out {dir.File("whole/metrics.csv")} would overwrite the input --data {dir.File("whole/metrics.csv")}: choose another file\n"), (onData.ExitCode, onData.Err));
     }
 }

@@ -9,7 +9,7 @@ namespace GpuRnn.Cli.Commands;
 /// </summary>
 sealed class ShardOptions
 {
-    public Option<string?> Shard { get; } = new("--shard") { Description = "do shard i (from 0) of n of the work and write DIR/shard-<i>-of-<n>.csv into --out (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX when set)", HelpName = "i/n" };
+    public Option<string?> Shard { get; } = new("--shard") { Description = "do shard I (from 0) of N of the work and write DIR/shard-I-of-N.csv into --out (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX when set)", HelpName = "I/N" };
     public Option<int?> Shards { get; } = new("--shards") { Description = "how many shards a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or a Slurm array without a task count splits the work into", HelpName = "N" };
 
     public Option[] All => [Shard, Shards];

@@ -25,7 +25,7 @@ static class SweepCommand
         var noBaseline = new Option<bool>("--no-baseline") { Description = "skip timing the same grid one model at a time" };
         var baselineMode = BaselineOption.Create("the same grid one model at a time");
         var accelerator = AcceleratorOption.Create();
-        var outDir = new Option<string?>("--out") { Description = "with --shard (or a Slurm or Kubernetes array): the folder for this shard's result, shard-<i>-of-<n>.csv and its best model (made when missing)", HelpName = "DIR" };
+        var outDir = new Option<string?>("--out") { Description = "with --shard (or a Slurm or Kubernetes array): the folder for this shard's result, shard-I-of-N.csv and its best model (made when missing)", HelpName = "DIR" };
         var sharding = new ShardOptions();
         var command = new Command("sweep", "Train a grid of configurations (hidden sizes × time steps × seeds × learning rates) at once and rank them by validation RMSE");
         data.AddTo(command);
