@@ -97,9 +97,10 @@ public static class SeriesFile
         var cells = idIndex is { } id ? Long(rows, headers, id, valueIndex!.Value, dateIndex, source) : Wide(rows, headers, dateIndex);
         var series = new List<Series>();
         var skipped = new List<SkippedSeries>();
+        var dates = new Dictionary<string, DateTime?>(StringComparer.Ordinal); // the series share their dates: each text is parsed once
         foreach (var c in cells)
         {
-            try { series.Add(ToSeries(c, dateIndex is { } di ? headers[di] : null, dateOptions, source)); }
+            try { series.Add(ToSeries(c, dateIndex is { } di ? headers[di] : null, dateOptions, dates, source)); }
             catch (GpuRnnInputException e) { skipped.Add(new SkippedSeries(c.Id, e.Message)); }
         }
         return new SeriesCollection(series, skipped, source)
@@ -152,7 +153,7 @@ public static class SeriesFile
         return result;
     }
 
-    static Series ToSeries(Cells c, string? dateHeader, DateOptions dateOptions, string source)
+    static Series ToSeries(Cells c, string? dateHeader, DateOptions dateOptions, Dictionary<string, DateTime?> parsed, string source)
     {
         if (c.Values.Count == 0) throw new GpuRnnInputException("no values");
         var values = new double[c.Values.Count];
@@ -163,8 +164,9 @@ public static class SeriesFile
             if (cell.Length == 0) throw new GpuRnnInputException($"line {c.Lines[i]}: an empty cell (a gap in the series)");
             if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
                 throw new GpuRnnInputException($"line {c.Lines[i]}: '{CsvSeriesReader.Shorten(cell)}' is not a number");
-            if (dates is not null && !DateText.TryParse(c.Dates[i], years: true, out dates[i]))
-                throw new GpuRnnInputException($"line {c.Lines[i]}: '{CsvSeriesReader.Shorten(c.Dates[i])}' is not a date");
+            if (dates is null) continue;
+            if (!parsed.TryGetValue(c.Dates[i], out var date)) parsed[c.Dates[i]] = date = DateText.TryParse(c.Dates[i], years: true, out var d) ? d : null;
+            dates[i] = date ?? throw new GpuRnnInputException($"line {c.Lines[i]}: '{CsvSeriesReader.Shorten(c.Dates[i])}' is not a date");
         }
         var series = new Series(c.Id, source, values);
         if (dates is null) return series;
