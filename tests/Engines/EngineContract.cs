@@ -13,7 +13,9 @@ public abstract class EngineContract<TCase>(TCase engines) where TCase : IEngine
     public static TheoryData<EngineKind, NetworkCase> Shapes =>
         OnEachKind(TCase.Takes.HasFlag(ShapeSet.Large) ? [.. NetworkCase.Small, .. NetworkCase.Large] : NetworkCase.Small);
 
-    public static TheoryData<EngineKind, NetworkCase> ModelShapes => OnEachKind(NetworkCase.SeveralModels);
+    /// <summary>Each kind and several-model shape, the models sharing their windows and each on its own.</summary>
+    public static TheoryData<EngineKind, NetworkCase, bool> ModelShapesAndData =>
+        new(Taken(NetworkCase.SeveralModels).SelectMany(row => new[] { (row.Kind, row.Shape, false), (row.Kind, row.Shape, true) }));
 
     public static TheoryData<EngineKind> Kinds => new(TCase.Kinds);
 
@@ -184,50 +186,29 @@ public abstract class EngineContract<TCase>(TCase engines) where TCase : IEngine
     }
 
     /// <summary>
-    /// M models (own initial weights, seeds, so epoch orders, and learning rates) trained together by Trainer.Fit:
-    /// each comes out as the case trains it alone (weights, epoch and validation losses, predictions), bit for bit
-    /// where both run the same arithmetic and within the tolerance otherwise, and as the scalar engine trains it,
-    /// within the tolerance.
+    /// M models (own initial weights, seeds, so epoch orders, and learning rates) trained together, on the same windows
+    /// (Trainer.Fit: a sweep) or each on windows of its own (Trainer.FitPerModel: one model per series, each with its
+    /// own validation windows): each comes out as the case trains it alone on its windows (weights, epoch and
+    /// validation losses, predictions), bit for bit where both run the same arithmetic and within the tolerance
+    /// otherwise, and as the scalar engine trains it, within the tolerance.
     /// </summary>
     [Theory]
-    [MemberData(nameof(ModelShapes))]
-    public void Several_models_train_each_as_it_trains_alone(EngineKind kind, NetworkCase shape)
+    [MemberData(nameof(ModelShapesAndData))]
+    public void Several_models_train_each_as_it_trains_alone(EngineKind kind, NetworkCase shape, bool ownWindows)
     {
         var spec = shape.Spec;
         int count = engines.SeveralModels;
         using var together = engines.Create(kind, spec, count);
         Assert.Equal(count, together.Models);
         var rng = shape.Random(3);
-        var data = RandomData.Windows(rng, spec, shape.Windows);
-        int p = together.Layout.Count;
+        var data = Enumerable.Range(0, ownWindows ? count : 1).Select(_ => RandomData.Windows(rng, spec, shape.Windows)).ToArray();
         var models = Enumerable.Range(0, count).Select(m => new ModelVariant(m + 1, 0.01f * (1 + m % 3))).ToArray();
         var initial = models.Select(_ => RandomData.Parameters(rng, together.Layout, 0.5)).ToArray();
         var options = new TrainingOptions { Epochs = 2, BatchSize = shape.BatchSize, ValidationSplit = 0.2 };
         together.SetParameters([.. initial.SelectMany(w => w)]);
-        var histories = Trainer.Fit(together, data, options, models);
-        AssertEachAsAlone(kind, shape, together, histories, together.Predict(data), initial, models, _ => data, options);
-    }
-
-    /// <summary>
-    /// One model per series: M models, each on windows of its own (Trainer.FitPerModel), each with its own validation
-    /// windows; each comes out as it trains alone on its windows, bit for bit on the same engine, and as the scalar
-    /// engine trains it, within the tolerance.
-    /// </summary>
-    [Theory]
-    [MemberData(nameof(ModelShapes))]
-    public void Models_on_windows_of_their_own_train_each_as_it_trains_alone(EngineKind kind, NetworkCase shape)
-    {
-        var spec = shape.Spec;
-        int count = engines.SeveralModels;
-        using var together = engines.Create(kind, spec, count);
-        var rng = shape.Random(5);
-        var data = Enumerable.Range(0, count).Select(_ => RandomData.Windows(rng, spec, shape.Windows)).ToArray();
-        var models = Enumerable.Range(0, count).Select(m => new ModelVariant(m + 7, 0.01f * (1 + m % 2))).ToArray();
-        var initial = models.Select(_ => RandomData.Parameters(rng, together.Layout, 0.5)).ToArray();
-        var options = new TrainingOptions { Epochs = 2, BatchSize = shape.BatchSize, ValidationSplit = 0.2 };
-        together.SetParameters([.. initial.SelectMany(w => w)]);
-        var histories = Trainer.FitPerModel(together, data, options, models);
-        AssertEachAsAlone(kind, shape, together, histories, together.PredictPerModel(WindowSet.Concat(data)), initial, models, m => data[m], options);
+        var histories = ownWindows ? Trainer.FitPerModel(together, data, options, models) : Trainer.Fit(together, data[0], options, models);
+        var predictions = ownWindows ? together.PredictPerModel(WindowSet.Concat(data)) : together.Predict(data[0]);
+        AssertEachAsAlone(kind, shape, together, histories, predictions, initial, models, m => data[ownWindows ? m : 0], options);
     }
 
     /// <summary>Each of <paramref name="together"/>'s models against itself trained alone on <paramref name="dataOf"/>(m), on this case and on the scalar engine.</summary>
