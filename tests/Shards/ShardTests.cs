@@ -41,6 +41,8 @@ public class ShardTests
         // --array=10-13: the task's place among them.
         Assert.Equal(new Shard(1, 4), Shard.FromEnvironment(Environment(("SLURM_ARRAY_TASK_ID", "11"), ("SLURM_ARRAY_TASK_MIN", "10"), ("SLURM_ARRAY_TASK_MAX", "13")), null));
         Assert.Equal(new Shard(3, 8), Shard.FromEnvironment(Environment(("SLURM_ARRAY_TASK_ID", "3")), 8));
+        // A rerun of the failed tasks only (--array=3,5 with --shards 8): the ids are the shards, whatever the array's first.
+        Assert.Equal(new Shard(5, 8), Shard.FromEnvironment(Environment(("SLURM_ARRAY_TASK_ID", "5"), ("SLURM_ARRAY_TASK_MIN", "3"), ("SLURM_ARRAY_TASK_MAX", "5")), 8));
         Assert.Null(Shard.FromEnvironment(Environment(), null));
     }
 

@@ -47,7 +47,8 @@ public readonly record struct Shard(int Index, int Count)
     /// <summary>
     /// The shard a scheduler gives this task, when <c>--shard</c> is not given: a Slurm job array
     /// (<c>SLURM_ARRAY_TASK_ID</c> with <c>SLURM_ARRAY_TASK_COUNT</c>, or with <c>SLURM_ARRAY_TASK_MIN</c> and
-    /// <c>_MAX</c>: the task's place among them), or a Kubernetes Indexed Job (<c>JOB_COMPLETION_INDEX</c>, with
+    /// <c>_MAX</c>: the task's place among them; with <paramref name="shards"/> the task id is the shard's index, so
+    /// that <c>--array=3,5 --shards 8</c> reruns shards 3 and 5), or a Kubernetes Indexed Job (<c>JOB_COMPLETION_INDEX</c>, with
     /// <paramref name="shards"/> from <c>--shards n</c>, which Kubernetes does not pass on). Null: not sharded.
     /// </summary>
     public static Shard? FromEnvironment(Func<string, string?> variable, int? shards)
@@ -61,7 +62,8 @@ public readonly record struct Shard(int Index, int Count)
         }
         if (Number("SLURM_ARRAY_TASK_ID") is { } id)
         {
-            if (shards is { } given) return Checked(id - (Number("SLURM_ARRAY_TASK_MIN") ?? 0), given, "SLURM_ARRAY_TASK_ID with --shards");
+            // With --shards n the array's ids are the shard indexes themselves, so a rerun of some (--array=3,5) is those shards.
+            if (shards is { } given) return Checked(id, given, "SLURM_ARRAY_TASK_ID with --shards");
             if (Number("SLURM_ARRAY_TASK_MIN") is { } min && Number("SLURM_ARRAY_TASK_MAX") is { } max)
             {
                 var count = Number("SLURM_ARRAY_TASK_COUNT") ?? max - min + 1;
