@@ -293,19 +293,25 @@ public sealed class IlgpuEngine : IEpochEngine
         return [.. sums.Select(sum => (double)sum)];
     }
 
-    public float[] Predict(WindowSet windows)
+    public float[] Predict(WindowSet windows) => Predict(windows, perModel: false);
+
+    /// <summary>Each model reads its own block through the order (model m's entries are m·n + i), as in training.</summary>
+    public float[] PredictPerModel(WindowSet windows) => Predict(windows, perModel: true);
+
+    /// <summary>Every model on every window, or (<paramref name="perModel"/>) each on its own block of n = count / M.</summary>
+    float[] Predict(WindowSet windows, bool perModel)
     {
         Spec.EnsureFits(windows);
-        int outputs = Spec.Outputs, total = windows.Count;
+        int outputs = Spec.Outputs, total = perModel ? this.WindowsPerModel(windows) : windows.Count;
         var result = new float[checked(Models * total * outputs)];
         if (total == 0) return result;
-        var resident = Resident(windows);
+        var resident = Resident(windows, perModel);
         for (int start = 0; start < total; start += resident.Capacity)
         {
             int count = Math.Min(resident.Capacity, total - start);
             var tiles = resident.Plan.Tiles(count);
             kernels.Step(tiles, resident.X.View, resident.X.View, resident.Order.View, weights.View, resident.Layers.View, resident.Chunk, resident.Plan.Network,
-                tiles.Shape(start, count, orderStride: 0, train: false));
+                tiles.Shape(start, count, orderStride: perModel ? total : 0, train: false));
             // The chunk's outputs are [model × count × outputs]: each model's rows go to its block of the result.
             for (int model = 0; model < Models; model++)
                 ((ArrayView<float>)resident.Chunk.Outputs.View).SubView(model * count * outputs, count * outputs)
@@ -315,34 +321,21 @@ public sealed class IlgpuEngine : IEpochEngine
     }
 
     /// <summary>
-    /// Each model's block, predicted a block at a time with every model and the block's model kept: M times the work of
-    /// its own windows, which is fine for the tens to hundreds of series an accelerator's engine holds here.
-    /// </summary>
-    public float[] PredictPerModel(WindowSet windows)
-    {
-        int n = this.WindowsPerModel(windows), outputs = Spec.Outputs;
-        var result = new float[windows.Count * outputs];
-        for (int model = 0; model < Models; model++)
-            Predict(windows.Slice(model * n, n)).AsSpan(model * n * outputs, n * outputs).CopyTo(result.AsSpan(model * n * outputs));
-        return result;
-    }
-
-    /// <summary>
     /// The device copy of windows to predict, kept while the same window set comes back (the trainer's validation
     /// windows, every epoch), with a chunk of tile buffers sized so that no buffer outgrows the kernels' 32-bit
     /// indices: a long window set is predicted in smaller chunks, never refused.
     /// </summary>
-    PredictBuffers Resident(WindowSet windows)
+    PredictBuffers Resident(WindowSet windows, bool perModel)
     {
-        if (predict is not null && ReferenceEquals(predict.Windows, windows)) return predict;
+        if (predict is not null && ReferenceEquals(predict.Windows, windows) && predict.PerModel == perModel) return predict;
         predict?.Dispose();
         predict = null;
         var lengthPlan = PlanFor(windows.TimeSteps);
         var net = lengthPlan.Network;
         long widest = Math.Max(Math.Max(net.StateStride, net.Outputs), 1);
-        int capacity = (int)Math.Min(Math.Min(windows.Count, Math.Max(1, PredictChunk / Models)), int.MaxValue / (widest * Models));
+        int capacity = (int)Math.Min(Math.Min(perModel ? this.WindowsPerModel(windows) : windows.Count, Math.Max(1, PredictChunk / Models)), int.MaxValue / (widest * Models));
         if (capacity < 1) throw new GpuRnnInputException($"{Models} models' states of {widest} floats per window are more than the kernels can index");
-        predict = new PredictBuffers(accelerator, windows, lengthPlan, capacity, Models);
+        predict = new PredictBuffers(accelerator, windows, lengthPlan, capacity, Models, perModel);
         return predict;
     }
 

@@ -21,7 +21,7 @@ public sealed record ManySeriesResult(IReadOnlyList<SeriesModel> Models, IReadOn
 /// </summary>
 public sealed record ManySeriesRun(SeriesCollection Data, ModelSpec Spec, WindowingOptions Windowing, TrainingOptions Training, EngineKind Engine = EngineKind.Auto)
 {
-    /// <summary>Models per engine: bounds the memory of one launch and the ILGPU engine's M-fold prediction.</summary>
+    /// <summary>Models per engine: bounds the memory one engine holds (windows, weights, moments, one launch's buffers).</summary>
     public const int MaxModelsPerEngine = 1024;
 
     /// <summary>Each series scaled and windowed, and those too short (or otherwise unfit) to train, with why.</summary>
