@@ -13,7 +13,7 @@ static class MergeCommand
         var csv = new Option<string?>("--csv") { Description = "the merged CSV (default: DIR/sweep.csv for a sweep, DIR/metrics.csv for train-many)", HelpName = "FILE" };
         var saveBest = new Option<string?>("--save-best") { Description = "a sweep's best model over every shard (as 'sweep --save-best' saves it)", HelpName = "FILE" };
         var partial = new Option<bool>("--partial") { Description = "merge the shards there even if some are missing (they are named)" };
-        var command = new Command("merge", "Join the shard results of a sharded sweep or train-many (--shard i/n, or a Slurm or Kubernetes array) into the unsharded run's outputs");
+        var command = new Command("merge", "Join the shard results of a sharded sweep or train-many (--shard I/N, or a Slurm or Kubernetes array) into the unsharded run's outputs");
         command.Arguments.Add(folder);
         foreach (var o in new Option[] { csv, saveBest, partial }) command.Options.Add(o);
         command.SetAction(result =>
