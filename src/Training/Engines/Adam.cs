@@ -13,12 +13,16 @@ public sealed record AdamOptions(float LearningRate = 1e-3f, float Beta1 = 0.9f,
 
     /// <summary>The step for iteration <paramref name="iteration"/> with another learning rate and these β's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public AdamStep StepFor(float learningRate, int iteration)
-    {
-        float beta1Power = MathF.Pow(Beta1, iteration);
-        float beta2Power = MathF.Pow(Beta2, iteration);
-        return new(learningRate * MathF.Sqrt(1f - beta2Power) / (1f - beta1Power), Beta1, Beta2, Epsilon);
-    }
+    public AdamStep StepFor(float learningRate, int iteration) => StepFor(learningRate, Corrections(iteration));
+
+    /// <summary>√(1 − β2^t) and 1 − β1^t: what every model's step of iteration t shares (two powers, not two per model).</summary>
+    internal (float Numerator, float Denominator) Corrections(int iteration) =>
+        (MathF.Sqrt(1f - MathF.Pow(Beta2, iteration)), 1f - MathF.Pow(Beta1, iteration));
+
+    /// <summary>α = lr·√(1 − β2^t) / (1 − β1^t), the same float32 operations in the same order for every caller.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal AdamStep StepFor(float learningRate, (float Numerator, float Denominator) corrections) =>
+        new(learningRate * corrections.Numerator / corrections.Denominator, Beta1, Beta2, Epsilon);
 }
 
 /// <summary>
@@ -48,7 +52,8 @@ public sealed class AdamSchedule(AdamOptions adam, IReadOnlyList<float> learning
     public ReadOnlySpan<AdamStep> Next()
     {
         Iteration++;
-        for (int i = 0; i < steps.Length; i++) steps[i] = adam.StepFor(rates[i], Iteration);
+        var corrections = adam.Corrections(Iteration);
+        for (int i = 0; i < steps.Length; i++) steps[i] = adam.StepFor(rates[i], corrections);
         return steps;
     }
 
