@@ -91,6 +91,7 @@ public class SeriesFileTests
     [InlineData("store,month,sales\n", "t.csv: no data rows after the header")]
     [InlineData("shop,month,sales\na,2000-01,1\n", "t.csv: unknown column 'store' (columns: shop, month, sales)")]
     [InlineData("store,month,sales\n,2000-01,1\n", "t.csv: line 2, column 'store': the series id is empty")]
+    [InlineData("store,month,sales\n\"a\nb\",2000-01,1\n", "t.csv: line 2, column 'store': a series id holds a line break")]
     public void The_file_s_own_faults_refuse_it_in_one_line(string text, string message) =>
         Assert.Equal(message, Assert.Throws<GpuRnnInputException>(() => Long(text)).Message);
 

@@ -63,6 +63,12 @@ public class ShardTests
             Assert.Throws<GpuRnnInputException>(() => Shard.FromEnvironment(Environment(("SLURM_ARRAY_TASK_ID", "x")), 3)).Message);
     }
 
+    [Theory]
+    [InlineData("s1,240,15", "s1")]
+    [InlineData("\"store, north\",240,15", "store, north")]
+    [InlineData("\"say \"\"hi\"\"\",1", "say \"hi\"")]
+    public void A_merged_row_s_id_is_its_first_cell_unquoted(string row, string id) => Assert.Equal(id, GpuRnn.Cli.Commands.MergeCommand.FirstCell(row));
+
     [Fact]
     public void A_shard_header_reads_back_what_was_written()
     {

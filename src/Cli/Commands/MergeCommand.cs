@@ -50,8 +50,22 @@ static class MergeCommand
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in shards.Shards)
             foreach (var row in s.Lines.Skip(1))
-                if (!seen.Add(row.Split(',')[0]))
-                    throw new GpuRnnInputException($"{s.Path}: series '{row.Split(',')[0]}' is in another shard too");
+                if (!seen.Add(FirstCell(row)))
+                    throw new GpuRnnInputException($"{s.Path}: series '{FirstCell(row)}' is in another shard too");
         return shards.CsvHeader + "\n" + string.Concat(shards.Rows.Select(r => r + "\n"));
+    }
+
+    /// <summary>A CSV row's first cell, unquoted (an id with a comma or a quote is written quoted, RFC 4180).</summary>
+    internal static string FirstCell(string row)
+    {
+        if (!row.StartsWith('"')) return row.Split(',')[0];
+        var cell = new System.Text.StringBuilder();
+        for (int i = 1; i < row.Length; i++)
+        {
+            if (row[i] != '"') { cell.Append(row[i]); continue; }
+            if (i + 1 < row.Length && row[i + 1] == '"') { cell.Append('"'); i++; continue; }
+            break;
+        }
+        return cell.ToString();
     }
 }

@@ -94,7 +94,7 @@ public static class SeriesFile
         if (dateIndex is { } d && (d == idIndex || d == targetIndex))
             throw new GpuRnnInputException($"{source}: column '{headers[d]}' is asked for as the dates and as {(d == idIndex ? "the ids" : "the values")}");
         int? valueIndex = idIndex is { } idAt ? targetIndex ?? OnlyOther(headers, [idAt, dateIndex], source) : null;
-        var cells = idIndex is { } id ? Long(rows, headers, id, valueIndex!.Value, dateIndex, source) : Wide(rows, headers, dateIndex);
+        var cells = idIndex is { } id ? Long(rows, headers, id, valueIndex!.Value, dateIndex, source) : Wide(rows, headers, dateIndex, source);
         var series = new List<Series>();
         var skipped = new List<SkippedSeries>();
         var dates = new Dictionary<string, DateTime?>(StringComparer.Ordinal); // the series share their dates: each text is parsed once
@@ -117,6 +117,7 @@ public static class SeriesFile
         foreach (var (row, line) in rows)
         {
             if (row[id].Length == 0) throw new GpuRnnInputException($"{source}: line {line}, column '{headers[id]}': the series id is empty");
+            if (row[id].AsSpan().ContainsAny('\n', '\r')) throw new GpuRnnInputException($"{source}: line {line}, column '{headers[id]}': a series id holds a line break");
             if (!byId.TryGetValue(row[id], out var c)) { byId[row[id]] = c = new Cells(row[id]); order.Add(c); }
             c.Values.Add(row[value]);
             c.Lines.Add(line);
@@ -133,12 +134,13 @@ public static class SeriesFile
             : throw new GpuRnnInputException($"{source}: which column holds the values? --target names one of {string.Join(", ", others.Select(i => headers[i]))}");
     }
 
-    static List<Cells> Wide(List<(string[] Cells, long Line)> rows, string[] headers, int? date)
+    static List<Cells> Wide(List<(string[] Cells, long Line)> rows, string[] headers, int? date, string source)
     {
         var result = new List<Cells>();
         for (int column = 0; column < headers.Length; column++)
         {
             if (column == date) continue;
+            if (headers[column].AsSpan().ContainsAny('\n', '\r')) throw new GpuRnnInputException($"{source}: column {column}'s header holds a line break: name it on one line");
             var c = new Cells(headers[column].Trim().Length > 0 ? headers[column].Trim() : $"column {column}");
             // A wide series spans its first to its last filled cell.
             int first = rows.FindIndex(r => r.Cells[column].Length > 0), last = rows.FindLastIndex(r => r.Cells[column].Length > 0);
