@@ -42,6 +42,25 @@ public class ManySeriesRunTests
         }
     }
 
+    /// <summary>Stacked layers, batches, a validation split and early stopping: each series' model still is its own run's, bit for bit on the scalar engine.</summary>
+    [Fact]
+    public void Stacked_batched_and_early_stopped_models_are_each_the_one_trained_alone()
+    {
+        var data = Data();
+        var spec = Spec with { Units = [4, 3] };
+        var training = Training with { Epochs = 12, BatchSize = 4, ValidationSplit = 0.25, EarlyStoppingPatience = 1, Adam = new AdamOptions(0.05f) };
+        var many = new ManySeriesRun(data, spec, Windowing, training, EngineKind.Scalar).Run();
+        Assert.Equal(data.Series.Count, many.Models.Count);
+        foreach (var model in many.Models)
+        {
+            var alone = new TrainingRun(data.Series.Single(s => s.Name == model.Id), spec, Windowing, training with { Seed = model.Seed }, EngineKind.Scalar).Run();
+            Assert.Equal(alone.Parameters, model.Result.Parameters);
+            Assert.Equal(alone.History.Epochs.Select(e => e.ValidationLoss), model.Result.History.Epochs.Select(e => e.ValidationLoss));
+            Assert.Equal(alone.History.RestoredEpoch, model.Result.History.RestoredEpoch);
+        }
+        Assert.Contains(many.Models, m => m.Result.History.Epochs.Count < training.Epochs); // early stopping stopped some
+    }
+
     [Fact]
     public void On_the_simd_engine_each_model_is_the_one_trained_alone_within_the_simd_tolerance()
     {
