@@ -38,7 +38,8 @@ public class TrainManyCliTests
         Assert.True(code == 0, stderr);
         Assert.Contains("3 to train, 1 skipped", stdout);
         Assert.Contains("Skipped: 'broken': line", stdout);
-        Assert.Equal(["metrics.csv", ModelBundle.FileName, "summary.png"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order());
+        Assert.Equal(["metrics.csv", ModelBundle.FileName, "skipped.csv", "summary.png"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order());
+        Assert.StartsWith("id,reason\nbroken,line ", File.ReadAllText(Path.Combine(outDir, "skipped.csv")));
         var lines = File.ReadAllLines(Path.Combine(outDir, "metrics.csv"));
         Assert.Equal("id,values,train_windows,test_windows,seed,train_rmse,test_rmse,train_rmse_original,test_rmse_original,epochs", lines[0]);
         Assert.Equal(4, lines.Length);
@@ -85,6 +86,22 @@ public class TrainManyCliTests
         var unknown = CliRun.Of("predict", "--model", dir.File("o"), "--id", "s9");
         Assert.Equal(2, unknown.ExitCode);
         Assert.Equal($"gpurnn: {dir.File("o")}/models.zip holds no model for series 's9' (3 series: s00000, s00001, s00002)\n", unknown.Err);
+    }
+
+    [Fact]
+    public void Many_skipped_series_are_counted_on_stdout_and_listed_whole_in_skipped_csv()
+    {
+        using var dir = new TempDir();
+        // One series of 40 values, 12 of 3: too short for a window of 6.
+        var columns = Enumerable.Range(0, 13).Select(c => $"c{c:D2}").ToArray();
+        File.WriteAllText(dir.File("w.csv"), string.Join(",", columns) + "\n"
+            + string.Concat(Enumerable.Range(0, 40).Select(t => string.Join(",", columns.Select((_, c) => c == 0 || t < 3 ? $"{t + c}" : "")) + "\n")));
+        var run = CliRun.Of(["train-many", "--data", dir.File("w.csv"), "--out", dir.File("o"), .. Quick]);
+        Assert.True(run.ExitCode == 0, run.Err);
+        var skippedLines = run.Out.Split('\n').Where(l => l.StartsWith("Skipped:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(11, skippedLines.Count);
+        Assert.Equal($"Skipped: … and 2 more (all in {dir.File("o/skipped.csv")})", skippedLines[^1]);
+        Assert.Equal(1 + 12, File.ReadAllLines(dir.File("o/skipped.csv")).Length);
     }
 
     [Fact]

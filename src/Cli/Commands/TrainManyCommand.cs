@@ -12,7 +12,10 @@ namespace GpuRnn.Cli.Commands;
 /// </summary>
 static class TrainManyCommand
 {
-    public const string MetricsFile = "metrics.csv", SummaryFile = "summary.png", Kind = "train-many";
+    public const string MetricsFile = "metrics.csv", SummaryFile = "summary.png", SkippedFile = "skipped.csv", Kind = "train-many";
+
+    /// <summary>Skipped series named on stdout; the rest are counted (and listed in skipped.csv).</summary>
+    const int ShownSkipped = 10;
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
@@ -53,7 +56,7 @@ static class TrainManyCommand
             }
             using var outputs = new FilePlan().Input("--data", path)
                 .Output("--out", shard is null ? folder?.File(MetricsFile) : shardCsv).Output("--out", shard is null ? folder?.File(ModelBundle.FileName) : shardModels)
-                .Output("--out", shard is null ? folder?.File(SummaryFile) : null)
+                .Output("--out", shard is null ? folder?.File(SummaryFile) : null).Output("--out", shard is null ? folder?.File(SkippedFile) : null)
                 .Check();
             var engineKind = AcceleratorOption.Parse(result.GetValue(accelerator)!);
             EngineFactory.EnsureAvailable(engineKind);
@@ -68,7 +71,10 @@ static class TrainManyCommand
             if (ready.Count == 0 && shard is null) job.Run();
             progress.Clear();
             stdout.WriteLine($"Data:  {path}: {inFile} series{(shard is { } part ? $"; {part}: {series.Series.Count} of them" : "")}, {ready.Count} to train, {skippedEarly.Count} skipped");
-            foreach (var s in skippedEarly) stdout.WriteLine($"Skipped: '{s.Id}': {s.Reason}");
+            // Thousands of series may skip thousands: the first few here, every one in DIR/skipped.csv.
+            foreach (var s in skippedEarly.Take(ShownSkipped)) stdout.WriteLine($"Skipped: '{s.Id}': {s.Reason}");
+            if (skippedEarly.Count > ShownSkipped)
+                stdout.WriteLine($"Skipped: … and {skippedEarly.Count - ShownSkipped} more{(folder is null ? " (--out DIR lists them all in skipped.csv)" : $" (all in {folder.File(SkippedFile)})")}");
             stdout.WriteLine($"Model: {spec}, {spec.Layout().Count} parameters per series");
             stdout.WriteLine($"Train: Adam lr {training.Adam.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {training.BatchSize}, {training.Epochs} epochs, "
                 + $"{(training.Shuffle ? "shuffled" : "in order")}, seed {training.Seed} with each series' id");
@@ -104,10 +110,13 @@ static class TrainManyCommand
             CsvOutput.Write(Metrics(), trained.Models, folder.File(MetricsFile), outputs, stdout);
             outputs.Write(folder.File(ModelBundle.FileName), s => ModelBundle.Write(s, models));
             ManySummaryPlot.Save(folder.File(SummaryFile), trained.Models, outputs.Write);
+            var skippedCsv = new StringWriter();
+            new CsvColumns<SkippedSeries>().Add("id", s => s.Id).Add("reason", s => s.Reason).Write(skippedCsv, trained.Skipped);
+            outputs.WriteAllText(folder.File(SkippedFile), skippedCsv.ToString());
             outputs.Commit();
             folder.Kept();
             progress.Clear();
-            stdout.WriteLine($"Saved: {folder.File(MetricsFile)}, {folder.File(ModelBundle.FileName)}, {folder.File(SummaryFile)}");
+            stdout.WriteLine($"Saved: {folder.File(MetricsFile)}, {folder.File(ModelBundle.FileName)}, {folder.File(SummaryFile)}, {folder.File(SkippedFile)}");
             return 0;
         });
         return command;
