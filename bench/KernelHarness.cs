@@ -7,7 +7,7 @@ using GpuRnn.Training.Engines.Ilgpu;
 namespace GpuRnn.Bench;
 
 /// <summary>
-/// <c>--kernels [--quick] [--only w2]</c>, llm.c's dev/cuda habit: on every ILGPU accelerator present, every kernel
+/// <c>--kernels [--quick] [--only w2] [--accelerator cuda,opencl]</c>, llm.c's dev/cuda habit: on every ILGPU accelerator present, every kernel
 /// variant (IlgpuKernelChoice) of every workload is first validated against the scalar engine (one batch's outputs
 /// and gradients from the same weights), then timed (median of whole epochs, as the trainer runs them, after a
 /// warm-up epoch). The engine, the tests and this harness drive the same IlgpuEngine and kernels; a variant that no
@@ -24,13 +24,17 @@ public static class KernelHarness
         int at = Array.IndexOf(args, "--only");
         var only = at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : null;
         int epochs = quick ? 2 : 3;
+        at = Array.IndexOf(args, "--accelerator");
+        var kinds = at >= 0 && at + 1 < args.Length
+            ? [.. args[at + 1].Split(',').Select(name => EngineNames.Parse(name) ?? throw new ArgumentException($"--accelerator: unknown '{name}'"))]
+            : new[] { EngineKind.Cuda, EngineKind.OpenCL, EngineKind.IlgpuCpu };
         Console.WriteLine($"Kernel variants: validated against the scalar engine (max relative error of outputs and gradients, limit {Tolerance:G2}), "
             + $"then the median of {epochs} epochs after a warm-up epoch; {(quick ? "quick" : "full")} mode.");
         Console.WriteLine();
         Console.WriteLine("| accelerator | workload | variant | kernels | windows | max rel. error | windows/s |");
         Console.WriteLine("|---|---|---|---|---:|---:|---:|");
         bool allValid = true;
-        foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL, EngineKind.IlgpuCpu }.Where(IlgpuDevices.Has))
+        foreach (var kind in kinds.Where(IlgpuDevices.Has))
         {
             using var device = IlgpuAccelerator.Open(kind);
             foreach (var workload in Workloads.All.Where(w => only is null || only.Contains(w.Name)))

@@ -14,7 +14,7 @@ public sealed class AcceleratorSelectionTests
     {
         if (IlgpuDevices.Has(kind)) Assert.Skip($"this machine has a usable {name} device");
         var e = Assert.Throws<GpuRnnInputException>(() => EngineFactory.Create(kind, ModelSpec.Tutorial));
-        Assert.Contains($"no {name} device", e.Message);
+        Assert.Matches($"^no (usable )?{name} device", e.Message); // none at all, or one that cannot build the kernels
         Assert.DoesNotContain('\n', e.Message);
     }
 

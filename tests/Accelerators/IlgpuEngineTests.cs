@@ -31,13 +31,18 @@ public sealed class IlgpuEngineTests(AcceleratorContexts devices)
         }
         using (var stacked = IlgpuEngine.Create(device, new ModelSpec(1, [16, 16], 1, Activation.Tanh, Activation.Tanh, 4)))
             Assert.False(stacked.CanTrainEpoch(1));
-        // The benchmark's w3 (hidden 128): Wh in shared memory where the device's group has room for it beside one
-        // window's vectors (not in CUDA's 48 KB), otherwise read from global memory.
-        var w3 = new ModelSpec(1, [128], 1, Activation.Tanh, Activation.Linear, 48);
-        using var large = IlgpuEngine.Create(device, w3);
-        var limits = DeviceLimits.Of(device.Accelerator);
-        Assert.Equal(TileKernel.SharedFloats(large.Plan.Network, 1, whInShared: true) * sizeof(float) <= limits.SharedBytesPerGroup,
-            large.Plan.Tiles(1024).WhInShared);
+        // Wh read from global memory on the tile path at every size (measured faster on an H200); only the forced
+        // Tiles choice copies it into shared memory, where it fits.
+        foreach (int units in new[] { 3, 32, 128 })
+        {
+            var spec = new ModelSpec(1, [units], 1, Activation.Tanh, Activation.Linear, 12);
+            using var byShape = IlgpuEngine.Create(device, spec);
+            using var forced = IlgpuEngine.Create(device, spec, IlgpuKernelChoice.Tiles);
+            var limits = DeviceLimits.Of(device.Accelerator);
+            Assert.False(byShape.Plan.Tiles(1024).WhInShared);
+            Assert.Equal(TileKernel.SharedFloats(forced.Plan.Network, 1, whInShared: true) * sizeof(float) <= limits.SharedBytesPerGroup,
+                forced.Plan.Tiles(1024).WhInShared);
+        }
     }
 
     /// <summary>
@@ -118,7 +123,7 @@ public sealed class KernelPlanSizingTests
         Assert.InRange(tiles.Groups, DeviceLimits.H200.Multiprocessors, int.MaxValue);
         Assert.InRange(tiles.SharedFloats * sizeof(float), 1, DeviceLimits.H200.SharedBytesPerGroup);
         Assert.Equal(0, tiles.Threads % DeviceLimits.H200.WarpSize);
-        Assert.True(units <= 100 == tiles.WhInShared, $"{workload}: Wh [U(U + 1)] fits 48 KB up to about hidden 100");
+        Assert.False(tiles.WhInShared, $"{workload}: Wh read from global memory (measured faster than a shared copy on an H200)");
     }
 
     [Fact]

@@ -16,7 +16,7 @@ static class DevicesCommand
                     + $"max group {d.MaxGroupSize}, warp {d.WarpSize}{(d.Usable ? "" : $" — unusable: {d.Problem}")}"
                     + (d.Kind == EngineKind.IlgpuCpu ? " (a simulator for checking kernels, not for speed; old name: cpu)" : ""));
             foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL })
-                if (!reports.Any(d => d.Kind == kind && d.Usable))
+                if (!reports.Any(d => d.Kind == kind)) // a listed device that cannot be used says why on its own line
                     stdout.WriteLine($"{EngineNames.Of(kind),-9} {IlgpuDevices.WhyNone(kind)}");
             stdout.WriteLine($"simd      {EngineNames.Meaning(EngineKind.Simd)}: {Environment.ProcessorCount} core(s), {Training.Engines.FastCpu.ModelLanesEngine.Lanes} float lanes ({32 * Training.Engines.FastCpu.ModelLanesEngine.Lanes}-bit vectors; old name: fast)");
             stdout.WriteLine($"scalar    {EngineNames.Meaning(EngineKind.Scalar)}");

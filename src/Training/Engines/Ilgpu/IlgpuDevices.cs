@@ -21,7 +21,8 @@ public static class IlgpuDevices
 {
     static readonly Lazy<IReadOnlyList<Device>> usableCpu = Once(() => DevicesOf(IlgpuContexts.For(EngineKind.IlgpuCpu), EngineKind.IlgpuCpu));
     static readonly Lazy<IReadOnlyList<Device>> usableCuda = Once(() => DriverDevices(EngineKind.Cuda, NativeLibraries.CudaDriver));
-    static readonly Lazy<IReadOnlyList<Device>> usableOpenCl = Once(() => DriverDevices(EngineKind.OpenCL, NativeLibraries.OpenClLoader));
+    static readonly Lazy<IReadOnlyList<Device>> usableOpenCl = Once<IReadOnlyList<Device>>(() =>
+        [.. DriverDevices(EngineKind.OpenCL, NativeLibraries.OpenClLoader).Where(d => d is CLDevice cl && OpenClBuilds.Problem(cl) is null)]);
     /// <summary>
     /// Every OpenCL device, usable or not, to say why one is not. Enumerated outside any context: the shared one holds
     /// only the devices ILGPU accepts.
@@ -69,7 +70,9 @@ public static class IlgpuDevices
     public static EngineKind? BestGpu()
     {
         if (Has(EngineKind.Cuda)) return EngineKind.Cuda;
-        if (Usable(EngineKind.OpenCL).OfType<CLDevice>().Any(d => d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU))) return EngineKind.OpenCL;
+        // GPUs first, then the build check: a CPU OpenCL device never wins, so it is not made to compile our kernels.
+        var openClGpus = DriverDevices(EngineKind.OpenCL, NativeLibraries.OpenClLoader).OfType<CLDevice>().Where(d => d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU));
+        if (openClGpus.Any(d => OpenClBuilds.Problem(d) is null)) return EngineKind.OpenCL;
         return null;
     }
 
@@ -118,13 +121,16 @@ public static class IlgpuDevices
     /// <summary>Computed once; a probe that throws is not remembered, so a later call tries again.</summary>
     static Lazy<T> Once<T>(Func<T> probe) => new(probe, LazyThreadSafetyMode.PublicationOnly);
 
-    /// <summary>Why ILGPU's OpenCL backend refuses a device (it needs OpenCL C 2.0 and the generic address space); null if it does not.</summary>
+    /// <summary>
+    /// Why a device cannot run our kernels: ILGPU's OpenCL backend needs OpenCL C 2.0 and the generic address space,
+    /// and the device's compiler must then build them (<see cref="OpenClBuilds"/>); null if it can.
+    /// </summary>
     static string? OpenClProblem(CLDevice device)
     {
         var problems = new List<string>();
         if (device.CLStdVersion < CLBackend.MinimumVersion) problems.Add($"OpenCL C {device.CLStdVersion} is older than {CLBackend.MinimumVersion}");
         if (!device.Capabilities.GenericAddressSpace) problems.Add("no generic address space (ILGPU requires it; Debian's pocl lacks it)");
-        return problems.Count == 0 ? null : string.Join(", ", problems);
+        return problems.Count == 0 ? OpenClBuilds.Problem(device) : string.Join(", ", problems);
     }
 
     static DeviceReport Report(EngineKind kind, Device d, string? problem) =>

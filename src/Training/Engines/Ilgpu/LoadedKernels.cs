@@ -19,24 +19,24 @@ sealed class LoadedKernels(Accelerator accelerator)
     ];
 
     readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>> sumTiles = new(() =>
+        ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>> sumTiles = new(() => OpenClBuilds.Load(accelerator, () =>
         accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>(ReduceKernel.SumTiles));
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>(ReduceKernel.SumTiles)));
 
-    readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, float>> adam = new(() =>
+    readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, float>> adam = new(() => OpenClBuilds.Load(accelerator, () =>
         accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, float>(
-            AdamKernel.Step));
+            AdamKernel.Step)));
 
     readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, EpochSchedule>> epoch = new(() =>
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, EpochSchedule>> epoch = new(() => OpenClBuilds.Load(accelerator, () =>
         accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, EpochSchedule>(EpochKernel.Train));
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, EpochSchedule>(EpochKernel.Train)));
 
     static Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<LayerShape>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, TileShape> LoadStep(Accelerator accelerator,
         Action<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<LayerShape>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, TileShape> kernel) =>
-        accelerator.LoadStreamKernel(kernel);
+        OpenClBuilds.Load(accelerator, () => accelerator.LoadStreamKernel(kernel));
 
     /// <summary>Launches made through this object so far.</summary>
     public long Launches { get; private set; }
@@ -46,6 +46,13 @@ sealed class LoadedKernels(Accelerator accelerator)
     {
         _ = step[whInShared ? 1 : 0].Value; _ = sumTiles.Value; _ = adam.Value;
         if (epochKernel) _ = epoch.Value;
+    }
+
+    /// <summary>Compiles every kernel an engine may take: how a device shows it can build them all.</summary>
+    public void PreloadAll()
+    {
+        Preload(whInShared: true, epochKernel: true);
+        _ = step[0].Value;
     }
 
     public void Step(TileGeometry geometry, ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<LayerShape> layers,
