@@ -192,20 +192,34 @@ public sealed class FastCpuEngine : IRnnEngine
         return [sum];
     }
 
+    /// <summary>
+    /// Every window's outputs, blocks dealt round-robin to a batch per core where the work repays the threads. Every
+    /// batch takes the width the whole set takes, so a window's outputs do not depend on how the blocks were dealt.
+    /// </summary>
     public float[] Predict(WindowSet windows)
     {
         Spec.EnsureFits(windows);
         var result = new float[windows.Count * Spec.Outputs];
-        var lanes = NewBatch(windows.Count, windows.TimeSteps, blocks: 1);
+        if (windows.Count == 0) return result;
         int[] identity = [.. Enumerable.Range(0, windows.Count)];
-        for (int first = 0; first < windows.Count; first += lanes.BlockWindows)
+        var first = NewBatch(windows.Count, windows.TimeSteps, blocks: 1);
+        int blockWindows = first.BlockWindows, blocks = (windows.Count + blockWindows - 1) / blockWindows;
+        bool worthThreads = (long)windows.Count * Layout.ForwardMultiplyAdds(windows.TimeSteps) >= SerialBelowMultiplyAdds;
+        int workers = worthThreads ? Math.Min(Environment.ProcessorCount, blocks) : 1;
+        void Work(int worker)
         {
-            int count = Math.Min(lanes.BlockWindows, windows.Count - first);
-            lanes.Load(0, windows.X, windows.Y, identity, first, count);
-            lanes.Forward(0, w);
-            for (int n = 0; n < count; n++)
-                for (int k = 0; k < Spec.Outputs; k++) result[(first + n) * Spec.Outputs + k] = lanes.Output(0, n, k);
+            var lanes = worker == 0 ? first : NewBatch(windows.Count, windows.TimeSteps, blocks: 1);
+            for (int block = worker; block < blocks; block += workers)
+            {
+                int start = block * blockWindows, count = Math.Min(blockWindows, windows.Count - start);
+                lanes.Load(0, windows.X, windows.Y, identity, start, count);
+                lanes.Forward(0, w);
+                for (int n = 0; n < count; n++)
+                    for (int k = 0; k < Spec.Outputs; k++) result[(start + n) * Spec.Outputs + k] = lanes.Output(0, n, k);
+            }
         }
+        if (workers > 1) Parallel.For(0, workers, Work);
+        else Work(0);
         return result;
     }
 
