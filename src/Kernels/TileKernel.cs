@@ -220,7 +220,7 @@ public static class TileKernel
         int steps = net.TimeSteps, outs = net.Outputs;
         int cellItems = 0;
         for (int l = 0; l < net.Layers; l++) cellItems += CellGradientItems(layers[l]);
-        int items = cellItems + net.DenseBiasOffset + outs - net.DenseKernelOffset;
+        int items = cellItems + DenseGradientItems(net);
         for (int k = Group.IdxX; k < items; k += Group.DimX)
         {
             if (k >= cellItems)
@@ -287,6 +287,17 @@ public static class TileKernel
 
     /// <summary>Rows (inputs, units, the bias) × quads of columns: the threads' items of a layer's gradient block.</summary>
     static int CellGradientItems(LayerShape layer) => (layer.Inputs + layer.Units + 1) * ((layer.Units + 3) / 4);
+
+    /// <summary>The Dense head's parameters, an item each.</summary>
+    static int DenseGradientItems(NetworkShape net) => net.DenseBiasOffset + net.Outputs - net.DenseKernelOffset;
+
+    /// <summary>The gradient pass's items (a thread's unit of work there): how many threads a group can keep busy in it.</summary>
+    public static int GradientItems(NetworkShape net, ReadOnlySpan<LayerShape> layers)
+    {
+        int items = DenseGradientItems(net);
+        foreach (var layer in layers) items += CellGradientItems(layer);
+        return items;
+    }
 }
 
 /// <summary>The batch rows of the group's tile, and where each row's window, state and gradient rows are.</summary>

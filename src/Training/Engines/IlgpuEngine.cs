@@ -309,7 +309,7 @@ public sealed class IlgpuEngine : IEpochEngine
         for (int start = 0; start < total; start += resident.Capacity)
         {
             int count = Math.Min(resident.Capacity, total - start);
-            var tiles = resident.Plan.Tiles(count);
+            var tiles = resident.Plan.Tiles(count, train: false);
             kernels.Step(tiles, resident.X.View, resident.X.View, resident.Order.View, weights.View, resident.Layers.View, resident.Chunk, resident.Plan.Network,
                 tiles.Shape(start, count, orderStride: perModel ? total : 0, train: false));
             // The chunk's outputs are [model × count × outputs]: each model's rows go to its block of the result.

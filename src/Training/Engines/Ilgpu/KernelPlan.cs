@@ -33,8 +33,16 @@ public sealed class KernelPlan
     /// <summary>Windows per tile at most: beyond this a tile's serial gradient loops outgrow its share of the step.</summary>
     public const int MaxTileWindows = 8;
 
+    /// <summary>
+    /// Threads per training tile group at most for the gradient pass, which has more items than the recurrence's
+    /// (unit, quad) pairs: w3's tiles ran 128 threads, 256 groups, 8 warps an SM on an H200, too few to hide memory
+    /// latency. The extra threads idle through the recurrence; 512 keeps two groups an SM within 64 K registers.
+    /// </summary>
+    public const int MaxGradientThreads = 512;
+
     readonly IlgpuKernelChoice choice;
     readonly long sharedFloats;
+    readonly int gradientItems;
 
     internal KernelPlan(DeviceLimits device, ParameterLayout layout, int timeSteps, int models, IlgpuKernelChoice choice)
     {
@@ -42,6 +50,7 @@ public sealed class KernelPlan
         Device = device;
         Models = models;
         (Network, Layers) = layout.KernelArguments(timeSteps);
+        gradientItems = TileKernel.GradientItems(Network, Layers);
         sharedFloats = device.SharedBytesPerGroup / sizeof(float);
         if (TileKernel.SharedFloats(Network, 1, whInShared: false) > sharedFloats)
             throw new GpuRnnInputException($"layers of {Network.MaxUnits} units need more shared memory per group than {device.Name} has ({device.SharedBytesPerGroup / 1024} KB)");
@@ -78,8 +87,8 @@ public sealed class KernelPlan
     /// <summary>Launches per Adam step at this batch size: 2 for the tile kernels; 0 for the epoch kernel, which launches once per epoch.</summary>
     public int LaunchesPerAdamStep(int batchSize) => UsesEpochKernel(batchSize) ? 0 : 2;
 
-    /// <summary>How a batch of <paramref name="count"/> windows per model is cut into tiles and launched.</summary>
-    public TileGeometry Tiles(int count)
+    /// <summary>How a batch of <paramref name="count"/> windows per model is cut into tiles and launched (<paramref name="train"/>: with the gradient pass).</summary>
+    public TileGeometry Tiles(int count, bool train = true)
     {
         // From the batch alone, never from the model count: a model's tiles, and so its bits, do not depend on who
         // shares the launch. At least a group per multiprocessor, and whole quads of windows where a tile has four.
@@ -87,16 +96,18 @@ public sealed class KernelPlan
         if (wanted >= 4) wanted -= wanted % 4;
         if (choice == IlgpuKernelChoice.Tiles)
             for (int windows = wanted; windows >= 1; windows--)
-                if (TileKernel.SharedFloats(Network, windows, whInShared: true) <= sharedFloats) return Geometry(count, windows, whInShared: true);
+                if (TileKernel.SharedFloats(Network, windows, whInShared: true) <= sharedFloats) return Geometry(count, windows, whInShared: true, train);
         for (int windows = wanted; windows >= 1; windows--)
-            if (TileKernel.SharedFloats(Network, windows, whInShared: false) <= sharedFloats) return Geometry(count, windows, whInShared: false);
+            if (TileKernel.SharedFloats(Network, windows, whInShared: false) <= sharedFloats) return Geometry(count, windows, whInShared: false, train);
         throw new InvalidOperationException("unreachable: one window without Wh fits (checked when the plan was made)");
     }
 
-    TileGeometry Geometry(int count, int windows, bool whInShared)
+    TileGeometry Geometry(int count, int windows, bool whInShared, bool train)
     {
         int tiles = (count + windows - 1) / windows;
-        int threads = Device.IsSimulator && choice == IlgpuKernelChoice.ByShape ? 1 : WarpsFor((windows + 3) / 4 * Network.MaxUnits);
+        int items = (windows + 3) / 4 * Network.MaxUnits; // the recurrence's (quad, unit) pairs
+        if (train) items = Math.Max(items, Math.Min(gradientItems, MaxGradientThreads));
+        int threads = Device.IsSimulator && choice == IlgpuKernelChoice.ByShape ? 1 : WarpsFor(items);
         return new TileGeometry(windows, tiles, Models * tiles, threads, whInShared, TileKernel.SharedFloats(Network, windows, whInShared));
     }
 
