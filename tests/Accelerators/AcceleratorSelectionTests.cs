@@ -70,7 +70,14 @@ public sealed class AcceleratorSelectionTests
         Assert.Contains("a simulator for checking kernels", stdout);
         Assert.Contains("simd ", stdout);
         foreach (var kind in new[] { EngineKind.Cuda, EngineKind.OpenCL })
-            if (!IlgpuDevices.Has(kind)) Assert.Contains(IlgpuDevices.WhyNone(kind), stdout);
+        {
+            if (IlgpuDevices.Has(kind)) continue;
+            // A device of the kind that is listed but cannot be used says why on its own line; a kind with none, once.
+            var unusable = IlgpuDevices.List().Where(d => d.Kind == kind && !d.Usable).ToList();
+            if (unusable.Count == 0) Assert.Contains(IlgpuDevices.WhyNone(kind), stdout);
+            foreach (var d in unusable) Assert.Contains($"{d.Name}: ", stdout);
+            foreach (var d in unusable) Assert.Contains($"unusable: {d.Problem}", stdout);
+        }
         Assert.Contains("auto ", stdout);
     }
 
@@ -123,5 +130,19 @@ public sealed class AcceleratorSelectionTests
         Assert.DoesNotContain("Baseline: ", noBaseline);
         var (_, scalar, _) = CliRun.Of("train", "--accelerator", "scalar", "--epochs", "1", "--no-plot");
         Assert.DoesNotContain("Baseline: ", scalar);
+    }
+}
+
+/// <summary>An OpenCL compiler's refusal, as the one line a user sees (the log as pocl wrote it on an H200 machine).</summary>
+public sealed class OpenClBuildLogTests
+{
+    [Fact]
+    public void The_first_line_of_a_build_log_names_the_fault_without_the_compiler_s_temporary_file()
+    {
+        const string log = "Kernel loading failed:\n\nerror: /root/.cache/pocl/kcache/tempfile_u2LIf4.cl:1347:12: use of undeclared identifier "
+            + "'work_group_scan_inclusive_add'; did you mean 'sub_group_scan_inclusive_add'?\n  float v = work_group_scan_inclusive_add(x);\n";
+        Assert.Equal("error: kernel source line 1347: use of undeclared identifier 'work_group_scan_inclusive_add'; did you mean 'sub_group_scan_inclusive_add'?",
+            OpenClBuilds.FirstLineOf(log));
+        Assert.Null(OpenClBuilds.FirstLineOf("Kernel loading failed:\n>> No error information available\n"));
     }
 }

@@ -14,10 +14,12 @@ namespace GpuRnn.Training.Engines.Ilgpu;
 /// <item>Otherwise the tile kernels, two launches per Adam step: <see cref="TileKernel"/> over tiles of each
 /// model's batch, sized so that one model's batch makes at least one group per multiprocessor (at most
 /// <see cref="MaxTileWindows"/> windows a tile, whole quads of four where it has four; M models make M times as many
-/// groups), a thread per unit and quad of windows, then <see cref="ReduceKernel"/>. Wh is read from global memory
-/// (L1/L2-cached): measured on an H200 (bench --kernels, docs/performance.md), copying it into shared memory per group
-/// cost w2 (hidden 32) 25% of its speed and gained w1 (hidden 3) under 2%, and w3's does not fit. The forced
-/// <see cref="IlgpuKernelChoice.Tiles"/> keeps the shared-memory copy so that its code stays tested.</item>
+/// groups), a thread per unit and quad of windows (and, training, enough threads for the gradient pass's items, up to
+/// <see cref="MaxGradientThreads"/>), then <see cref="ReduceKernel"/>. Wh goes into shared memory when it fits beside
+/// the tile's vectors (a smaller tile is taken for it first), else it is read from global memory. Measured on an H200
+/// (bench --kernels, docs/performance.md): with groups that size, the shared copy makes w2 (hidden 32) 20% faster
+/// and w1 no slower; with the recurrence's 32 threads alone it had made w2 25% slower, the copy then being spread over
+/// one warp.</item>
 /// </list>
 /// ILGPU's CPU accelerator simulates a group with OS threads, and a barrier then costs ~0.3 ms: there ByShape runs
 /// one thread per group. The forced choices keep a GPU's group shape, so tests exercise the threaded code.
@@ -94,7 +96,7 @@ public sealed class KernelPlan
         // shares the launch. At least a group per multiprocessor, and whole quads of windows where a tile has four.
         int wanted = Math.Clamp(count / Device.Multiprocessors, 1, Math.Min(MaxTileWindows, count));
         if (wanted >= 4) wanted -= wanted % 4;
-        if (choice == IlgpuKernelChoice.Tiles)
+        if (choice != IlgpuKernelChoice.TilesGlobalWh)
             for (int windows = wanted; windows >= 1; windows--)
                 if (TileKernel.SharedFloats(Network, windows, whInShared: true) <= sharedFloats) return Geometry(count, windows, whInShared: true, train);
         for (int windows = wanted; windows >= 1; windows--)

@@ -90,6 +90,18 @@ static class OpenClBuilds
         [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close")] static extern int close(int fd);
     }
 
+    /// <summary>
+    /// The first line of an OpenCL build log that says something, ILGPU's own preamble skipped, with the compiler's
+    /// temporary file name (pocl: <c>/root/.cache/pocl/kcache/tempfile_u2LIf4.cl:1347:12:</c>, new on every build)
+    /// reduced to its line, so the same fault reads the same every time; null when there is none.
+    /// </summary>
+    internal static string? FirstLineOf(string log)
+    {
+        var line = log.Split('\n').Select(l => l.Trim())
+            .FirstOrDefault(l => l.Length > 0 && !l.StartsWith("Kernel loading failed", StringComparison.Ordinal) && !l.StartsWith(">> No error", StringComparison.Ordinal));
+        return line is null ? null : System.Text.RegularExpressions.Regex.Replace(line, @"\S*\.cl:(\d+):\d+:", "kernel source line $1:");
+    }
+
     /// <summary>Collects what ILGPU traces while a kernel builds (the OpenCL compiler's log) until disposed.</summary>
     sealed class CompilerLog : TraceListener
     {
@@ -97,17 +109,12 @@ static class OpenClBuilds
 
         public CompilerLog() => Trace.Listeners.Add(this);
 
-        /// <summary>": " and the first line of the log that says something (ILGPU's own preamble skipped), or "".</summary>
+        /// <summary>": " and the log's first line that says something (<see cref="FirstLineOf"/>), or "".</summary>
         public string FirstLine
         {
             get
             {
-                lock (text)
-                {
-                    var line = text.ToString().Split('\n').Select(l => l.Trim())
-                        .FirstOrDefault(l => l.Length > 0 && !l.StartsWith("Kernel loading failed", StringComparison.Ordinal));
-                    return line is null ? "" : ": " + line;
-                }
+                lock (text) return FirstLineOf(text.ToString()) is { } line ? ": " + line : "";
             }
         }
 
