@@ -22,20 +22,20 @@ public readonly record struct TrainingWork(double FloatingPointOperations, long 
 /// for checking kernels, far slower than either CPU engine). Other kinds are themselves.
 /// </summary>
 /// <remarks>
-/// The cost model compares <see cref="CpuSeconds"/> with <see cref="GpuSeconds"/>. Its constants are estimates,
-/// stated so they can be corrected: the SIMD engine sustains 40–200 GFLOP/s on this project's 2-core benchmark
-/// machine (docs/performance.md), so 50 GFLOP/s stands for a small job; a GPU costs about 1.5 s before the first
-/// step (context ~0.2 s, three kernels compiled at 0.15–0.45 s each, data copied), ~10 µs per launch (two per
-/// step), and is taken to run the tile kernels at 5 TFLOP/s (under 10% of an H200's fp32 peak: no GPU has been lent
-/// to measure it). The crossover is near 80 GFLOP of work: the tutorial (≈ 3 MFLOP) stays on the CPU, the
+/// The cost model compares <see cref="CpuSeconds"/> with <see cref="GpuSeconds"/>. Its GPU constants were measured on
+/// an H200 (2026-11-29, docs/performance.md): the whole tutorial process took 1.2–1.9 s longer on cuda than on simd
+/// (CUDA context, kernel compilation 0.8–1.25 s, data copied), so 1.5 s to start; w1 (work too small to matter) ran
+/// 98 steps an epoch at 65 µs a step, so 30 µs per launch, host work included (two per step); w3 trained at 2.45
+/// TFLOP/s. The CPU's 50 GFLOP/s stands for a small job on the SIMD engine, which sustains 40–200 GFLOP/s on the
+/// 2-core benchmark machine. The crossover is near 80 GFLOP of work: the tutorial (≈ 3 MFLOP) stays on the CPU, the
 /// benchmark's w2 over 20 epochs (≈ 150 GFLOP) goes to the GPU.
 /// </remarks>
 public static class EnginePolicy
 {
     public const double CpuFlopsPerSecond = 50e9;
-    public const double GpuFlopsPerSecond = 5e12;
+    public const double GpuFlopsPerSecond = 2.5e12;
     public const double GpuStartSeconds = 1.5;
-    public const double LaunchSeconds = 10e-6;
+    public const double LaunchSeconds = 30e-6;
 
     /// <summary>The engine for <paramref name="requested"/>: itself unless <c>auto</c>; for <c>auto</c>, by the cost model when the work is known, else a GPU where there is one.</summary>
     public static EngineKind Choose(EngineKind requested, TrainingWork? work = null)
