@@ -28,6 +28,11 @@ public static class KernelHarness
         var kinds = at >= 0 && at + 1 < args.Length
             ? [.. args[at + 1].Split(',').Select(name => EngineNames.Parse(name) ?? throw new ArgumentException($"--accelerator: unknown '{name}'"))]
             : new[] { EngineKind.Cuda, EngineKind.OpenCL, EngineKind.IlgpuCpu };
+        if (!kinds.Any(IlgpuDevices.Has))
+        {
+            Console.Error.WriteLine($"--kernels: none of {string.Join(", ", kinds.Select(EngineNames.Of))} here ({string.Join("; ", kinds.Select(IlgpuDevices.WhyNone))})");
+            return 2;
+        }
         Console.WriteLine($"Kernel variants: validated against the scalar engine (max relative error of outputs and gradients, limit {Tolerance:G2}), "
             + $"then the median of {epochs} epochs after a warm-up epoch; {(quick ? "quick" : "full")} mode.");
         Console.WriteLine();
