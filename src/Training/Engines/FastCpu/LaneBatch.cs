@@ -212,8 +212,9 @@ sealed class LaneBatch<V, L, S> : LaneBatch where V : unmanaged where L : IVecto
         ref float grad0 = ref MemoryMarshal.GetReference(grad);
         for (int k = 0; k < outs; k++)
             for (int r = 0; r < rows; r++) S.Accumulate<V, L>(ref grad0, g.DenseBias.Offset + k, dz[k * rows + r]);
+        // The top layer receives the head's gradient at its last step only: that step is written here, and the earlier
+        // ones are never read (no clearing of steps × units × R vectors a block).
         var dOut = scratch.OutputGradient<V>(steps * top * rows);
-        dOut.Clear();
         var last = States(block, g.Layers - 1).Slice(steps * top * rows, top * rows);
         LaneProducts<V, L, S>.OuterProductSum(last, top, 0, dz, outs, 1, rows, Parameters(grad, g.DenseKernel.Offset, top * outs));
         LaneProducts<V, L, S>.Product(transposed, -1, dz, g.DenseKernel.Offset, default, 0, dOut.Slice((steps - 1) * top * rows, top * rows), rows);
@@ -235,8 +236,12 @@ sealed class LaneBatch<V, L, S> : LaneBatch where V : unmanaged where L : IVecto
                 var daT = da.Slice(t * width, width);
                 var hT = states.Slice((t + 1) * width, width);
                 var dOutT = dOut.Slice(t * width, width);
-                for (int e = 0; e < width; e++)
-                    daT[e] = L.Multiply(L.Add(dOutT[e], dh[e]), LaneActivations<V, L>.Derivative(hT[e], g.HiddenActivation));
+                if (l == g.Layers - 1 && t < steps - 1) // nothing arrives from the head: + 0 as before, the same bits
+                    for (int e = 0; e < width; e++)
+                        daT[e] = L.Multiply(L.Add(L.Zero, dh[e]), LaneActivations<V, L>.Derivative(hT[e], g.HiddenActivation));
+                else
+                    for (int e = 0; e < width; e++)
+                        daT[e] = L.Multiply(L.Add(dOutT[e], dh[e]), LaneActivations<V, L>.Derivative(hT[e], g.HiddenActivation));
                 if (packs) LaneProducts<V, L, S>.Pack(daT, units, rows, packed.Slice(t * width * L.Count, width * L.Count));
                 if (t > 0) LaneProducts<V, L, S>.Product(transposed, -1, daT, recurrent, default, 0, dh, rows);
                 if (l > 0) LaneProducts<V, L, S>.Product(transposed, -1, daT, kernel, default, 0, dBelow.Slice(t * inputs * rows, inputs * rows), rows);
