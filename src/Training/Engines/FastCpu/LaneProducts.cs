@@ -363,11 +363,11 @@ static class LaneProducts<V, L, S> where V : unmanaged where L : IVectorLanes<V>
         {
             ref float xt = ref Unsafe.Add(ref x0, t * inputs * stride);
             ref float pt = ref Unsafe.Add(ref p0, t * windows * units);
-            int i = 0;
-            for (; i + 8 <= inputs; i += 8)
-            {
-                int v = 0;
-                for (; v + 2 <= vectors; v += 2)
+            // Pairs of unit vectors outside, blocks of 8 inputs inside: the pair's 2 vectors × the block's windows of
+            // packed deltas stay in L1 while every input block reads them (each gradient's sum order is unchanged).
+            int fullInputs = inputs / 8 * 8, pairedVectors = vectors / 2 * 2;
+            for (int v = 0; v < pairedVectors; v += 2)
+                for (int i = 0; i < fullInputs; i += 8)
                 {
                     ref V gi = ref Unsafe.Add(ref g0, i * vectors + v);
                     V s00 = gi, s01 = Unsafe.Add(ref gi, 1), s10 = Unsafe.Add(ref gi, vectors), s11 = Unsafe.Add(ref gi, vectors + 1);
@@ -397,9 +397,9 @@ static class LaneProducts<V, L, S> where V : unmanaged where L : IVectorLanes<V>
                     Unsafe.Add(ref gi, 6 * vectors) = s60; Unsafe.Add(ref gi, 6 * vectors + 1) = s61;
                     Unsafe.Add(ref gi, 7 * vectors) = s70; Unsafe.Add(ref gi, 7 * vectors + 1) = s71;
                 }
-                for (; v < vectors; v++) PackedColumn(ref xt, ref pt, i, 8, v, units, rows, ref g0, vectors);
-            }
-            for (; i < inputs; i++)
+            for (int i = 0; i < fullInputs; i += 8)
+                for (int v = pairedVectors; v < vectors; v++) PackedColumn(ref xt, ref pt, i, 8, v, units, rows, ref g0, vectors);
+            for (int i = fullInputs; i < inputs; i++)
                 for (int v = 0; v < vectors; v++) PackedColumn(ref xt, ref pt, i, 1, v, units, rows, ref g0, vectors);
         }
     }
