@@ -64,24 +64,38 @@ static class OpenClBuilds
     sealed class NativeStderrMuted : IDisposable
     {
         const int StandardError = 2, WriteOnly = 1;
-        readonly int saved = -1;
+        // Builds may overlap (engines on several threads): the first to start mutes, the last to end restores, so
+        // that no build restores another's /dev/null as the real stderr.
+        static readonly Lock gate = new();
+        static int holders, saved = -1;
+        bool disposed;
 
         public NativeStderrMuted()
         {
             if (!OperatingSystem.IsLinux()) return;
-            Console.Error.Flush();
-            int devNull = open("/dev/null", WriteOnly);
-            if (devNull < 0) return;
-            saved = dup(StandardError);
-            if (saved >= 0 && dup2(devNull, StandardError) < 0) { close(saved); saved = -1; }
-            close(devNull);
+            lock (gate)
+            {
+                if (holders++ > 0) return;
+                Console.Error.Flush();
+                int devNull = open("/dev/null", WriteOnly);
+                if (devNull < 0) return;
+                saved = dup(StandardError);
+                if (saved >= 0 && dup2(devNull, StandardError) < 0) { close(saved); saved = -1; }
+                close(devNull);
+            }
         }
 
         public void Dispose()
         {
-            if (saved < 0) return;
-            dup2(saved, StandardError);
-            close(saved);
+            if (!OperatingSystem.IsLinux() || disposed) return;
+            disposed = true;
+            lock (gate)
+            {
+                if (--holders > 0 || saved < 0) return;
+                dup2(saved, StandardError);
+                close(saved);
+                saved = -1;
+            }
         }
 
         [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "open")] static extern int open(string path, int flags);
