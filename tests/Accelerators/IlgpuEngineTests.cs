@@ -124,7 +124,11 @@ public sealed class KernelPlanSizingTests
         Assert.InRange(tiles.SharedFloats * sizeof(float), 1, DeviceLimits.H200.SharedBytesPerGroup);
         Assert.Equal(0, tiles.Threads % DeviceLimits.H200.WarpSize);
         Assert.True(units <= 100 == tiles.WhInShared, $"{workload}: Wh [U(U + 1)] fits 48 KB up to about hidden 100");
-        Assert.Equal(Math.Min(KernelPlan.MaxGradientThreads, 32 * ((TileKernel.GradientItems(plan.Network, plan.Layers) + 31) / 32)), tiles.Threads);
+        // Training groups have threads for the gradient pass's items (up to 512); predicting, for the recurrence's
+        // (quad of windows, unit) pairs only.
+        int recurrence = 32 * (((tiles.TileWindows + 3) / 4 * units + 31) / 32);
+        Assert.Equal(Math.Max(recurrence, Math.Min(KernelPlan.MaxGradientThreads, 32 * ((TileKernel.GradientItems(plan.Network, plan.Layers) + 31) / 32))), tiles.Threads);
+        Assert.Equal(recurrence, plan.Tiles(1024, train: false).Threads);
     }
 
     [Fact]
