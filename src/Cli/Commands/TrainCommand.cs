@@ -96,11 +96,22 @@ static class TrainCommand
             if (savePath is not null)
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data),
                     TrainingRecord.Of(training, forecast.History)) { Inputs = forecast.Data.Columns.SavedInputs }.WithDates(series, data.Dates(result)) with { Residuals = residuals }, outputs.Write);
-            if (plotPath is not null)
-                PredictionPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: outputs.Write, last: lastWindows, format: plotFormat);
+            // The two figures render at once (the other core is idle by now); their files are staged one at a time.
+            var staging = new Lock();
+            void Stage(string path, Action<Stream> write) { lock (staging) outputs.Write(path, write); }
             bool lossPlotted = lossPlotFormat is not null && forecast.History.Epochs.Count > 0;
-            if (lossPlotted)
-                LossPlot.Save(lossPlotPath!, forecast, write: outputs.Write, format: lossPlotFormat);
+            var lossPlotting = lossPlotted ? Task.Run(() => LossPlot.Save(lossPlotPath!, forecast, write: Stage, format: lossPlotFormat)) : Task.CompletedTask;
+            try
+            {
+                if (plotPath is not null)
+                    PredictionPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: Stage, last: lastWindows, format: plotFormat);
+            }
+            catch
+            {
+                lossPlotting.ContinueWith(_ => { }).Wait(); // it must not stage a file while the failed command cleans up
+                throw;
+            }
+            lossPlotting.GetAwaiter().GetResult(); // its exception, if any, as if it had run here
             outputs.Commit(); // all of them or, had anything failed above, none
             progress.Clear();
             if (savePath is not null) stdout.WriteLine($"Saved: {savePath}");
