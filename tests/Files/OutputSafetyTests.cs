@@ -145,6 +145,36 @@ public class OutputSafetyTests
         Assert.Equal(FileKind.Fifo, SpecialFiles.Kind(dir.File("plot.fifo")));
     }
 
+    /// <summary>
+    /// The two figures render at once, but are written in the order they always were, forecast first: a reader that
+    /// takes two FIFOs in that order must not wait on a writer blocked on the other one.
+    /// </summary>
+    [Fact]
+    public async Task Two_fifos_are_written_in_order_the_forecast_first()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Skip("FIFOs are made with mkfifo on Linux");
+        using var dir = Folder();
+        SpecialFiles.MakeFifo(dir.File("plot.fifo"));
+        SpecialFiles.MakeFifo(dir.File("loss.fifo"));
+        var reader = Task.Run(() => (File.ReadAllBytes(dir.File("plot.fifo")), File.ReadAllBytes(dir.File("loss.fifo"))), TestContext.Current.CancellationToken);
+
+        var run = Task.Run(() => CliRun.Of("train", "--epochs", "2", "--no-baseline", "--plot", dir.File("plot.fifo"), "--loss-plot", dir.File("loss.fifo")),
+            TestContext.Current.CancellationToken);
+        try
+        {
+            Assert.Equal(0, (await run.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken)).ExitCode);
+        }
+        catch (TimeoutException)
+        {
+            _ = Task.Run(() => File.ReadAllBytes(dir.File("loss.fifo"))); // frees a writer stuck on the second FIFO
+            throw;
+        }
+        var (plot, loss) = await reader.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], plot[..4]);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], loss[..4]);
+        Assert.True(plot.Length > loss.Length, "the forecast figure (1200 × 600) came through the first FIFO");
+    }
+
     [Fact]
     public void A_device_is_written_to_and_stays_a_device()
     {

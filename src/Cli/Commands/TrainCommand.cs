@@ -96,21 +96,27 @@ static class TrainCommand
             if (savePath is not null)
                 ModelFile.Save(savePath, new SavedModel(spec, forecast.Parameters, forecast.Data.Scaler, series.Name, result.GetValue(data.Data),
                     TrainingRecord.Of(training, forecast.History)) { Inputs = forecast.Data.Columns.SavedInputs }.WithDates(series, data.Dates(result)) with { Residuals = residuals }, outputs.Write);
-            // The two figures render at once (the other core is idle by now); their files are staged one at a time.
+            // The two figures render at once (the other core is idle by now), and are staged in the order they always
+            // were, the forecast first: outputs are committed in staging order, which a reader of two FIFOs relies on.
             var staging = new Lock();
-            void Stage(string path, Action<Stream> write) { lock (staging) outputs.Write(path, write); }
+            var forecastStaged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (plotPath is null) forecastStaged.SetResult();
+            void StageForecast(string path, Action<Stream> write) { lock (staging) outputs.Write(path, write); forecastStaged.TrySetResult(); }
+            void StageLoss(string path, Action<Stream> write) { forecastStaged.Task.Wait(); lock (staging) outputs.Write(path, write); }
             bool lossPlotted = lossPlotFormat is not null && forecast.History.Epochs.Count > 0;
-            var lossPlotting = lossPlotted ? Task.Run(() => LossPlot.Save(lossPlotPath!, forecast, write: Stage, format: lossPlotFormat)) : Task.CompletedTask;
+            var lossPlotting = lossPlotted ? Task.Run(() => LossPlot.Save(lossPlotPath!, forecast, write: StageLoss, format: lossPlotFormat)) : Task.CompletedTask;
             try
             {
                 if (plotPath is not null)
-                    PredictionPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: Stage, last: lastWindows, format: plotFormat);
+                    PredictionPlot.Save(plotPath, forecast, result.GetValue(plotOriginal), write: StageForecast, last: lastWindows, format: plotFormat);
             }
             catch
             {
+                forecastStaged.TrySetResult();
                 lossPlotting.ContinueWith(_ => { }).Wait(); // it must not stage a file while the failed command cleans up
                 throw;
             }
+            forecastStaged.TrySetResult();
             lossPlotting.GetAwaiter().GetResult(); // its exception, if any, as if it had run here
             outputs.Commit(); // all of them or, had anything failed above, none
             progress.Clear();
