@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The second call of a lent GPU's lease, after bench/gpu-check.sh: where the time goes, to pick kernels by measurement.
-# Each step under `timeout` (limits sum to ≤ 420 s), its log written to $OUT as it runs; run it as gpu-check.sh says
+# Each step under `timeout` (limits sum to 430 s), its log written to $OUT as it runs; run it as gpu-check.sh says
 # (../shared/gpu/pack src/Cli tests bench here, then the device tool with carry=[".gpu"]).
 #   devices    what each ILGPU kind offers (an OpenCL device that cannot build our kernels says why)
 #   tutorial   the whole `gpurnn train` process on auto, simd and cuda, 3 runs each (wall seconds): auto must be fastest
