@@ -6,9 +6,9 @@ public static class Readme
     /// <summary>Its text, found in a folder above the test binary; the test is skipped where there is none (a packed copy of the tests).</summary>
     public static string Text()
     {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "README.md"))) folder = folder.Parent;
-        if (folder is null) Assert.Skip("no README.md above the test binary (a packed copy of the tests)");
-        return File.ReadAllText(Path.Combine(folder.FullName, "README.md"));
+        // The repository's README, beside GpuRnn.sln: not any README.md a packed copy of the tests happens to sit under.
+        string? root = Repository.Root();
+        if (root is null) Assert.Skip("the repository (GpuRnn.sln) is not above the test binaries (a packed copy of the tests)");
+        return File.ReadAllText(Path.Combine(root, "README.md"));
     }
 }
