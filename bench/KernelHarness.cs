@@ -25,9 +25,18 @@ public static class KernelHarness
         var only = at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : null;
         int epochs = quick ? 2 : 3;
         at = Array.IndexOf(args, "--accelerator");
-        var kinds = at >= 0 && at + 1 < args.Length
-            ? [.. args[at + 1].Split(',').Select(name => EngineNames.Parse(name) ?? throw new ArgumentException($"--accelerator: unknown '{name}'"))]
-            : new[] { EngineKind.Cuda, EngineKind.OpenCL, EngineKind.IlgpuCpu };
+        EngineKind[] kinds = [EngineKind.Cuda, EngineKind.OpenCL, EngineKind.IlgpuCpu];
+        if (at >= 0)
+        {
+            var names = at + 1 < args.Length ? args[at + 1].Split(',') : [];
+            var parsed = names.Select(EngineNames.Parse).ToArray();
+            if (names.Length == 0 || parsed.Any(k => k is not (EngineKind.Cuda or EngineKind.OpenCL or EngineKind.IlgpuCpu)))
+            {
+                Console.Error.WriteLine($"--kernels --accelerator: a comma-separated list of cuda, opencl, ilgpu-cpu (got '{(at + 1 < args.Length ? args[at + 1] : "")}')");
+                return 2;
+            }
+            kinds = [.. parsed.Select(k => k!.Value)];
+        }
         if (!kinds.Any(IlgpuDevices.Has))
         {
             Console.Error.WriteLine($"--kernels: none of {string.Join(", ", kinds.Select(EngineNames.Of))} here ({string.Join("; ", kinds.Select(IlgpuDevices.WhyNone))})");
