@@ -30,30 +30,65 @@ public static class TileKernel
     static int PaddedWhFloats(NetworkShape net) => net.MaxUnits * (net.MaxUnits + 1);
 
     /// <summary>The step with every layer's Wh in shared memory (padded rows).</summary>
+    /// <param name="transposed">Unused here (the shared copy serves both passes); a view for the common signature.</param>
     [GroupedKernel]
-    public static void Step(ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<LayerShape> layers,
-        ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> outputs, ArrayView<float> partials, ArrayView<float> lossPartials,
-        NetworkShape net, TileShape tile)
+    public static void Step(ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<float> transposed,
+        ArrayView<LayerShape> layers, ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> outputs, ArrayView<float> partials,
+        ArrayView<float> lossPartials, NetworkShape net, TileShape tile)
     {
         var shared = SharedMemory.GetDynamic<float>();
         int whFloats = PaddedWhFloats(net);
-        Run(shared.SubView(0, whFloats), true, shared.SubView(whFloats, 2 * tile.TileWindows * (net.MaxUnits + net.Outputs)),
+        var wh = shared.SubView(0, whFloats);
+        Run(wh, wh, true, shared.SubView(whFloats, 2 * tile.TileWindows * (net.MaxUnits + net.Outputs)),
             x, y, order, weights, layers, states, stateGradients, outputs, partials, lossPartials, net, tile);
     }
 
-    /// <summary>The step with Wh read from the weights in global memory (L1/L2-cached on a GPU).</summary>
+    /// <summary>
+    /// The step with Wh read from global memory (L1/L2-cached on a GPU): the weights in the forward pass, and in BPTT
+    /// <paramref name="transposed"/>, which <see cref="TransposeRecurrent"/> filled from them before the launch, so
+    /// that a warp reading a row of Wh (its threads' consecutive i) reads consecutive floats there. Reading Wh's rows
+    /// in place made every warp load touch 32 cache sectors: on an H200, w3's step spent its time on it (ncu: 75% of
+    /// the sectors loaded excess, L1 81% busy).
+    /// </summary>
     [GroupedKernel]
-    public static void StepGlobalWh(ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<LayerShape> layers,
-        ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> outputs, ArrayView<float> partials, ArrayView<float> lossPartials,
-        NetworkShape net, TileShape tile)
+    public static void StepGlobalWh(ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<float> transposed,
+        ArrayView<LayerShape> layers, ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> outputs, ArrayView<float> partials,
+        ArrayView<float> lossPartials, NetworkShape net, TileShape tile)
     {
-        Run(weights, false, SharedMemory.GetDynamic<float>(), x, y, order, weights, layers, states, stateGradients, outputs, partials, lossPartials, net, tile);
+        Run(weights, transposed, false, SharedMemory.GetDynamic<float>(), x, y, order, weights, layers, states, stateGradients, outputs, partials, lossPartials, net, tile);
     }
 
-    /// <param name="wh">Where Wh is read: shared memory (<paramref name="copy"/>: each layer's copied there first) or the weights of every model.</param>
+    /// <summary>
+    /// transposed[model·P + Wh's offset + j·U + i] = Wh[i, j] of every layer of every model (index: model·P + parameter;
+    /// the rest of the row is left as it is): BPTT's rows of Wh as columns, for <see cref="StepGlobalWh"/>.
+    /// </summary>
+    public static void TransposeRecurrent(Index1D index, ArrayView<float> weights, ArrayView<float> transposed, ArrayView<LayerShape> layers, int layerCount, int parameterCount)
+    {
+        int parameter = index % parameterCount, modelBase = index - parameter;
+        for (int l = 0; l < layerCount; l++)
+        {
+            var layer = layers[l];
+            int units = layer.Units, at = parameter - layer.RecurrentOffset;
+            if (at < 0 || at >= units * units) continue;
+            int i = at / units, j = at - i * units;
+            transposed[modelBase + layer.RecurrentOffset + j * units + i] = weights[index];
+        }
+    }
+
+    /// <summary>
+    /// A thread's rows in the recurrence: a quad (4 rows, each Wh value loaded feeding four multiply-adds) where the
+    /// tile's quads keep the group's threads busy, else one row, so that a tile of few windows and many units (w3: 4
+    /// windows, 128 units, 512 threads) does not leave three quarters of the group waiting at each step's barrier.
+    /// Either way a sum runs in the scalar engine's order, so the bits are the same.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int RowsPerThread(TileRows rows, int units) => rows.Count * units <= Group.DimX ? 1 : 4;
+
+    /// <param name="wh">Where the forward pass reads Wh: shared memory (<paramref name="copy"/>: each layer's copied there first) or the weights of every model.</param>
+    /// <param name="whColumns">Where BPTT reads Wh's rows, U + 1 apart and contiguous (the padded shared copy), or as columns of the transposed copy.</param>
     /// <param name="scratch">Shared: [h or δ, dh: 2·W·U] [o: W·O] [dz: W·O].</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Run(ArrayView<float> wh, bool copy, ArrayView<float> scratch, ArrayView<float> x, ArrayView<float> y, ArrayView<int> order,
+    static void Run(ArrayView<float> wh, ArrayView<float> whColumns, bool copy, ArrayView<float> scratch, ArrayView<float> x, ArrayView<float> y, ArrayView<int> order,
         ArrayView<float> weights, ArrayView<LayerShape> layers, ArrayView<float> states, ArrayView<float> stateGradients, ArrayView<float> outputs,
         ArrayView<float> partials, ArrayView<float> lossPartials, NetworkShape net, TileShape tile)
     {
@@ -81,9 +116,16 @@ public static class TileKernel
             for (int t = 0; t < steps; t++)
             {
                 int previous = (t & 1) * half, next = half - previous;
+                if (RowsPerThread(rows, units) == 1)
+                    for (int k = Group.IdxX; k < rows.Count * units; k += Group.DimX)
+                    {
+                        int r = k / units, j = k - r * units;
+                        float a = CellMath.Dot(InputSum(x, order, states, w, net, layer, rows, r, t, j), h.SubView(previous + r * units, units), units, wh, whBase + j, whStride);
+                        KeepState(h, states, rows, layer, next, t, r, j, Activations.Apply(a, net.Hidden));
+                    }
                 // A thread runs unit j of four windows (a quad; the last quad repeats its last window where the tile
                 // is short), so each Wh value it loads feeds four multiply-adds.
-                for (int k = Group.IdxX; k < rows.Quads * units; k += Group.DimX)
+                else for (int k = Group.IdxX; k < rows.Quads * units; k += Group.DimX)
                 {
                     int q = k / units, j = k - q * units;
                     int r0 = 4 * q, r1 = rows.Clamp(r0 + 1), r2 = rows.Clamp(r0 + 2), r3 = rows.Clamp(r0 + 3);
@@ -133,7 +175,8 @@ public static class TileKernel
             var layer = layers[l];
             int units = layer.Units, inputs = layer.Inputs;
             LoadRecurrent(wh, copy, w, layer);
-            int whBase = copy ? 0 : modelBase + layer.RecurrentOffset, whStride = copy ? units + 1 : units;
+            // Row i of Wh: at i·(U + 1), step 1 in the padded shared copy; at i, step U in the transposed one.
+            int rowBase = copy ? 0 : modelBase + layer.RecurrentOffset, rowStep = copy ? units + 1 : 1, columnStep = copy ? 1 : units;
             var delta = h.SubView(0, half);
             var dh = h.SubView(half, half);
             for (int k = Group.IdxX; k < rows.Count * units; k += Group.DimX) dh[k] = 0f;
@@ -150,11 +193,17 @@ public static class TileKernel
                     stateGradients[at] = d; // δ_t replaces what arrived: the gradient pass below reads it
                 }
                 Group.Barrier();
-                for (int k = Group.IdxX; k < rows.Quads * units; k += Group.DimX)
+                if (RowsPerThread(rows, units) == 1)
+                    for (int k = Group.IdxX; k < rows.Count * units; k += Group.DimX)
+                    {
+                        int r = k / units, i = k - r * units;
+                        dh[k] = CellMath.Dot(0f, delta.SubView(r * units, units), units, whColumns, rowBase + i * rowStep, columnStep);
+                    }
+                else for (int k = Group.IdxX; k < rows.Quads * units; k += Group.DimX)
                 {
                     int q = k / units, i = k - q * units;
                     int r0 = 4 * q, r1 = rows.Clamp(r0 + 1), r2 = rows.Clamp(r0 + 2), r3 = rows.Clamp(r0 + 3);
-                    var d = CellMath.Dot(default, delta, r0 * units, r1 * units, r2 * units, r3 * units, units, wh, whBase + i * whStride, 1);
+                    var d = CellMath.Dot(default, delta, r0 * units, r1 * units, r2 * units, r3 * units, units, whColumns, rowBase + i * rowStep, columnStep);
                     dh[r0 * units + i] = d.W0;
                     if (r0 + 1 < rows.Count) dh[(r0 + 1) * units + i] = d.W1;
                     if (r0 + 2 < rows.Count) dh[(r0 + 2) * units + i] = d.W2;

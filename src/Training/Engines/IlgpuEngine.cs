@@ -37,8 +37,11 @@ public sealed class IlgpuEngine : IEpochEngine
     /// </summary>
     KernelPlan plan;
     MemoryBuffer1D<LayerShape, Stride1D.Dense> layers;
-    /// <summary>[model × parameter] (weights, m, v, gradients); lossSum and alphas (this step's α) one per model.</summary>
-    readonly MemoryBuffer1D<float, Stride1D.Dense> weights, m, v, gradients, lossSum, alphas;
+    /// <summary>
+    /// [model × parameter] (weights, m, v, gradients; transposedWh: each layer's Wh transposed where it lies in the
+    /// weights, which a training step with Wh in global memory fills first); lossSum and alphas (this step's α) one per model.
+    /// </summary>
+    readonly MemoryBuffer1D<float, Stride1D.Dense> weights, transposedWh, m, v, gradients, lossSum, alphas;
     MemoryBuffer1D<float, Stride1D.Dense>? x, y;
     MemoryBuffer1D<int, Stride1D.Dense>? order;
     TileBuffers? batch;
@@ -106,19 +109,20 @@ public sealed class IlgpuEngine : IEpochEngine
             layers = accelerator.Allocate1D(plan.Layers);
             long parameters = TileBuffers.Checked(models, Layout.Count);
             weights = accelerator.Allocate1D<float>(parameters);
+            transposedWh = accelerator.Allocate1D<float>(parameters);
             m = accelerator.Allocate1D<float>(parameters);
             v = accelerator.Allocate1D<float>(parameters);
             gradients = accelerator.Allocate1D<float>(parameters);
             lossSum = accelerator.Allocate1D<float>(models);
             alphas = accelerator.Allocate1D<float>(models);
-            foreach (var buffer in new[] { weights, m, v, gradients, lossSum, alphas }) buffer.MemSetToZero();
+            foreach (var buffer in new[] { weights, transposedWh, m, v, gradients, lossSum, alphas }) buffer.MemSetToZero();
             accelerator.Synchronize();
         }
         catch
         {
             // The device is the caller's to close (Create closes one it opened); the buffers made so far are ours.
             layers?.Dispose();
-            foreach (var buffer in new[] { weights, m, v, gradients, lossSum, alphas }) buffer?.Dispose();
+            foreach (var buffer in new[] { weights, transposedWh, m, v, gradients, lossSum, alphas }) buffer?.Dispose();
             throw;
         }
     }
@@ -217,7 +221,7 @@ public sealed class IlgpuEngine : IEpochEngine
             batch = null;
             batch = new TileBuffers(accelerator, plan.Network, (int)slots, tiles.Groups, forTraining: true);
         }
-        kernels.Step(tiles, x.View, y.View, order.View, weights.View, layers.View, batch, plan.Network, tiles.Shape(start, count, windowCount, train: true));
+        kernels.Step(tiles, x.View, y.View, order.View, weights.View, transposedWh.View, layers.View, batch, plan.Network, tiles.Shape(start, count, windowCount, train: true));
         lastTiles = tiles;
         forwarded = pending = true;
     }
@@ -310,7 +314,7 @@ public sealed class IlgpuEngine : IEpochEngine
         {
             int count = Math.Min(resident.Capacity, total - start);
             var tiles = resident.Plan.Tiles(count, train: false);
-            kernels.Step(tiles, resident.X.View, resident.X.View, resident.Order.View, weights.View, resident.Layers.View, resident.Chunk, resident.Plan.Network,
+            kernels.Step(tiles, resident.X.View, resident.X.View, resident.Order.View, weights.View, transposedWh.View, resident.Layers.View, resident.Chunk, resident.Plan.Network,
                 tiles.Shape(start, count, orderStride: perModel ? total : 0, train: false));
             // The chunk's outputs are [model × count × outputs]: each model's rows go to its block of the result.
             for (int model = 0; model < Models; model++)
@@ -354,7 +358,7 @@ public sealed class IlgpuEngine : IEpochEngine
         epochAlphas?.Dispose();
         layers.Dispose();
         x?.Dispose(); y?.Dispose(); order?.Dispose();
-        weights.Dispose(); m.Dispose(); v.Dispose(); gradients.Dispose(); lossSum.Dispose(); alphas.Dispose();
+        weights.Dispose(); transposedWh.Dispose(); m.Dispose(); v.Dispose(); gradients.Dispose(); lossSum.Dispose(); alphas.Dispose();
         if (ownsDevice) device.Dispose();
     }
 }

@@ -86,8 +86,11 @@ public sealed class KernelPlan
     public bool UsesEpochKernel(int batchSize) =>
         EpochKernelFits && (choice == IlgpuKernelChoice.EpochKernel || batchSize <= EpochKernelMaxBatch);
 
-    /// <summary>Launches per Adam step at this batch size: 2 for the tile kernels; 0 for the epoch kernel, which launches once per epoch.</summary>
-    public int LaunchesPerAdamStep(int batchSize) => UsesEpochKernel(batchSize) ? 0 : 2;
+    /// <summary>
+    /// Launches per Adam step at this batch size: 2 for the tile kernels with Wh in shared memory, 3 with Wh in global
+    /// memory (Wh transposed first, for BPTT); 0 for the epoch kernel, which launches once per epoch.
+    /// </summary>
+    public int LaunchesPerAdamStep(int batchSize) => UsesEpochKernel(batchSize) ? 0 : Tiles(batchSize).WhInShared ? 2 : 3;
 
     /// <summary>How a batch of <paramref name="count"/> windows per model is cut into tiles and launched (<paramref name="train"/>: with the gradient pass).</summary>
     public TileGeometry Tiles(int count, bool train = true)

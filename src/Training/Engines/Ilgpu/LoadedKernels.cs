@@ -11,7 +11,7 @@ namespace GpuRnn.Training.Engines.Ilgpu;
 /// </summary>
 sealed class LoadedKernels(Accelerator accelerator)
 {
-    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<LayerShape>,
+    readonly Lazy<Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<LayerShape>,
         ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, TileShape>>[] step =
     [
         new(() => LoadStep(accelerator, TileKernel.StepGlobalWh)),
@@ -23,6 +23,9 @@ sealed class LoadedKernels(Accelerator accelerator)
         accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>(ReduceKernel.SumTiles)));
 
+    readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<LayerShape>, int, int>> transpose = new(() => OpenClBuilds.Load(accelerator, () =>
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<LayerShape>, int, int>(TileKernel.TransposeRecurrent)));
+
     readonly Lazy<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, float>> adam = new(() => OpenClBuilds.Load(accelerator, () =>
         accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float, float>(
             AdamKernel.Step)));
@@ -32,9 +35,9 @@ sealed class LoadedKernels(Accelerator accelerator)
         accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, LayerShape, EpochSchedule>(EpochKernel.Train)));
 
-    static Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<LayerShape>, ArrayView<float>,
+    static Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<LayerShape>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, TileShape> LoadStep(Accelerator accelerator,
-        Action<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<LayerShape>, ArrayView<float>, ArrayView<float>,
+        Action<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<LayerShape>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, NetworkShape, TileShape> kernel) =>
         OpenClBuilds.Load(accelerator, () => accelerator.LoadStreamKernel(kernel));
 
@@ -45,6 +48,7 @@ sealed class LoadedKernels(Accelerator accelerator)
     public void Preload(bool whInShared, bool epochKernel)
     {
         _ = step[whInShared ? 1 : 0].Value; _ = sumTiles.Value; _ = adam.Value;
+        if (!whInShared) _ = transpose.Value;
         if (epochKernel) _ = epoch.Value;
     }
 
@@ -55,12 +59,18 @@ sealed class LoadedKernels(Accelerator accelerator)
         _ = step[0].Value;
     }
 
-    public void Step(TileGeometry geometry, ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<LayerShape> layers,
-        TileBuffers buffers, NetworkShape net, TileShape tile)
+    /// <param name="transposed">Where a training step with Wh in global memory has BPTT read Wh's rows: filled here from the weights first (one more launch).</param>
+    public void Step(TileGeometry geometry, ArrayView<float> x, ArrayView<float> y, ArrayView<int> order, ArrayView<float> weights, ArrayView<float> transposed,
+        ArrayView<LayerShape> layers, TileBuffers buffers, NetworkShape net, TileShape tile)
     {
+        if (!geometry.WhInShared && tile.Train != 0)
+        {
+            Launches++;
+            transpose.Value((int)weights.Length, weights, transposed, layers, net.Layers, net.ParameterCount);
+        }
         Launches++;
         step[geometry.WhInShared ? 1 : 0].Value(new KernelConfig(geometry.Groups, geometry.Threads, SharedMemoryConfig.RequestDynamic<float>(geometry.SharedFloats)),
-            x, y, order, weights, layers, buffers.States.View, buffers.StateGradients.View, buffers.Outputs.View, buffers.Partials.View,
+            x, y, order, weights, transposed, layers, buffers.States.View, buffers.StateGradients.View, buffers.Outputs.View, buffers.Partials.View,
             buffers.LossPartials.View, net, tile);
     }
 
