@@ -257,7 +257,9 @@ public static class TileKernel
     /// windows (in batch order) and steps (last first) of the product it takes — x_t·δ_t (kernel), h_{t−1}·δ_t
     /// (recurrent kernel), δ_t (bias), h_T·dz (Dense kernel), dz (Dense bias) — with δ_t as BPTT left it in the state
     /// gradients. A layer's kernel, recurrent kernel and bias are one block of rows U wide (Keras's order), and a
-    /// thread sums four neighbouring columns of a row, so each factor it loads feeds four multiply-adds.
+    /// thread sums four columns of a row, so each factor it loads feeds four multiply-adds: columns c, c + Q, c + 2Q,
+    /// c + 3Q (Q = ⌈U / 4⌉), so that a warp's threads (consecutive c) load consecutive δs. Four neighbouring columns
+    /// a thread had every warp load touch four times the cache sectors it used (ncu on an H200, w3).
     /// </summary>
     /// <remarks>
     /// The products of CellMath.CellGradient and DenseGradient, summed per parameter in registers: those helpers
@@ -290,8 +292,8 @@ public static class TileKernel
             while (item >= CellGradientItems(layers[l])) item -= CellGradientItems(layers[l++]);
             var layer = layers[l];
             int units = layer.Units, inputs = layer.Inputs, quads = (units + 3) / 4;
-            int row = item / quads, j0 = 4 * (item - row * quads);
-            int j1 = Math.Min(j0 + 1, units - 1), j2 = Math.Min(j0 + 2, units - 1), j3 = Math.Min(j0 + 3, units - 1);
+            int row = item / quads, j0 = item - row * quads;
+            int j1 = Math.Min(j0 + quads, units - 1), j2 = Math.Min(j0 + 2 * quads, units - 1), j3 = Math.Min(j0 + 3 * quads, units - 1);
             var sum = default(Four);
             for (int r = 0; r < rows.Count; r++)
             {
@@ -328,9 +330,9 @@ public static class TileKernel
             }
             int column = layer.KernelOffset + row * units;
             partial[column + j0] = sum.W0;
-            if (j0 + 1 < units) partial[column + j0 + 1] = sum.W1;
-            if (j0 + 2 < units) partial[column + j0 + 2] = sum.W2;
-            if (j0 + 3 < units) partial[column + j0 + 3] = sum.W3;
+            if (j0 + quads < units) partial[column + j0 + quads] = sum.W1;
+            if (j0 + 2 * quads < units) partial[column + j0 + 2 * quads] = sum.W2;
+            if (j0 + 3 * quads < units) partial[column + j0 + 3 * quads] = sum.W3;
         }
     }
 
