@@ -8,11 +8,13 @@ namespace GpuRnn.Kernels;
 /// <summary>
 /// One training step's device work but the reduction, in ONE launch: each group owns a tile of a model's batch
 /// (<see cref="TileShape"/>) and runs, persistent over the time steps and layers, the forward pass of its windows
-/// (a thread per unit and four windows, so each Wh value loaded feeds four multiply-adds; h double-buffered in shared memory, every h_t kept in global memory for BPTT), the
+/// (a thread per unit and four windows, so each Wh value loaded feeds four multiply-adds, or per unit and window where
+/// the group has a thread for each; h double-buffered in shared memory, every h_t kept in global memory for BPTT), the
 /// Dense head and the tile's loss, then BPTT top layer first (δ and dh in shared memory, each step's δ kept in
 /// global memory), then the tile's share of every gradient (thread per parameter, a fixed order: window by window,
 /// last step first, as ScalarEngine.Backward). <see cref="ReduceKernel"/> then sums the tiles in order and takes
-/// Adam's step: two launches per step, no atomics, the same bits on every run.
+/// Adam's step: two launches per step (three with Wh in global memory: <see cref="TransposeRecurrent"/> first), no
+/// atomics, the same bits on every run.
 /// </summary>
 /// <remarks>
 /// <see cref="Step"/> copies each layer's Wh into shared memory with rows padded to U + 1 floats, so the forward

@@ -12,7 +12,8 @@ namespace GpuRnn.Training.Engines;
 /// accumulators and the whole training set stay on the device; per step the host only launches kernels. The
 /// kernels are in GpuRnn.Kernels; this class owns their device memory and launch order, and KernelPlan decides
 /// which run: a training step is two launches (<see cref="TileKernel"/>: forward, loss, BPTT and per-tile gradient
-/// partials of every model's batch; <see cref="ReduceKernel"/>: the ordered sum over tiles and Adam), and small
+/// partials of every model's batch; <see cref="ReduceKernel"/>: the ordered sum over tiles and Adam; with Wh in
+/// global memory a third comes first, <see cref="TileKernel.TransposeRecurrent"/>), and small
 /// batches of a one-layer network train a whole epoch in one launch of the epoch kernel.
 /// </summary>
 /// <remarks>

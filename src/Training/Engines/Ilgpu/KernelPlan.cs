@@ -11,7 +11,7 @@ namespace GpuRnn.Training.Engines.Ilgpu;
 /// <item>The epoch kernel (one launch per epoch, one group per model) for batches of at most
 /// <see cref="EpochKernelMaxBatch"/> windows of a one-layer network that fits shared memory: such batches cannot
 /// fill a GPU, so launch latency is what costs.</item>
-/// <item>Otherwise the tile kernels, two launches per Adam step: <see cref="TileKernel"/> over tiles of each
+/// <item>Otherwise the tile kernels, two launches per Adam step (three with Wh in global memory, transposed first for BPTT): <see cref="TileKernel"/> over tiles of each
 /// model's batch, sized so that one model's batch makes at least one group per multiprocessor (at most
 /// <see cref="MaxTileWindows"/> windows a tile, whole quads of four where it has four; M models make M times as many
 /// groups), a thread per unit and quad of windows (and, training, enough threads for the gradient pass's items, up to
