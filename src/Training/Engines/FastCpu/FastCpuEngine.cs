@@ -19,11 +19,17 @@ namespace GpuRnn.Training.Engines.FastCpu;
 public sealed class FastCpuEngine : IRnnEngine
 {
     /// <summary>
-    /// Vectors of windows per chunk: fixed, so the reduction order is a property of the batch, not of the machine's load.
-    /// One block (4 vectors): a batch of 1024 on 16 lanes is 16 chunks, enough for a 16-core host (8 left half of an
-    /// H200 host's cores idle); on 2 cores w3 measured no slower (55.5 k against 50.9 k windows/s, medians of 3).
+    /// Vectors of windows per chunk: a property of the network and the batch, never of the machine or its load, so the
+    /// reduction order is too. One block (4 vectors) where a time step is at least <see cref="SmallChunksFromMultiplyAdds"/>
+    /// multiply–adds: a batch of 1024 on 16 lanes is then 16 chunks, enough for a 16-core host (w3 on an H200 host's 16
+    /// cores: 78.8 k → 142.7 k windows/s against 8 vectors; on 2 cores no slower, 55.5 k against 50.9 k, medians of 3).
+    /// Two blocks below it, where a chunk's work is a few microseconds and the threads' hand-over is what costs (w1,
+    /// hidden 3, was ~10% slower on 2 cores with one block).
     /// </summary>
-    public const int ChunkVectors = 4;
+    public int ChunkVectors { get; }
+
+    /// <summary>Multiply–adds of one time step from which a chunk is one block (w2, hidden 32: 1 088; w1, hidden 3: 15).</summary>
+    const long SmallChunksFromMultiplyAdds = 256;
 
     /// <summary>Vectors per block of a batch that fills more than one: <see cref="LaneProducts{V, L, S}.Product"/>'s tile height.</summary>
     internal const int BlockRows = 4;
@@ -60,6 +66,7 @@ public sealed class FastCpuEngine : IRnnEngine
         Spec = spec.Validated();
         Width = width;
         Layout = Spec.Layout();
+        ChunkVectors = (Layout.ForwardMultiplyAdds(1) >= SmallChunksFromMultiplyAdds ? 1 : 2) * BlockRows;
         w = new float[Layout.Count];
         transposed = new float[Layout.Count];
         kernels = LaneBatch.Kernels(Layout);
