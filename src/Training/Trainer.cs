@@ -95,6 +95,7 @@ public static class Trainer
         var (train, validation) = HoldOut(windows, options.ValidationSplit);
         if (train.Count == 0) throw new GpuRnnInputException("there are no training windows");
         engine.SetTrainingData(train);
+        engine.PrepareFor(train.Count, options.BatchSize, validation?.Count ?? 0);
         return Fit(engine, train.Count, options, models, validation is null ? null : () => engine.Predict(validation), _ => validation!.Y, onEpoch, onBatch);
     }
 
@@ -114,6 +115,7 @@ public static class Trainer
         if (split[0].Train.Count == 0) throw new GpuRnnInputException("there are no training windows");
         engine.SetTrainingDataPerModel(WindowSet.Concat([.. split.Select(s => s.Train)]));
         var validation = split[0].Validation is null ? null : WindowSet.Concat([.. split.Select(s => s.Validation!)]);
+        engine.PrepareFor(split[0].Train.Count, options.BatchSize, validation?.Count ?? 0);
         return Fit(engine, split[0].Train.Count, options, models, validation is null ? null : () => engine.PredictPerModel(validation),
             m => split[m].Validation!.Y, onEpoch: null, onBatch);
     }

@@ -98,6 +98,7 @@ public record TrainingRun(Series Series, ModelSpec Spec, WindowingOptions Window
         var work = TrainingWork.Of(layout, data.Train.TimeSteps, data.Train.Count, Training.Epochs, Training.BatchSize);
         using var engine = EngineFactory.Create(Engine, Spec, work: work);
         engine.SetParameters(initial);
+        engine.PrepareFor(data.Train.Count, Training.BatchSize);
         setup.Stop();
         var history = Trainer.Fit(engine, data.Train, Training, onEpoch, onBatch);
         return new TrainingResult(data, Spec, engine.GetParameters(), engine.Predict(data.Train), engine.Predict(data.Test),

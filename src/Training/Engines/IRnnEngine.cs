@@ -31,6 +31,14 @@ public interface IRnnEngine : IDisposable
     void SetTrainingData(WindowSet windows);
 
     /// <summary>
+    /// Does now the one-off work (JIT compilation) that training <paramref name="windows"/> windows in batches of
+    /// <paramref name="batchSize"/>, and predicting <paramref name="predicted"/> windows, would otherwise do in their first
+    /// step, so that timed training excludes it. The trainer calls it before its clock starts; a caller that reports
+    /// the engine's set-up time calls it first, inside that time. Nothing to do for most engines.
+    /// </summary>
+    void PrepareFor(int windows, int batchSize, int predicted = 0) { }
+
+    /// <summary>
     /// Keeps each model's own windows resident (one series per model): <paramref name="windows"/> holds M blocks of n
     /// windows, model m's at rows <c>[m·n, (m + 1)·n)</c>; orders and batches then index a model's own block (0 … n − 1).
     /// A one-model engine's block is all of them.

@@ -46,6 +46,15 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     public ParameterLayout Layout { get; }
     public int Models => 1;
 
+    /// <summary>Its hot methods, compiled once per process and T: else the scalar baseline's timed training included their JIT.</summary>
+    static readonly Lazy<bool> Compiled = new(() =>
+    {
+        FastCpu.HotMethods.CompileAggressive([typeof(ScalarEngine<T>), typeof(Trainer), typeof(AdamSchedule)]);
+        return true;
+    });
+
+    public void PrepareFor(int windows, int batchSize, int predicted = 0) => _ = Compiled.Value;
+
     public void SetTrainingData(WindowSet windows)
     {
         Spec.EnsureFits(windows);

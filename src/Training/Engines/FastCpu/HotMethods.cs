@@ -5,7 +5,8 @@ using System.Runtime.CompilerServices;
 namespace GpuRnn.Training.Engines.FastCpu;
 
 /// <summary>
-/// Compiles the SIMD engines' hot methods (and the trainer's per-step ones) once per process when the first engine is created. They are marked
+/// Compiles the SIMD engines' hot methods (and the trainer's per-step ones) once per process and width, before training
+/// (<see cref="IRnnEngine.PrepareFor"/>, and a models-in-lanes engine's constructor). They are marked
 /// AggressiveOptimization (so that short runs never execute unoptimised tier-0 code), which means each is compiled
 /// fully optimised on first call; doing that here puts the ~20–30 ms of JIT work into engine setup, which the
 /// trainer reports apart from training time, instead of into the first training step.
@@ -34,15 +35,23 @@ static class HotMethods
     static TimeSpan CompileAll(Type[] width, Type weights)
     {
         var clock = Stopwatch.StartNew();
+        // The layout's engine's own methods (not the other's), the lane code, and the trainer's per-step loop and Adam
+        // schedule every engine runs through.
+        Type[] engine = weights == typeof(PerLaneWeights) ? [typeof(ModelLanesEngine), .. typeof(ModelLanesEngine).GetNestedTypes(BindingFlags.NonPublic)] : [typeof(FastCpuEngine)];
+        Type[] types = [.. engine, typeof(LaneBatch), typeof(LaneBatch<,,>), typeof(LaneActivations<,>), typeof(LaneScratch), typeof(LaneProducts<,,>),
+            typeof(Trainer), typeof(AdamSchedule)];
+        CompileAggressive(types.Select(t => !t.IsGenericTypeDefinition ? t : t.MakeGenericType(t.GetGenericArguments().Length == 2 ? width : [.. width, weights])));
+        return clock.Elapsed;
+    }
+
+    /// <summary>Compiles every AggressiveOptimization method these (closed) types declare, fully optimised, now.</summary>
+    internal static void CompileAggressive(IEnumerable<Type> types)
+    {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        // The engines' own methods, and the trainer's per-step loop and Adam schedule every engine runs through.
-        Type[] types = [typeof(FastCpuEngine), typeof(LaneBatch), typeof(LaneBatch<,,>), typeof(LaneActivations<,>), typeof(LaneScratch), typeof(LaneProducts<,,>),
-            typeof(ModelLanesEngine), .. typeof(ModelLanesEngine).GetNestedTypes(BindingFlags.NonPublic), typeof(Trainer), typeof(AdamSchedule)];
-        foreach (var type in types.Select(t => !t.IsGenericTypeDefinition ? t : t.MakeGenericType(t.GetGenericArguments().Length == 2 ? width : [.. width, weights])))
+        foreach (var type in types)
             foreach (var method in type.GetMethods(all))
                 if (!method.IsAbstract && !method.ContainsGenericParameters
                     && (method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0)
                     RuntimeHelpers.PrepareMethod(method.MethodHandle);
-        return clock.Elapsed;
     }
 }
