@@ -144,4 +144,15 @@ public class CliTests
         Assert.True(longer.ExitCode == 0, longer.Err);
         Assert.Matches(@"Baseline: ≈\d+\.\d ms on scalar, estimated from \d+ of the run's \d+ steps, timed in 1\d{3}\.\d ms \(--baseline full times it all\)", longer.Out);
     }
+
+    /// <summary>A speed-up from two runs of a few milliseconds says so: the engine's run, first in a cold process, bears its warm-up.</summary>
+    [Fact]
+    public void A_speed_up_from_runs_under_50_ms_carries_its_caveat()
+    {
+        static TrainingHistory Took(double ms) => new([], TimeSpan.FromMilliseconds(ms), 100);
+        string shortRuns = GpuRnn.Cli.Commands.TrainCommand.BaselineLine(Took(6), Took(10), "simd");
+        Assert.StartsWith("Baseline: 6.0 ms on scalar (same seed and data); speed-up on simd: 0.6× (scalar time / simd time); both runs are under 50 ms", shortRuns);
+        Assert.DoesNotContain("under 50 ms", GpuRnn.Cli.Commands.TrainCommand.BaselineLine(Took(600), Took(10), "simd"));
+        Assert.DoesNotContain("under 50 ms", GpuRnn.Cli.Commands.TrainCommand.BaselineLine(Took(6), Took(60), "simd"));
+    }
 }

@@ -93,8 +93,16 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         order = newOrder.ToArray();
     }
 
+    // The interface's entry points forward to private AggressiveOptimization methods: HotMethods compiles those before
+    // training, where RuntimeHelpers.PrepareMethod leaves an interface method (virtual) to its first call, a timed step.
+    public void Forward(int start, int count) => ForwardBatch(start, count);
+
+    public void Backward() => BackwardBatch();
+
+    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => TakeAdamStep(steps);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Forward(int start, int count)
+    void ForwardBatch(int start, int count)
     {
         if (start < 0 || count < 1 || start + count > windowCount) throw new ArgumentOutOfRangeException(nameof(count));
         EnsureBatchBuffers(count);
@@ -128,7 +136,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     /// da_t·Wxᵀ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Backward()
+    void BackwardBatch()
     {
         Array.Clear(grad);
         int steps = timeSteps, outs = Spec.Outputs, top = Spec.Layers - 1;
@@ -193,7 +201,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ApplyAdam(ReadOnlySpan<AdamStep> steps)
+    void TakeAdamStep(ReadOnlySpan<AdamStep> steps)
     {
         var step = RnnEngineExtensions.Single(steps);
         T alpha = T.CreateChecked(step.Alpha), beta1 = T.CreateChecked(step.Beta1), beta2 = T.CreateChecked(step.Beta2);

@@ -80,7 +80,7 @@ public sealed class FastCpuEngine : IRnnEngine
 
     /// <summary>
     /// Compiles the hot methods of the vector widths these batches (the last one may be narrower) and predictions
-    /// take, and only those: compiling every width up front was ~100 ms of the tutorial's 0.5 s process, where it runs
+    /// take, and only those, and allocates the batches: compiling every width up front was ~100 ms of the tutorial's 0.5 s process, where it runs
     /// batches of one on 128-bit vectors and predicts its train and test windows, untimed, on 512-bit ones.
     /// </summary>
     public void PrepareFor(int windows, int batchSize, int predicted = 0)
@@ -89,6 +89,9 @@ public sealed class FastCpuEngine : IRnnEngine
         HotMethods.EnsureCompiled(BatchWidth(batch), modelsInLanes: false);
         if (last > 0) HotMethods.EnsureCompiled(BatchWidth(last), modelsInLanes: false);
         if (predicted > 0) HotMethods.EnsureCompiled(BatchWidth(predicted), modelsInLanes: false);
+        // And the batches' buffers, which the first step of each size would otherwise allocate inside timed training.
+        if (last > 0) EnsureCapacity(last);
+        EnsureCapacity(batch);
     }
 
     /// <summary>The widest vectors this engine runs.</summary>
@@ -143,8 +146,16 @@ public sealed class FastCpuEngine : IRnnEngine
         newOrder.CopyTo(order);
     }
 
+    // The interface's entry points forward to private AggressiveOptimization methods: HotMethods compiles those before
+    // training, where RuntimeHelpers.PrepareMethod leaves an interface method (virtual) to its first call, a timed step.
+    public void Forward(int start, int count) => ForwardBatch(start, count);
+
+    public void Backward() => BackwardBatch();
+
+    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => TakeAdamStep(steps);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Forward(int start, int count)
+    void ForwardBatch(int start, int count)
     {
         if (start < 0 || count < 1 || start + count > windowCount) throw new ArgumentOutOfRangeException(nameof(count));
         EnsureCapacity(count);
@@ -155,7 +166,7 @@ public sealed class FastCpuEngine : IRnnEngine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Backward()
+    void BackwardBatch()
     {
         LaneBatch.TransposeKernels(kernels, w, transposed, floats: 1);
         int chunks = ChunkCount(batchCount);
@@ -205,7 +216,7 @@ public sealed class FastCpuEngine : IRnnEngine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => batch.Adam(w, grad, m, v, RnnEngineExtensions.Single(steps), laneAlphas: default);
+    void TakeAdamStep(ReadOnlySpan<AdamStep> steps) => batch.Adam(w, grad, m, v, RnnEngineExtensions.Single(steps), laneAlphas: default);
 
     public double[] TakeLossSums()
     {
