@@ -49,6 +49,8 @@ static class TrainCommand
             var lossPlotFormat = lossPlotPath is null || result.GetValue(noPlot) ? (FigureFormat?)null : FigureFile.FormatOf("--loss-plot", lossPlotPath);
             int? lastWindows = PlotLastOption.Get(result, plotLast);
             var plotting = plotPath is not null || lossPlotPath is not null ? PlotWarmup.Start() : Task.CompletedTask;
+            var acceleratorKind = AcceleratorOption.Parse(result.GetValue(accelerator)!);
+            if (acceleratorKind is EngineKind.Auto or EngineKind.Simd) EngineFactory.CompileAhead(training.BatchSize);
             using var progress = Progress.For(stderr);
             progress.Show($"reading {result.GetValue(data.Data) ?? "the embedded sunspots"}…");
             var (inputs, series) = data.LoadColumns(result, data.Choice(result) ?? ColumnChoice.Default);

@@ -103,12 +103,17 @@ public sealed class FastCpuEngine : IRnnEngine
     /// 512-bit vectors made it about 15% slower than 128-bit ones here; a full vector costs the same per window at any width.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal VectorWidth BatchWidth(int count)
+    internal VectorWidth BatchWidth(int count) => NarrowestHolding(count, Width);
+
+    static VectorWidth NarrowestHolding(int count, VectorWidth widest)
     {
         var width = VectorWidth.Bits128;
-        while (width < Width && width.Lanes() < count) width = (VectorWidth)((int)width * 2);
+        while (width < widest && width.Lanes() < count) width = (VectorWidth)((int)width * 2);
         return width;
     }
+
+    /// <summary>Compiles what an engine on this CPU's widest vectors runs for batches of <paramref name="batchSize"/>, without making one (no buffers).</summary>
+    internal static void CompileFor(int batchSize) => HotMethods.EnsureCompiled(NarrowestHolding(Math.Max(1, batchSize), VectorWidths.Widest), modelsInLanes: false);
 
     public string Name => EngineNames.Of(EngineKind.Simd);
     public ModelSpec Spec { get; }
