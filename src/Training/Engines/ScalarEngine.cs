@@ -93,13 +93,9 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         order = newOrder.ToArray();
     }
 
-    // The interface's entry points forward to private AggressiveOptimization methods: HotMethods compiles those before
-    // training, where RuntimeHelpers.PrepareMethod leaves an interface method (virtual) to its first call, a timed step.
+    // Forward, Backward and ApplyAdam forward to private AggressiveOptimization methods, which HotMethods compiles before
+    // training (see HotMethods.CompileAggressive: an interface method would compile in the first timed step).
     public void Forward(int start, int count) => ForwardBatch(start, count);
-
-    public void Backward() => BackwardBatch();
-
-    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => TakeAdamStep(steps);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void ForwardBatch(int start, int count)
@@ -128,6 +124,8 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         lossSum = T.Zero;
         return [sum];
     }
+
+    public void Backward() => BackwardBatch();
 
     /// <summary>
     /// BPTT for L = mean over the batch and outputs of (o − y)². With z the Dense pre-activation and a_t the
@@ -199,6 +197,8 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
             }
         }
     }
+
+    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => TakeAdamStep(steps);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void TakeAdamStep(ReadOnlySpan<AdamStep> steps)

@@ -151,13 +151,9 @@ public sealed class FastCpuEngine : IRnnEngine
         newOrder.CopyTo(order);
     }
 
-    // The interface's entry points forward to private AggressiveOptimization methods: HotMethods compiles those before
-    // training, where RuntimeHelpers.PrepareMethod leaves an interface method (virtual) to its first call, a timed step.
+    // Forward, Backward and ApplyAdam forward to private AggressiveOptimization methods, which HotMethods compiles before
+    // training (see HotMethods.CompileAggressive: an interface method would compile in the first timed step).
     public void Forward(int start, int count) => ForwardBatch(start, count);
-
-    public void Backward() => BackwardBatch();
-
-    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => TakeAdamStep(steps);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void ForwardBatch(int start, int count)
@@ -169,6 +165,8 @@ public sealed class FastCpuEngine : IRnnEngine
         RunChunks(chunks, forwardChunk);
         for (int c = 0; c < chunks; c++) lossSum += chunkLosses[c];
     }
+
+    public void Backward() => BackwardBatch();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void BackwardBatch()
@@ -219,6 +217,8 @@ public sealed class FastCpuEngine : IRnnEngine
         else
             for (int c = 0; c < chunks; c++) body(c);
     }
+
+    public void ApplyAdam(ReadOnlySpan<AdamStep> steps) => TakeAdamStep(steps);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void TakeAdamStep(ReadOnlySpan<AdamStep> steps) => batch.Adam(w, grad, m, v, RnnEngineExtensions.Single(steps), laneAlphas: default);

@@ -44,7 +44,11 @@ static class HotMethods
         return clock.Elapsed;
     }
 
-    /// <summary>Compiles every AggressiveOptimization method these (closed) types declare, fully optimised, now.</summary>
+    /// <summary>
+    /// Compiles every AggressiveOptimization method these (closed) types declare, fully optimised, now. Not virtual
+    /// ones: PrepareMethod leaves those to their first call, so the engines keep their interface methods thin and their
+    /// bodies in private methods.
+    /// </summary>
     internal static void CompileAggressive(IEnumerable<Type> types)
     {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
