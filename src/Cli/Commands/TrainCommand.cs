@@ -50,12 +50,13 @@ static class TrainCommand
             int? lastWindows = PlotLastOption.Get(result, plotLast);
             var plotting = plotPath is not null || lossPlotPath is not null ? PlotWarmup.Start() : Task.CompletedTask;
             var acceleratorKind = AcceleratorOption.Parse(result.GetValue(accelerator)!);
+            // The SIMD engine's JIT (≈60 ms) on the other core while the CSV is read; its set-up waits for what is left.
             if (acceleratorKind is EngineKind.Auto or EngineKind.Simd) EngineFactory.CompileAhead(training.BatchSize);
             using var progress = Progress.For(stderr);
             progress.Show($"reading {result.GetValue(data.Data) ?? "the embedded sunspots"}…");
             var (inputs, series) = data.LoadColumns(result, data.Choice(result) ?? ColumnChoice.Default);
             var spec = (shape with { Features = inputs.Count }).Validated();
-            var job = new TrainingRun(series, spec, windowing, training, AcceleratorOption.Parse(result.GetValue(accelerator)!)) { Inputs = inputs };
+            var job = new TrainingRun(series, spec, windowing, training, acceleratorKind) { Inputs = inputs };
             if (initPath is not null) job = job with { InitialWeights = WeightsFile.Load(initPath, spec) };
 
             var prepared = job.Prepare(); // fails fast on a short series or a split that leaves nothing, before any output
