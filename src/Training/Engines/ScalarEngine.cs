@@ -49,7 +49,7 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
     /// <summary>Its hot methods, compiled once per process and T: else the scalar baseline's timed training included their JIT.</summary>
     static readonly Lazy<bool> Compiled = new(() =>
     {
-        FastCpu.HotMethods.CompileAggressive([typeof(ScalarEngine<T>), typeof(Trainer), typeof(AdamSchedule)]);
+        AggressiveMethods.Compile([typeof(ScalarEngine<T>), typeof(Trainer), typeof(AdamSchedule)]);
         return true;
     });
 
@@ -93,8 +93,8 @@ public sealed class ScalarEngine<T> : IRnnEngine where T : unmanaged, IFloatingP
         order = newOrder.ToArray();
     }
 
-    // Forward, Backward and ApplyAdam forward to private AggressiveOptimization methods, which HotMethods compiles before
-    // training (see HotMethods.CompileAggressive: an interface method would compile in the first timed step).
+    // Forward, Backward and ApplyAdam forward to private AggressiveOptimization methods, which are compiled before
+    // training (see AggressiveMethods.Compile: an interface method would compile in the first timed step).
     public void Forward(int start, int count) => ForwardBatch(start, count);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

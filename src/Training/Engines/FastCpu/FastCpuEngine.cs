@@ -151,8 +151,8 @@ public sealed class FastCpuEngine : IRnnEngine
         newOrder.CopyTo(order);
     }
 
-    // Forward, Backward and ApplyAdam forward to private AggressiveOptimization methods, which HotMethods compiles before
-    // training (see HotMethods.CompileAggressive: an interface method would compile in the first timed step).
+    // Forward, Backward and ApplyAdam forward to private AggressiveOptimization methods, which are compiled before
+    // training (see AggressiveMethods.Compile: an interface method would compile in the first timed step).
     public void Forward(int start, int count) => ForwardBatch(start, count);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

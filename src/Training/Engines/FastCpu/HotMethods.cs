@@ -40,22 +40,7 @@ static class HotMethods
         Type[] engine = weights == typeof(PerLaneWeights) ? [typeof(ModelLanesEngine), .. typeof(ModelLanesEngine).GetNestedTypes(BindingFlags.NonPublic)] : [typeof(FastCpuEngine)];
         Type[] types = [.. engine, typeof(LaneBatch), typeof(LaneBatch<,,>), typeof(LaneActivations<,>), typeof(LaneScratch), typeof(LaneProducts<,,>),
             typeof(Trainer), typeof(AdamSchedule)];
-        CompileAggressive(types.Select(t => !t.IsGenericTypeDefinition ? t : t.MakeGenericType(t.GetGenericArguments().Length == 2 ? width : [.. width, weights])));
+        AggressiveMethods.Compile(types.Select(t => !t.IsGenericTypeDefinition ? t : t.MakeGenericType(t.GetGenericArguments().Length == 2 ? width : [.. width, weights])));
         return clock.Elapsed;
-    }
-
-    /// <summary>
-    /// Compiles every AggressiveOptimization method these (closed) types declare, fully optimised, now. Not virtual
-    /// ones: PrepareMethod leaves those to their first call, so the engines keep their interface methods thin and their
-    /// bodies in private methods.
-    /// </summary>
-    internal static void CompileAggressive(IEnumerable<Type> types)
-    {
-        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        foreach (var type in types)
-            foreach (var method in type.GetMethods(all))
-                if (!method.IsAbstract && !method.ContainsGenericParameters
-                    && (method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0)
-                    RuntimeHelpers.PrepareMethod(method.MethodHandle);
     }
 }
